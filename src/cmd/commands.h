@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Each command takes its own argv (argv[0] is the command's name) and
+ * returns nschroot's exit status. */
+int cmd_run(int argc, char **argv);
+int cmd_enter(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Usage texts, for --help and `nschroot help COMMAND`. */
+void help_main(void);
+void help_run(void);
+void help_enter(void);
+/* 0, or -1 when command has no help. */
+int help_command(const char *command);

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "util/log.h"
+
+#define RUN_OPTIONS \
+"Options:\n" \
+"      --map=MODE         identity mapping: root (the caller is root inside)\n" \
+"                           or user (the caller keeps their own ids)\n" \
+"      --bind SRC[:DEST]  bind host path SRC on DEST inside (default: SRC)\n" \
+"      --ro-bind SRC[:DEST]\n" \
+"                         the same, read-only\n" \
+"      --tmpfs DEST       mount an empty tmpfs on DEST inside\n" \
+"  -w, --chdir DIR        working directory inside (default: HOME, or /)\n" \
+"  -e, --env NAME[=VALUE] set NAME, or copy it from the caller's environment\n" \
+"      --unsetenv NAME    remove NAME from the environment\n" \
+"      --keep-env         pass the caller's whole environment\n" \
+"      --hostname NAME    set the hostname inside\n" \
+"      --uid UID          run as UID (number or name in the rootfs' passwd)\n" \
+"      --gid GID          run with GID (number or name in the rootfs' group)\n" \
+"      --read-only        mount the rootfs read-only\n" \
+"      --net=MODE         host (default) or none (only loopback)\n" \
+"      --dev=MODE         minimal (default) or host (bind the host's /dev)\n" \
+"      --preserve-fd N    pass file descriptor N to the command\n" \
+"      --fakeroot=MODE    seccomp (default in root mode) or none: make\n" \
+"                           chown, set*id and device mknod succeed as no-ops\n" \
+"  -h, --help             show this help\n" \
+"\n" \
+"TARGET is a path to a root filesystem directory (anything containing '/',\n" \
+"or '.' or '..'), or the name of a box in the store.\n" \
+"\n" \
+"Exit status: the command's; 128+N if it was killed by signal N; 125 if\n" \
+"nschroot failed; 126 if the command could not be executed; 127 if it was\n" \
+"not found.\n"
+
+void help_main(void)
+{
+	fputs("Usage: nschroot COMMAND [OPTIONS] [ARGS]\n"
+	      "\n"
+	      "A rootless chroot: enter a root filesystem as root, without privilege.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  run [OPTIONS] TARGET [COMMAND [ARG]...]\n"
+	      "                         run COMMAND (default: a login shell) in TARGET\n"
+	      "  enter [OPTIONS] TARGET start an interactive login shell in TARGET\n"
+	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help             show this help\n"
+	      "  -V, --version          show the version\n"
+	      "\n"
+	      "See 'nschroot help run' for the options of run and enter, and nschroot(1).\n",
+	      stdout);
+}
+
+void help_run(void)
+{
+	fputs("Usage: nschroot run [OPTIONS] TARGET [COMMAND [ARG]...]\n"
+	      "\n"
+	      "Run COMMAND inside TARGET as root (by default), in new user, mount, pid,\n"
+	      "ipc and uts namespaces, with /proc, /dev, /sys and the host's\n"
+	      "/etc/resolv.conf mounted. Without COMMAND, start the login shell of the\n"
+	      "inside user from the rootfs' /etc/passwd.\n"
+	      "\n" RUN_OPTIONS,
+	      stdout);
+}
+
+void help_enter(void)
+{
+	fputs("Usage: nschroot enter [OPTIONS] TARGET\n"
+	      "\n"
+	      "Start an interactive login shell inside TARGET; the same as 'nschroot run'\n"
+	      "without a command.\n"
+	      "\n" RUN_OPTIONS,
+	      stdout);
+}
+
+int help_command(const char *command)
+{
+	if (strcmp(command, "run") == 0)
+		help_run();
+	else if (strcmp(command, "enter") == 0)
+		help_enter();
+	else if (strcmp(command, "help") == 0)
+		help_main();
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc > 2)
+		die_usage("help: too many arguments");
+	if (argc < 2) {
+		help_main();
+		return 0;
+	}
+	if (help_command(argv[1]) < 0)
+		die_usage("help: unknown command '%s'", argv[1]);
+	return 0;
+}

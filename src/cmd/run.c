@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `nschroot run` and `nschroot enter`: parse, resolve, hand over to the
+ * sandbox. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "sandbox/env.h"
+#include "sandbox/options.h"
+#include "sandbox/passwd.h"
+#include "sandbox/resolve.h"
+#include "sandbox/sandbox.h"
+#include "store/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+extern char **environ;
+
+/* Files larger than this in the rootfs' /etc are not ours to read. */
+#define ETC_FILE_MAX (4u << 20)
+
+enum {
+	OPT_MAP = CHAR_MAX + 1,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_UNSETENV,
+	OPT_KEEP_ENV,
+	OPT_HOSTNAME,
+	OPT_UID,
+	OPT_GID,
+	OPT_READ_ONLY,
+	OPT_NET,
+	OPT_DEV,
+	OPT_PRESERVE_FD,
+	OPT_FAKEROOT,
+};
+
+static const struct option run_options[] = {
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "chdir", required_argument, NULL, 'w' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "unsetenv", required_argument, NULL, OPT_UNSETENV },
+	{ "keep-env", no_argument, NULL, OPT_KEEP_ENV },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "gid", required_argument, NULL, OPT_GID },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
+	{ "fakeroot", required_argument, NULL, OPT_FAKEROOT },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+#define APPEND(arr, n, item)                                                    \
+	do {                                                                    \
+		__typeof__(arr) _a = reallocarray((arr), (n) + 1, sizeof(*(arr))); \
+		if (!_a)                                                        \
+			die_errno(ENOMEM, "cannot parse the options");          \
+		(arr) = _a;                                                     \
+		(arr)[(n)++] = (item);                                          \
+	} while (0)
+
+static void add_mount(struct run_config *cfg, int opt, const char *arg)
+{
+	struct mount_spec m;
+	const char *why;
+	int r = opt == OPT_TMPFS ? parse_tmpfs_spec(arg, &m, &why)
+				 : parse_bind_spec(arg, opt == OPT_BIND ? MOUNT_BIND : MOUNT_RO_BIND,
+						   &m, &why);
+	if (r < 0)
+		die_usage("invalid %s '%s': %s",
+			  opt == OPT_TMPFS ? "--tmpfs" : opt == OPT_BIND ? "--bind" : "--ro-bind",
+			  arg, why);
+	APPEND(cfg->mounts, cfg->n_mounts, m);
+}
+
+static void add_env_op(struct run_config *cfg, int opt, const char *arg)
+{
+	struct env_op e;
+	const char *why;
+	int r = opt == 'e' ? parse_env_spec(arg, &e, &why) : parse_unsetenv_spec(arg, &e, &why);
+	if (r < 0)
+		die_usage("invalid %s '%s': %s", opt == 'e' ? "--env" : "--unsetenv", arg, why);
+	APPEND(cfg->env_ops, cfg->n_env_ops, e);
+}
+
+static void add_preserve_fd(struct run_config *cfg, const char *arg)
+{
+	uint32_t fd;
+	if (parse_u32(arg, 3, INT_MAX, &fd) < 0)
+		die_usage("invalid --preserve-fd '%s': not a descriptor number of 3 or more", arg);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		die("--preserve-fd %u: not an open file descriptor", fd);
+	APPEND(cfg->preserve_fds, cfg->n_preserve_fds, (int)fd);
+}
+
+#define PARSE_MODE(fn, arg, out, opt, choices)                                   \
+	do {                                                                     \
+		if (fn(arg, out) < 0)                                            \
+			die_usage("invalid " opt " '%s': expected " choices, arg); \
+	} while (0)
+
+static void parse_run_options(int argc, char **argv, struct run_config *cfg, bool enter)
+{
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+hw:e:", run_options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			enter ? help_enter() : help_run();
+			exit(0);
+		case OPT_MAP:
+			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root or user");
+			if (cfg->map == MAP_AUTO)
+				die("--map=auto is not supported yet");
+			break;
+		case OPT_BIND:
+		case OPT_RO_BIND:
+		case OPT_TMPFS:
+			add_mount(cfg, opt, optarg);
+			break;
+		case 'w':
+			cfg->chdir = optarg;
+			break;
+		case 'e':
+		case OPT_UNSETENV:
+			add_env_op(cfg, opt, optarg);
+			break;
+		case OPT_KEEP_ENV:
+			cfg->keep_env = true;
+			break;
+		case OPT_HOSTNAME:
+			if (optarg[0] == '\0' || strlen(optarg) > 64)
+				die_usage("invalid --hostname '%s': 1 to 64 characters", optarg);
+			cfg->hostname = optarg;
+			break;
+		case OPT_UID:
+			cfg->uid = optarg;
+			break;
+		case OPT_GID:
+			cfg->gid = optarg;
+			break;
+		case OPT_READ_ONLY:
+			cfg->read_only = true;
+			break;
+		case OPT_NET:
+			PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
+			break;
+		case OPT_DEV:
+			PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
+			break;
+		case OPT_PRESERVE_FD:
+			add_preserve_fd(cfg, optarg);
+			break;
+		case OPT_FAKEROOT:
+			PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
+				   "seccomp or none");
+			break;
+		default:
+			fputs("Try 'nschroot --help'.\n", stderr);
+			exit(EXIT_SETUP);
+		}
+	}
+	if (optind >= argc)
+		die_usage("%s: missing TARGET", enter ? "enter" : "run");
+	cfg->target = argv[optind++];
+	if (enter && optind < argc)
+		die_usage("enter: unexpected argument '%s' (use 'nschroot run' to run a command)",
+			  argv[optind]);
+	cfg->argv = optind < argc ? &argv[optind] : NULL;
+	cfg->login = enter;
+}
+
+/* The rootfs directory of TARGET: a path, or a box name. */
+static char *resolve_target(const char *target)
+{
+	if (target_is_path(target)) {
+		char *p = realpath(target, NULL);
+		if (!p)
+			die_errno(errno, "cannot use '%s' as a root filesystem", target);
+		return p;
+	}
+	if (!box_name_valid(target))
+		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
+			  "starting with a letter or digit (a path needs a '/')", target);
+	char *p;
+	int r = store_box_rootfs(target, &p);
+	if (r == -ENOENT)
+		die("no box named '%s' (to use a directory, write './%s')", target, target);
+	if (r < 0)
+		die_errno(r, "cannot find box '%s'", target);
+	return p;
+}
+
+/* An /etc file of the rootfs, read safely; NULL when absent or unusable. */
+static char *read_etc(int rootfd, const char *path, size_t *len)
+{
+	char *buf = NULL;
+	int r = read_file_in_root(rootfd, path, ETC_FILE_MAX, &buf, len);
+	if (r == -EINVAL)
+		log_warning("ignoring '%s' of the rootfs: not a regular file", path);
+	else if (r < 0 && r != -ENOENT)
+		log_warning("ignoring '%s' of the rootfs: %s", path, strerror(-r));
+	return r < 0 ? NULL : buf;
+}
+
+/* Resolve --uid/--gid (numbers, or names in the rootfs' own files) and look
+ * up the inside user's passwd entry. */
+static void resolve_ids(struct sandbox *sb, int rootfd, struct pw_entry *pw, bool *have_pw)
+{
+	const struct run_config *cfg = sb->cfg;
+	size_t plen = 0;
+	_cleanup_free_ char *passwd = read_etc(rootfd, "/etc/passwd", &plen);
+
+	sb->uid = sb->map == MAP_USER ? sb->host_uid : 0;
+	sb->gid = sb->map == MAP_USER ? sb->host_gid : 0;
+	*have_pw = false;
+
+	if (cfg->uid) {
+		uint32_t id;
+		if (parse_u32(cfg->uid, 0, UINT32_MAX - 1, &id) == 0) {
+			sb->uid = id;
+		} else if (passwd && passwd_find_name(passwd, plen, cfg->uid, pw) == 0) {
+			sb->uid = pw->uid;
+			*have_pw = true;
+		} else {
+			die("--uid '%s': no such user in the rootfs' /etc/passwd", cfg->uid);
+		}
+	}
+	if (!*have_pw && passwd)
+		*have_pw = passwd_find_uid(passwd, plen, sb->uid, pw) == 0;
+	if (cfg->uid && *have_pw)
+		sb->gid = pw->gid;
+
+	if (cfg->gid) {
+		uint32_t id;
+		size_t glen = 0;
+		_cleanup_free_ char *group = NULL;
+		if (parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) == 0)
+			sb->gid = id;
+		else if ((group = read_etc(rootfd, "/etc/group", &glen)) &&
+			 group_find_name(group, glen, cfg->gid, &id) == 0)
+			sb->gid = id;
+		else
+			die("--gid '%s': no such group in the rootfs' /etc/group", cfg->gid);
+	}
+}
+
+static int run_or_enter(int argc, char **argv, bool enter)
+{
+	struct run_config cfg = { 0 };
+	parse_run_options(argc, argv, &cfg, enter);
+
+	_cleanup_free_ char *rootfs = resolve_target(cfg.target);
+	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
+
+	struct sandbox sb = {
+		.cfg = &cfg,
+		.rootfs = rootfs,
+		.map = cfg.map == MAP_UNSET ? MAP_ROOT : cfg.map,
+		.host_uid = getuid(),
+		.host_gid = getgid(),
+		.argv = cfg.argv,
+		.workdir = cfg.chdir,
+	};
+	sb.fakeroot = cfg.fakeroot == FAKEROOT_SECCOMP ||
+		      (cfg.fakeroot == FAKEROOT_DEFAULT && sb.map == MAP_ROOT);
+
+	struct pw_entry pw = { 0 };
+	bool have_pw;
+	resolve_ids(&sb, rootfd, &pw, &have_pw);
+	close(steal_fd(&rootfd));
+
+	sb.home = have_pw && pw.home[0] == '/' ? pw.home : "/";
+	const char *shell = have_pw && pw.shell[0] == '/' ? pw.shell : "/bin/sh";
+	sb.exec_path = shell;
+	struct env_input ein = {
+		.host_env = environ,
+		.keep_env = cfg.keep_env,
+		.home = sb.home,
+		.user = have_pw ? pw.name : NULL,
+		.shell = shell,
+		.ops = cfg.env_ops,
+		.n_ops = cfg.n_env_ops,
+	};
+	sb.envp = env_build(&ein);
+	if (!sb.envp)
+		die_errno(ENOMEM, "cannot build the environment");
+
+	int status = sandbox_run(&sb);
+
+	env_free(sb.envp);
+	pw_entry_free(&pw);
+	run_config_free(&cfg);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_or_enter(argc, argv, false);
+}
+
+int cmd_enter(int argc, char **argv)
+{
+	return run_or_enter(argc, argv, true);
+}

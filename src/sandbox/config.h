@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
+enum net_mode { NET_HOST, NET_NONE };
+enum dev_mode { DEV_MINIMAL, DEV_HOST };
+enum fakeroot_mode { FAKEROOT_DEFAULT, FAKEROOT_SECCOMP, FAKEROOT_NONE };
+
+enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
+
+struct mount_spec {
+	enum mount_kind kind;
+	char *src;	/* host path; NULL for tmpfs */
+	char *dest;	/* absolute path inside the rootfs */
+};
+
+enum env_op_kind { ENV_SET, ENV_COPY, ENV_UNSET };
+
+struct env_op {
+	enum env_op_kind kind;
+	char *name;
+	char *value;	/* ENV_SET only */
+};
+
+/* Everything `run` and `enter` were asked for, as parsed from the command
+ * line; nothing here has touched the filesystem yet. */
+struct run_config {
+	const char *target;
+	char **argv;		/* NULL: the login shell */
+	bool login;		/* `enter`: always the login shell */
+
+	enum map_mode map;
+	enum net_mode net;
+	enum dev_mode dev;
+	enum fakeroot_mode fakeroot;
+	bool read_only;
+	bool keep_env;
+	const char *chdir;
+	const char *hostname;
+	const char *uid;	/* number or name from the rootfs' /etc/passwd */
+	const char *gid;	/* number or name from the rootfs' /etc/group */
+
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	struct env_op *env_ops;
+	size_t n_env_ops;
+	int *preserve_fds;
+	size_t n_preserve_fds;
+};
+
+void run_config_free(struct run_config *cfg);

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The first process of the new namespaces: nschroot's own pid 1.
+ *
+ * It sets up the file system view, then starts the command in a nested user
+ * and mount namespace and stays behind as its init: it forwards signals,
+ * reaps orphans and exits with the command's status, whereupon the kernel
+ * kills whatever is left in the pid namespace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/idmap.h"
+#include "sandbox/mounts.h"
+#include "sandbox/net.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/seccomp.h"
+#include "util/log.h"
+
+extern char **environ;
+
+static void hint_userns(void)
+{
+	log_hint("user namespaces may be restricted on this machine: see the sysctls");
+	log_hint("kernel.unprivileged_userns_clone, user.max_user_namespaces and");
+	log_hint("kernel.apparmor_restrict_unprivileged_userns");
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every descriptor but 0, 1, 2 and those named by --preserve-fd, so
+ * that no host file reaches the command by accident. */
+static void close_all_but(const struct run_config *cfg)
+{
+	int *keep = cfg->preserve_fds;
+	qsort(keep, cfg->n_preserve_fds, sizeof(int), cmp_int);
+	int next = 3;
+	for (size_t i = 0; i < cfg->n_preserve_fds; i++) {
+		if (keep[i] > next)
+			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
+		if (keep[i] >= next)
+			next = keep[i] + 1;
+		int fl = fcntl(keep[i], F_GETFD);
+		if (fl >= 0)
+			fcntl(keep[i], F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	closefrom(next);
+}
+
+static _Noreturn void exec_failed(const char *what, int err)
+{
+	log_error("cannot execute '%s': %s", what, strerror(err));
+	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+static _Noreturn void exec_login_shell(const struct sandbox *sb)
+{
+	const char *shells[] = { sb->exec_path, "/bin/sh" };
+	int err = ENOENT;
+	for (size_t i = 0; i < 2; i++) {
+		if (i == 1 && strcmp(shells[0], shells[1]) == 0)
+			break;
+		char argv0[256];
+		const char *slash = strrchr(shells[i], '/');
+		snprintf(argv0, sizeof(argv0), "-%s", slash ? slash + 1 : shells[i]);
+		char *argv[] = { argv0, NULL };
+		execve(shells[i], argv, sb->envp);
+		err = errno;
+		if (err != ENOENT)
+			break;
+	}
+	exec_failed(sb->exec_path, err);
+}
+
+/* The command's process, in its nested namespaces, once its maps are
+ * written: last settings, then exec. */
+static _Noreturn void exec_command(const struct sandbox *sb)
+{
+	if (sigprocmask(SIG_SETMASK, &sb->caller_sigmask, NULL) < 0)
+		die_errno(errno, "cannot restore the signal mask");
+
+	const char *dir = sb->workdir ? sb->workdir : sb->home;
+	if (chdir(dir) < 0) {
+		if (sb->workdir)
+			die_errno(errno, "cannot change directory to '%s'", dir);
+		if (chdir("/") < 0)
+			die_errno(errno, "cannot change directory to '/'");
+	}
+
+	close_all_but(sb->cfg);
+
+	int r = seccomp_install(sb->fakeroot);
+	if (r < 0)
+		die_errno(r, "cannot install the seccomp filter");
+
+	if (!sb->argv)
+		exec_login_shell(sb);
+	/* execvp searches the PATH of environ: the inside one. */
+	environ = sb->envp;
+	execvp(sb->argv[0], sb->argv);
+	exec_failed(sb->argv[0], errno);
+}
+
+/*
+ * The command runs in a user namespace nested in ours, with its own copy of
+ * the mount namespace. The kernel locks every mount copied into a namespace
+ * owned by a less privileged user namespace, flags included: the guest's
+ * root can still mount things of its own, but can neither remount a
+ * read-only bind read-write nor unmount /proc to see what lies beneath.
+ *
+ * Its maps can be written only from here, the parent user namespace: with a
+ * single id, the child could map itself, but this works for every mode. The
+ * child waits on a pipe until they are written.
+ */
+static pid_t start_command(const struct sandbox *sb)
+{
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		die_errno(errno, "cannot make a pipe");
+
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0)
+		die_errno(errno, "cannot start the command in a nested user namespace");
+	if (pid == 0) {
+		close(sync[1]);
+		char c;
+		ssize_t n;
+		do
+			n = read(sync[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(EXIT_SETUP); /* init failed and said why */
+		close(sync[0]);
+		exec_command(sb);
+	}
+	close(sync[0]);
+
+	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
+	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
+	int r = idmap_write_single(pid, sb->uid, outer_uid, sb->gid, outer_gid, false);
+	if (r < 0)
+		die_errno(r, "cannot write the id maps of the command's namespace");
+
+	/* Not dumpable: its /proc/1/{environ,exe,fd,cwd,root} become
+	 * unreachable for the guest, since this process's memory belongs to
+	 * the host's user namespace (it was forked, never exec'd, in here).
+	 * Only now: it also makes /proc/PID of its children, forked before,
+	 * writable by host root alone, and it would have blocked the maps. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno(errno, "cannot make nschroot's init undumpable");
+
+	if (write(sync[1], "x", 1) != 1)
+		die_errno(errno, "cannot start the command");
+	close(sync[1]);
+	return pid;
+}
+
+static int status_of(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_SETUP;
+}
+
+/*
+ * pid 1 duties: the kernel gives pid 1 no default signal actions, so the
+ * signals it is to pass on are blocked and taken with sigwaitinfo. A signal
+ * the kernel sent to the whole foreground process group (Ctrl-C on the
+ * terminal, si_code SI_KERNEL) has reached the command already and is not
+ * sent twice. Every orphan is reaped; when the command itself exits, so
+ * does init, and the kernel kills what is left in the namespace.
+ */
+static _Noreturn void init_loop(pid_t command)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (si.si_code != SI_KERNEL)
+				kill(command, sig);
+			continue;
+		}
+		int wstatus;
+		pid_t pid;
+		while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+			if (pid == command)
+				_exit(status_of(wstatus));
+	}
+}
+
+/* Stop holding the caller's stdin and stdout, and any other descriptor:
+ * only the command has a use for them. stderr stays for init's messages. */
+static void drop_host_fds(void)
+{
+	closefrom(3);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+}
+
+_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline)
+{
+	/*
+	 * Map this namespace: root mode makes the caller root inside, user
+	 * mode keeps the caller's own ids. Written by this process for itself,
+	 * which the kernel allows unprivileged for a single id mapped to the
+	 * writer's own, once setgroups is denied.
+	 */
+	uid_t uid = sb->map == MAP_USER ? sb->host_uid : 0;
+	gid_t gid = sb->map == MAP_USER ? sb->host_gid : 0;
+	int r = idmap_write_single(0, uid, sb->host_uid, gid, sb->host_gid, true);
+	if (r < 0) {
+		log_error("cannot write the user namespace's id maps: %s", strerror(-r));
+		hint_userns();
+		_exit(EXIT_SETUP);
+	}
+
+	/* Die with nschroot, even by SIGKILL. Set after the maps, as a change
+	 * of credentials clears it; then check that nschroot did not die
+	 * before it was set (its end of the lifeline would be closed). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_errno(errno, "cannot set the parent-death signal");
+	struct pollfd pfd = { .fd = lifeline, .events = POLLIN };
+	if (poll(&pfd, 1, 0) != 0)
+		_exit(EXIT_SETUP);
+	close(lifeline);
+
+	struct failure f = { 0 };
+	r = mounts_setup(sb, &f);
+	if (r < 0)
+		die_errno(r, "%s", f.what);
+
+	if (sb->cfg->hostname && sethostname(sb->cfg->hostname, strlen(sb->cfg->hostname)) < 0)
+		die_errno(errno, "cannot set the hostname to '%s'", sb->cfg->hostname);
+	if (sb->cfg->net == NET_NONE) {
+		r = net_loopback_up();
+		if (r < 0)
+			die_errno(r, "cannot bring the loopback interface up");
+	}
+
+	pid_t command = start_command(sb);
+	drop_host_fds();
+	init_loop(command);
+}

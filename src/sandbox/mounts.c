@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sandbox/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/resolve.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+#define ATTR_LOCKDOWN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+/* Set attributes on the mount at path inside the root (recursively when
+ * asked). mount_setattr only adds flags here, so it works on mounts whose
+ * other flags are locked, where a remount with mount(2) would have to
+ * repeat them exactly. */
+static int setattr_in_root(int rootfd, const char *path, uint64_t attrs, bool recursive)
+{
+	_cleanup_close_ int fd = open_in_root(rootfd, path, O_PATH);
+	if (fd < 0)
+		return fd;
+	struct mount_attr attr = { .attr_set = attrs };
+	unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+	if (mount_setattr(fd, "", flags, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* mount(2) onto a descriptor resolved inside the root: the mount lands on
+ * exactly what was resolved, even if the rootfs changes meanwhile. */
+static int mount_on(const char *src, int dstfd, const char *type, unsigned long flags,
+		    const char *data)
+{
+	char dst[FD_PATH_MAX];
+	if (mount(src, fd_path(dstfd, dst), type, flags, data) < 0)
+		return -errno;
+	return 0;
+}
+
+static int bind_on(int srcfd, int dstfd, bool recursive)
+{
+	char src[FD_PATH_MAX];
+	return mount_on(fd_path(srcfd, src), dstfd, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL);
+}
+
+/* /proc: a fresh procfs for the new pid namespace, with the paths through
+ * which a root could reach the host kernel made read-only. */
+static int setup_proc(int rootfd, struct failure *f)
+{
+	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/proc");
+	if (dst < 0)
+		return fail(f, dst, "cannot make '/proc' inside the rootfs");
+	int r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (r == -EPERM || r == -EACCES) {
+		/* Where the host's /proc has parts masked by over-mounts (a
+		 * container), a fresh procfs would uncover them and the kernel
+		 * refuses it ("mount too revealing"). */
+		log_warning("a fresh /proc was refused (%s); binding the host's /proc instead",
+			    strerror(-r));
+		_cleanup_close_ int host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = host < 0 ? -errno : bind_on(host, dst, true);
+	}
+	if (r < 0)
+		return fail(f, r, "cannot mount proc on '/proc'");
+
+	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%s", ro[i]);
+		_cleanup_close_ int fd = open_in_root(rootfd, path, O_PATH | O_NOFOLLOW);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			return fail(f, fd, "cannot open '%s'", path);
+		r = bind_on(fd, fd, true);
+		if (r >= 0)
+			r = setattr_in_root(rootfd, path, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, true);
+		if (r < 0)
+			return fail(f, r, "cannot make '%s' read-only", path);
+	}
+	return 0;
+}
+
+static int bind_host_dev(int devfd, const char *name, struct failure *f)
+{
+	char host[64];
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	_cleanup_close_ int src = open(host, O_PATH | O_CLOEXEC);
+	if (src < 0 && strcmp(name, "tty") == 0)
+		return 0; /* a host without /dev/tty: nothing to offer */
+	if (src < 0)
+		return fail(f, errno, "cannot open '%s'", host);
+	int fd = openat(devfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return fail(f, errno, "cannot make '/dev/%s'", name);
+	int r = bind_on(src, fd, false);
+	close(fd);
+	if (r < 0)
+		return fail(f, r, "cannot bind '%s' on '/dev/%s'", host, name);
+	return 0;
+}
+
+/* The caller's terminal on /dev/console, as a login on a console has it. */
+static int bind_console(int devfd, struct failure *f)
+{
+	int tty = -1;
+	for (int fd = 0; fd <= 2 && tty < 0; fd++)
+		if (isatty(fd))
+			tty = fd;
+	if (tty < 0)
+		return 0;
+	int fd = openat(devfd, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(f, errno, "cannot make '/dev/console'");
+	int r = bind_on(tty, fd, false);
+	close(fd);
+	if (r < 0)
+		return fail(f, r, "cannot bind the terminal on '/dev/console'");
+	return 0;
+}
+
+/* /dev: a small tmpfs with the harmless host devices bound in, a private
+ * devpts instance and a tmpfs /dev/shm. */
+static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
+{
+	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/dev");
+	if (dst < 0)
+		return fail(f, dst, "cannot make '/dev' inside the rootfs");
+
+	if (sb->cfg->dev == DEV_HOST) {
+		_cleanup_close_ int host = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int r = host < 0 ? -errno : bind_on(host, dst, true);
+		return r < 0 ? fail(f, r, "cannot bind the host's /dev on '/dev'") : 0;
+	}
+
+	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
+	if (r < 0)
+		return fail(f, r, "cannot mount a tmpfs on '/dev'");
+	_cleanup_close_ int dev = open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY);
+	if (dev < 0)
+		return fail(f, dev, "cannot open '/dev'");
+
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		r = bind_host_dev(dev, nodes[i], f);
+		if (r < 0)
+			return r;
+	}
+
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0)
+		return fail(f, errno, "cannot make directories in '/dev'");
+	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pts < 0 || shm < 0)
+		return fail(f, errno, "cannot open directories in '/dev'");
+
+	/* gid=5 (tty) only where that gid is mapped: root mode maps one. */
+	r = mount_on("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=620");
+	if (r < 0)
+		return fail(f, r, "cannot mount devpts on '/dev/pts'");
+	r = mount_on("tmpfs", shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	if (r < 0)
+		return fail(f, r, "cannot mount a tmpfs on '/dev/shm'");
+
+	static const char *const links[][2] = {
+		{ "pts/ptmx", "ptmx" },		  { "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },	  { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
+	};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
+			return fail(f, errno, "cannot make '/dev/%s'", links[i][1]);
+
+	return bind_console(dev, f);
+}
+
+static int setup_sys(int rootfd, struct failure *f)
+{
+	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/sys");
+	if (dst < 0)
+		return fail(f, dst, "cannot make '/sys' inside the rootfs");
+	_cleanup_close_ int host = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r = host < 0 ? -errno : bind_on(host, dst, true);
+	if (r >= 0)
+		r = setattr_in_root(rootfd, "/sys", MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, true);
+	return r < 0 ? fail(f, r, "cannot bind the host's /sys read-only on '/sys'") : 0;
+}
+
+/* The host's resolver configuration, read-only. ubuntu-base ships
+ * /etc/resolv.conf as a dangling link into /run/systemd/resolve: the link's
+ * target is created inside the rootfs to mount on. */
+static int setup_resolv(int rootfd, struct failure *f)
+{
+	_cleanup_close_ int host = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
+	if (host < 0)
+		return 0; /* the host has none: nothing to share */
+	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
+	if (dst < 0)
+		return fail(f, dst, "cannot make '/etc/resolv.conf' inside the rootfs");
+	struct stat st;
+	if (fstat(dst, &st) < 0 || !S_ISREG(st.st_mode))
+		return fail(f, EINVAL, "cannot mount on '/etc/resolv.conf': not a regular file");
+	int r = bind_on(host, dst, false);
+	if (r >= 0)
+		r = setattr_in_root(rootfd, "/etc/resolv.conf", MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, false);
+	return r < 0 ? fail(f, r, "cannot bind the host's /etc/resolv.conf") : 0;
+}
+
+static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failure *f)
+{
+	if (m->kind == MOUNT_TMPFS) {
+		_cleanup_close_ int dst = mkdir_in_root(rootfd, m->dest);
+		if (dst < 0)
+			return fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+		int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+		return r < 0 ? fail(f, r, "cannot mount a tmpfs on '%s'", m->dest) : 0;
+	}
+
+	_cleanup_close_ int src = open(m->src, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return fail(f, errno, "cannot open bind source '%s'", m->src);
+	struct stat st;
+	if (fstat(src, &st) < 0)
+		return fail(f, errno, "cannot stat bind source '%s'", m->src);
+	_cleanup_close_ int dst = S_ISDIR(st.st_mode) ? mkdir_in_root(rootfd, m->dest)
+						      : mkfile_in_root(rootfd, m->dest);
+	if (dst < 0)
+		return fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+	int r = bind_on(src, dst, true);
+	if (r >= 0 && m->kind == MOUNT_RO_BIND)
+		r = setattr_in_root(rootfd, m->dest, MOUNT_ATTR_RDONLY, true);
+	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
+}
+
+/*
+ * The rootfs must be a mount point for pivot_root, so it is bound onto
+ * itself. The bind is not recursive, so that mounts a user left below the
+ * directory (a /proc from an earlier `sudo chroot` session) stay out; the
+ * kernel refuses that (EINVAL) when such mounts are locked, as mounts
+ * inherited from a more privileged namespace are, and then the whole tree is
+ * taken.
+ */
+static int bind_rootfs(const char *rootfs, struct failure *f)
+{
+	if (mount(rootfs, rootfs, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	if (errno == EINVAL && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == 0)
+		return 0;
+	return fail(f, errno, "cannot bind the rootfs '%s' onto itself", rootfs);
+}
+
+/*
+ * pivot_root(".", ".") stacks the old root on top of the new one at "/";
+ * detaching it then leaves only the rootfs, with no directory that leads
+ * back to the host. Unlike chroot(2), nothing is left to escape to.
+ */
+static int pivot_into(int rootfd, struct failure *f)
+{
+	if (fchdir(rootfd) < 0)
+		return fail(f, errno, "cannot enter the rootfs");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(f, errno, "cannot pivot_root into the rootfs");
+	if (umount2(".", MNT_DETACH) < 0)
+		return fail(f, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return fail(f, errno, "cannot chdir to '/'");
+	return 0;
+}
+
+int mounts_setup(const struct sandbox *sb, struct failure *f)
+{
+	/* Private first, before any mount: otherwise mount events would
+	 * propagate between this namespace and the host's. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(f, errno, "cannot make the mount namespace private");
+
+	int r = bind_rootfs(sb->rootfs, f);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int rootfd = open(sb->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(f, errno, "cannot open the rootfs '%s'", sb->rootfs);
+
+	r = setup_proc(rootfd, f);
+	if (r >= 0)
+		r = setup_dev(rootfd, sb, f);
+	if (r >= 0)
+		r = setup_sys(rootfd, f);
+	if (r >= 0)
+		r = setup_resolv(rootfd, f);
+	for (size_t i = 0; r >= 0 && i < sb->cfg->n_mounts; i++)
+		r = setup_user_mount(rootfd, &sb->cfg->mounts[i], f);
+	if (r < 0)
+		return r;
+
+	uint64_t attrs = MOUNT_ATTR_NODEV | (sb->cfg->read_only ? MOUNT_ATTR_RDONLY : 0);
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return fail(f, errno, "cannot set the rootfs' mount flags");
+
+	return pivot_into(rootfd, f);
+}

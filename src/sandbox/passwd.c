@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sandbox/passwd.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/parse.h"
+
+enum { PW_NAME, PW_PASSWD, PW_UID, PW_GID, PW_GECOS, PW_HOME, PW_SHELL, PW_NFIELDS };
+
+struct field {
+	const char *p;
+	size_t len;
+};
+
+/* Split one line into exactly n ':'-separated fields (the last may not
+ * hold ':'); false for a line of another shape. */
+static bool split_fields(const char *line, size_t len, struct field *f, size_t n)
+{
+	size_t k = 0;
+	const char *start = line;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || line[i] == ':') {
+			if (k == n)
+				return false;
+			f[k++] = (struct field){ start, (size_t)(line + i - start) };
+			start = line + i + 1;
+		}
+	}
+	return k == n;
+}
+
+static bool field_u32(const struct field *f, uint32_t *out)
+{
+	char num[16];
+	if (f->len == 0 || f->len >= sizeof(num))
+		return false;
+	memcpy(num, f->p, f->len);
+	num[f->len] = '\0';
+	return parse_u32(num, 0, UINT32_MAX - 1, out) == 0;
+}
+
+static bool field_eq(const struct field *f, const char *s)
+{
+	return strlen(s) == f->len && memcmp(f->p, s, f->len) == 0;
+}
+
+typedef bool (*line_fn)(const struct field *f, const void *key);
+
+/* Call match on every well-formed line with n fields; return the first
+ * matching line's fields. */
+static bool find_line(const char *buf, size_t len, size_t n, line_fn match, const void *key,
+		      struct field *f)
+{
+	const char *end = buf + len;
+	for (const char *line = buf; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t linelen = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (linelen > 0 && line[0] != '#' && line[0] != '+' && line[0] != '-' &&
+		    !memchr(line, '\0', linelen) && split_fields(line, linelen, f, n) &&
+		    match(f, key))
+			return true;
+		line += linelen + 1;
+	}
+	return false;
+}
+
+static bool match_uid(const struct field *f, const void *key)
+{
+	uint32_t uid;
+	return field_u32(&f[PW_UID], &uid) && uid == *(const uint32_t *)key;
+}
+
+static bool match_name(const struct field *f, const void *key)
+{
+	return field_eq(&f[PW_NAME], key);
+}
+
+static int fill_entry(const struct field *f, struct pw_entry *out)
+{
+	struct pw_entry pw = { 0 };
+	if (!field_u32(&f[PW_UID], &pw.uid) || !field_u32(&f[PW_GID], &pw.gid))
+		return -ENOENT;
+	pw.name = strndup(f[PW_NAME].p, f[PW_NAME].len);
+	pw.home = strndup(f[PW_HOME].p, f[PW_HOME].len);
+	pw.shell = strndup(f[PW_SHELL].p, f[PW_SHELL].len);
+	if (!pw.name || !pw.home || !pw.shell) {
+		pw_entry_free(&pw);
+		return -ENOMEM;
+	}
+	*out = pw;
+	return 0;
+}
+
+int passwd_find_uid(const char *buf, size_t len, uint32_t uid, struct pw_entry *out)
+{
+	struct field f[PW_NFIELDS];
+	if (!find_line(buf, len, PW_NFIELDS, match_uid, &uid, f))
+		return -ENOENT;
+	return fill_entry(f, out);
+}
+
+int passwd_find_name(const char *buf, size_t len, const char *name, struct pw_entry *out)
+{
+	struct field f[PW_NFIELDS];
+	if (!find_line(buf, len, PW_NFIELDS, match_name, name, f))
+		return -ENOENT;
+	return fill_entry(f, out);
+}
+
+int group_find_name(const char *buf, size_t len, const char *name, uint32_t *gid)
+{
+	/* name:passwd:gid:members */
+	struct field f[4];
+	if (!find_line(buf, len, 4, match_name, name, f) || !field_u32(&f[2], gid))
+		return -ENOENT;
+	return 0;
+}
+
+void pw_entry_free(struct pw_entry *pw)
+{
+	free(pw->name);
+	free(pw->home);
+	free(pw->shell);
+	*pw = (struct pw_entry){ 0 };
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "sandbox/config.h"
+
+/* A sandbox as resolved by the command layer: everything the setup needs,
+ * decided before any namespace exists. */
+struct sandbox {
+	const struct run_config *cfg;
+	const char *rootfs;	/* absolute, canonical host path */
+	enum map_mode map;
+	bool fakeroot;
+	uid_t host_uid;		/* the caller */
+	gid_t host_gid;
+	uid_t uid;		/* the command's ids inside */
+	gid_t gid;
+
+	char **envp;
+	const char *exec_path;	/* the login shell, or NULL: search argv[0] */
+	char *const *argv;
+	const char *workdir;	/* NULL: HOME if it exists inside, else "/" */
+	const char *home;
+
+	sigset_t caller_sigmask;	/* restored for the command */
+};
+
+/* Signals that nschroot and its init pass on to the command. */
+#define FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* Run the sandbox and return the status nschroot exits with: the command's,
+ * 128+N when it was killed by signal N, 125 when nschroot failed. */
+int sandbox_run(struct sandbox *sb);
+
+/* In the first child, pid 1 of the new namespaces: set up, start the
+ * command, act as its init. Never returns. */
+_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline);

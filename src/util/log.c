@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vlog(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	/* One write per line, so that lines from the sandbox's processes do
+	 * not interleave. */
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s", prefix);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(buf))
+		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if (err && (size_t)n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
+	if ((size_t)n >= sizeof(buf) - 1)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	fflush(stdout);
+	fwrite(buf, 1, (size_t)n, stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("nschroot: ", fmt, ap, 0);
+	va_end(ap);
+	errno = saved;
+}
+
+void log_warning(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("nschroot: warning: ", fmt, ap, 0);
+	va_end(ap);
+	errno = saved;
+}
+
+void log_hint(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("hint: ", fmt, ap, 0);
+	va_end(ap);
+	errno = saved;
+}
+
+noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("nschroot: ", fmt, ap, 0);
+	va_end(ap);
+	exit(EXIT_SETUP);
+}
+
+noreturn void die_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("nschroot: ", fmt, ap, err < 0 ? -err : err);
+	va_end(ap);
+	exit(EXIT_SETUP);
+}
+
+noreturn void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("nschroot: ", fmt, ap, 0);
+	va_end(ap);
+	fputs("Try 'nschroot --help'.\n", stderr);
+	exit(EXIT_SETUP);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdarg.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses of DESIGN.md "Exit status". */
+enum {
+	EXIT_SETUP = 125,	/* nschroot itself failed */
+	EXIT_CANNOT_EXEC = 126,	/* found, but not executable */
+	EXIT_NOT_FOUND = 127,	/* not found inside the rootfs */
+};
+
+/* "nschroot: MESSAGE" on stderr. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "nschroot: warning: MESSAGE". */
+void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "hint: MESSAGE", where the user can do something about a failure. */
+void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "nschroot: MESSAGE" and exit 125. */
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "nschroot: MESSAGE: strerror(err)" and exit 125. */
+noreturn void die_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error: the message, then "Try 'nschroot --help'.", exit 125. */
+noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

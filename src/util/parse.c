@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "util/parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+bool box_name_valid(const char *s)
+{
+	if (!s || !isalnum((unsigned char)s[0]) || !isascii((unsigned char)s[0]))
+		return false;
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++) {
+		unsigned char c = (unsigned char)*p;
+		if (!isascii(c) || !(isalnum(c) || c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return n <= 64;
+}
+
+bool target_is_path(const char *s)
+{
+	return strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0;
+}
