@@ -115,9 +115,11 @@ static void add_preserve_fd(struct run_config *cfg, const char *arg)
 
 static void parse_run_options(int argc, char **argv, struct run_config *cfg, bool enter)
 {
+	const char *cmd = enter ? "enter" : "run";
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hw:e:", run_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:hw:e:", run_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			enter ? help_enter() : help_run();
@@ -169,13 +171,16 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 			PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
 				   "seccomp or none");
 			break;
+		case ':':
+			die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
 		default:
-			fputs("Try 'nschroot --help'.\n", stderr);
-			exit(EXIT_SETUP);
+			if (optopt)
+				die_usage("%s: unknown option '-%c'", cmd, optopt);
+			die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		die_usage("%s: missing TARGET", enter ? "enter" : "run");
+		die_usage("%s: missing TARGET", cmd);
 	cfg->target = argv[optind++];
 	if (enter && optind < argc)
 		die_usage("enter: unexpected argument '%s' (use 'nschroot run' to run a command)",
@@ -278,6 +283,10 @@ static int run_or_enter(int argc, char **argv, bool enter)
 		.argv = cfg.argv,
 		.workdir = cfg.chdir,
 	};
+	/* The argument strings lie end to end in memory; argv[0] here is the
+	 * command's name ("run"). */
+	sb.cmdline = argv[0];
+	sb.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
 	sb.fakeroot = cfg.fakeroot == FAKEROOT_SECCOMP ||
 		      (cfg.fakeroot == FAKEROOT_DEFAULT && sb.map == MAP_ROOT);
 

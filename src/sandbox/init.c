@@ -47,7 +47,8 @@ static int cmp_int(const void *a, const void *b)
 static void close_all_but(const struct run_config *cfg)
 {
 	int *keep = cfg->preserve_fds;
-	qsort(keep, cfg->n_preserve_fds, sizeof(int), cmp_int);
+	if (cfg->n_preserve_fds)
+		qsort(keep, cfg->n_preserve_fds, sizeof(int), cmp_int);
 	int next = 3;
 	for (size_t i = 0; i < cfg->n_preserve_fds; i++) {
 		if (keep[i] > next)
@@ -115,6 +116,18 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	exec_failed(sb->argv[0], errno);
 }
 
+/* The guest can read /proc/1/cmdline: it would show nschroot's whole
+ * command line (host paths, --bind sources, -e values). The command, forked
+ * already, has its own copy of those strings: overwrite init's before the
+ * command can run. */
+static void hide_command_line(const struct sandbox *sb)
+{
+	if (!sb->cmdline || sb->cmdline_len < sizeof("init"))
+		return;
+	memset(sb->cmdline, 0, sb->cmdline_len);
+	memcpy(sb->cmdline, "init", sizeof("init"));
+}
+
 /*
  * The command runs in a user namespace nested in ours, with its own copy of
  * the mount namespace. The kernel locks every mount copied into a namespace
@@ -148,6 +161,7 @@ static pid_t start_command(const struct sandbox *sb)
 		exec_command(sb);
 	}
 	close(sync[0]);
+	hide_command_line(sb);
 
 	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
 	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
@@ -189,10 +203,7 @@ static int status_of(int wstatus)
 static _Noreturn void init_loop(pid_t command)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
+	sandbox_waited_signals(&set);
 
 	for (;;) {
 		siginfo_t si;

@@ -50,13 +50,37 @@ static int bind_on(int srcfd, int dstfd, bool recursive)
 	return mount_on(fd_path(srcfd, src), dstfd, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL);
 }
 
+/* A mount on the rootfs' own root would hide it (a rootfs whose /proc is a
+ * link to "/"): refuse it. */
+static int refuse_root(int rootfd, int fd, const char *path, struct failure *f)
+{
+	struct stat r, d;
+	if (fd < 0)
+		return fd;
+	if (fstat(rootfd, &r) == 0 && fstat(fd, &d) == 0 && r.st_dev == d.st_dev &&
+	    r.st_ino == d.st_ino) {
+		close(fd);
+		return fail(f, EINVAL, "cannot mount on '%s': it resolves to the rootfs' own root", path);
+	}
+	return fd;
+}
+
+/* The directory to mount on at path, made when missing. */
+static int dest_dir(int rootfd, const char *path, struct failure *f)
+{
+	int fd = refuse_root(rootfd, mkdir_in_root(rootfd, path), path, f);
+	if (fd < 0 && !f->what[0])
+		fail(f, fd, "cannot make '%s' inside the rootfs", path);
+	return fd;
+}
+
 /* /proc: a fresh procfs for the new pid namespace, with the paths through
  * which a root could reach the host kernel made read-only. */
 static int setup_proc(int rootfd, struct failure *f)
 {
-	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/proc");
+	_cleanup_close_ int dst = dest_dir(rootfd, "/proc", f);
 	if (dst < 0)
-		return fail(f, dst, "cannot make '/proc' inside the rootfs");
+		return dst;
 	int r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if (r == -EPERM || r == -EACCES) {
 		/* Where the host's /proc has parts masked by over-mounts (a
@@ -107,22 +131,30 @@ static int bind_host_dev(int devfd, const char *name, struct failure *f)
 	return 0;
 }
 
-/* The caller's terminal on /dev/console, as a login on a console has it. */
+/* The caller's terminal on /dev/console, as a login on a console has it.
+ * A bind's source must be a mount of this namespace, and the descriptor of
+ * the terminal was opened in the host's: bind its path instead, once it is
+ * checked to be the same device. */
 static int bind_console(int devfd, struct failure *f)
 {
 	int tty = -1;
 	for (int fd = 0; fd <= 2 && tty < 0; fd++)
 		if (isatty(fd))
 			tty = fd;
-	if (tty < 0)
+	char name[256];
+	struct stat want, got;
+	if (tty < 0 || ttyname_r(tty, name, sizeof(name)) != 0 || fstat(tty, &want) < 0)
 		return 0;
+	_cleanup_close_ int src = open(name, O_PATH | O_CLOEXEC);
+	if (src < 0 || fstat(src, &got) < 0 || got.st_rdev != want.st_rdev || !S_ISCHR(got.st_mode))
+		return 0; /* not reachable by its name here: no console */
 	int fd = openat(devfd, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail(f, errno, "cannot make '/dev/console'");
-	int r = bind_on(tty, fd, false);
+	int r = bind_on(src, fd, false);
 	close(fd);
 	if (r < 0)
-		return fail(f, r, "cannot bind the terminal on '/dev/console'");
+		return fail(f, r, "cannot bind the terminal '%s' on '/dev/console'", name);
 	return 0;
 }
 
@@ -130,9 +162,9 @@ static int bind_console(int devfd, struct failure *f)
  * devpts instance and a tmpfs /dev/shm. */
 static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 {
-	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/dev");
+	_cleanup_close_ int dst = dest_dir(rootfd, "/dev", f);
 	if (dst < 0)
-		return fail(f, dst, "cannot make '/dev' inside the rootfs");
+		return dst;
 
 	if (sb->cfg->dev == DEV_HOST) {
 		_cleanup_close_ int host = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -184,9 +216,9 @@ static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 
 static int setup_sys(int rootfd, struct failure *f)
 {
-	_cleanup_close_ int dst = mkdir_in_root(rootfd, "/sys");
+	_cleanup_close_ int dst = dest_dir(rootfd, "/sys", f);
 	if (dst < 0)
-		return fail(f, dst, "cannot make '/sys' inside the rootfs");
+		return dst;
 	_cleanup_close_ int host = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r = host < 0 ? -errno : bind_on(host, dst, true);
 	if (r >= 0)
@@ -203,6 +235,10 @@ static int setup_resolv(int rootfd, struct failure *f)
 	if (host < 0)
 		return 0; /* the host has none: nothing to share */
 	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
+	if (dst == -EROFS) {
+		log_warning("no /etc/resolv.conf in the read-only rootfs to mount the host's on");
+		return 0;
+	}
 	if (dst < 0)
 		return fail(f, dst, "cannot make '/etc/resolv.conf' inside the rootfs");
 	struct stat st;
@@ -217,9 +253,9 @@ static int setup_resolv(int rootfd, struct failure *f)
 static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failure *f)
 {
 	if (m->kind == MOUNT_TMPFS) {
-		_cleanup_close_ int dst = mkdir_in_root(rootfd, m->dest);
+		_cleanup_close_ int dst = dest_dir(rootfd, m->dest, f);
 		if (dst < 0)
-			return fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+			return dst;
 		int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
 		return r < 0 ? fail(f, r, "cannot mount a tmpfs on '%s'", m->dest) : 0;
 	}
@@ -230,10 +266,10 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return fail(f, errno, "cannot stat bind source '%s'", m->src);
-	_cleanup_close_ int dst = S_ISDIR(st.st_mode) ? mkdir_in_root(rootfd, m->dest)
+	_cleanup_close_ int dst = S_ISDIR(st.st_mode) ? dest_dir(rootfd, m->dest, f)
 						      : mkfile_in_root(rootfd, m->dest);
 	if (dst < 0)
-		return fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+		return f->what[0] ? dst : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
 	int r = bind_on(src, dst, true);
 	if (r >= 0 && m->kind == MOUNT_RO_BIND)
 		r = setattr_in_root(rootfd, m->dest, MOUNT_ATTR_RDONLY, true);
@@ -289,6 +325,13 @@ int mounts_setup(const struct sandbox *sb, struct failure *f)
 	if (rootfd < 0)
 		return fail(f, errno, "cannot open the rootfs '%s'", sb->rootfs);
 
+	/* Read-only from the start: with --read-only nothing is written to the
+	 * rootfs, not even a missing mount point (that is an error then). */
+	uint64_t attrs = MOUNT_ATTR_NODEV | (sb->cfg->read_only ? MOUNT_ATTR_RDONLY : 0);
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return fail(f, errno, "cannot set the rootfs' mount flags");
+
 	r = setup_proc(rootfd, f);
 	if (r >= 0)
 		r = setup_dev(rootfd, sb, f);
@@ -300,11 +343,5 @@ int mounts_setup(const struct sandbox *sb, struct failure *f)
 		r = setup_user_mount(rootfd, &sb->cfg->mounts[i], f);
 	if (r < 0)
 		return r;
-
-	uint64_t attrs = MOUNT_ATTR_NODEV | (sb->cfg->read_only ? MOUNT_ATTR_RDONLY : 0);
-	struct mount_attr attr = { .attr_set = attrs };
-	if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return fail(f, errno, "cannot set the rootfs' mount flags");
-
 	return pivot_into(rootfd, f);
 }

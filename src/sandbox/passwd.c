@@ -62,20 +62,40 @@ static bool find_line(const char *buf, size_t len, size_t n, line_fn match, cons
 		    !memchr(line, '\0', linelen) && split_fields(line, linelen, f, n) &&
 		    match(f, key))
 			return true;
-		line += linelen + 1;
+		/* Not line + linelen + 1: past the last line, that would point
+		 * beyond one-past-the-end of buf (undefined behaviour). */
+		line = nl ? nl + 1 : end;
 	}
 	return false;
+}
+
+/* The matchers check the whole line's ids, not only the key: a line whose
+ * uid or gid is not a number is malformed and skipped, so that it cannot
+ * hide a well-formed line after it with the same name or uid. */
+static bool pw_ids_valid(const struct field *f)
+{
+	uint32_t id;
+	return field_u32(&f[PW_UID], &id) && field_u32(&f[PW_GID], &id);
 }
 
 static bool match_uid(const struct field *f, const void *key)
 {
 	uint32_t uid;
-	return field_u32(&f[PW_UID], &uid) && uid == *(const uint32_t *)key;
+	return pw_ids_valid(f) && field_u32(&f[PW_UID], &uid) && uid == *(const uint32_t *)key;
 }
 
 static bool match_name(const struct field *f, const void *key)
 {
-	return field_eq(&f[PW_NAME], key);
+	return pw_ids_valid(f) && field_eq(&f[PW_NAME], key);
+}
+
+/* name:passwd:gid:members */
+enum { GR_NAME, GR_PASSWD, GR_GID, GR_MEMBERS, GR_NFIELDS };
+
+static bool match_group_name(const struct field *f, const void *key)
+{
+	uint32_t gid;
+	return field_u32(&f[GR_GID], &gid) && field_eq(&f[GR_NAME], key);
 }
 
 static int fill_entry(const struct field *f, struct pw_entry *out)
@@ -112,9 +132,9 @@ int passwd_find_name(const char *buf, size_t len, const char *name, struct pw_en
 
 int group_find_name(const char *buf, size_t len, const char *name, uint32_t *gid)
 {
-	/* name:passwd:gid:members */
-	struct field f[4];
-	if (!find_line(buf, len, 4, match_name, name, f) || !field_u32(&f[2], gid))
+	struct field f[GR_NFIELDS];
+	if (!find_line(buf, len, GR_NFIELDS, match_group_name, name, f) ||
+	    !field_u32(&f[GR_GID], gid))
 		return -ENOENT;
 	return 0;
 }

@@ -86,7 +86,10 @@ int mkfile_in_root(int rootfd, const char *path)
 	if (!cur)
 		return -ENOMEM;
 
-	for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+	/* One pass per link followed, then one that creates the target and one
+	 * that opens it: a chain the kernel would follow (up to MAX_LINK_HOPS
+	 * links) must not run out of passes after its target was created. */
+	for (int pass = 0; pass < MAX_LINK_HOPS + 2; pass++) {
 		int fd = open_in_root(rootfd, cur, O_PATH);
 		if (fd != -ENOENT)
 			return fd;

@@ -26,10 +26,17 @@ struct sandbox {
 	const char *home;
 
 	sigset_t caller_sigmask;	/* restored for the command */
+
+	char *cmdline;		/* nschroot's arguments after argv[0], */
+	size_t cmdline_len;	/* which init overwrites once the command runs */
 };
 
 /* Signals that nschroot and its init pass on to the command. */
 #define FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* The forwarded signals and SIGCHLD: what nschroot and its init block and
+ * take with sigwaitinfo. */
+void sandbox_waited_signals(sigset_t *set);
 
 /* Run the sandbox and return the status nschroot exits with: the command's,
  * 128+N when it was killed by signal N, 125 when nschroot failed. */

@@ -22,6 +22,14 @@ static void explain_clone_failure(int err)
 	}
 }
 
+void sandbox_waited_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+}
+
 /*
  * The outer nschroot stays on the host, outside every namespace, and waits.
  * Signals sent to it with kill(2) are passed to the sandbox's init, which
@@ -32,10 +40,7 @@ static void explain_clone_failure(int err)
 int sandbox_run(struct sandbox *sb)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
+	sandbox_waited_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &sb->caller_sigmask) < 0)
 		die_errno(errno, "cannot block signals");
 

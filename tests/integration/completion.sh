@@ -1,0 +1,179 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shell completion and the man page. The bash completion function is driven
+# for real (with bash-completion loaded, and without it), fish's through
+# `complete -C`; zsh's is checked for syntax. The options printed by
+# `nschroot help run` are compared with each completion and with the man
+# page, so that they cannot drift apart.
+. "$(dirname "$0")/../lib.sh"
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+COMPLETIONS=$SRC/completions
+MANPAGE=$SRC/man/nschroot.1
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+
+command -v bash >/dev/null || skip_all "bash is not installed"
+
+# The long options of run, as `nschroot help run` prints them.
+help_opts=$("$NSCHROOT" help run | sed -n 's/^ \{2,\}\(-., \)\{0,1\}\(--[a-z-]*\).*/\2/p' | sort -u)
+if [ -z "$help_opts" ]; then
+	echo "1..1"
+	echo "not ok 1 - '$NSCHROOT help run' prints no options"
+	exit 1
+fi
+
+# One bash run with bash-completion, one without, when it is installed.
+if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
+# 23 per bash mode, 1 for a missing bash-completion, 10 for zsh, fish and
+# the man page.
+set -- $modes
+plan $((23 * $# + (2 - $#) + 10))
+
+# skip DESCRIPTION REASON: a TAP skip, or a failure under
+# NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
+skip() {
+	if [ "${NSCHROOT_TEST_MUST_WORK:-0}" = 1 ]; then
+		not_ok "$1 (cannot check: $2; NSCHROOT_TEST_MUST_WORK=1)"
+	else
+		ok "$1 # SKIP $2"
+	fi
+}
+
+# A store with two boxes, a staging directory and a directory that is not a
+# box; a working directory with a subdirectory and a file.
+mkdir -p "$TMP/store/boxes/alpha/rootfs" "$TMP/store/boxes/beta/rootfs" \
+	"$TMP/store/boxes/.gamma.Xk3v9a/rootfs" "$TMP/store/boxes/delta" \
+	"$TMP/xdg/nschroot/boxes/epsilon/rootfs" "$TMP/cwd/tree"
+: >"$TMP/cwd/tfile"
+export NSCHROOT_HOME="$TMP/store"
+
+# The driver: COMP_WORDS split from the line as bash splits it (at blanks,
+# and at '=' and ':', which are in COMP_WORDBREAKS, as words of their own),
+# then _nschroot; prints COMPREPLY sorted, one per line. compopt works only
+# under real completion: here it logs its arguments to $TMP/compopt.
+cat >"$TMP/complete.bash" <<'EOF'
+mode=$1 line=$2
+compopt() { printf '%s\n' "$*" >>"$COMPOPT_LOG"; }
+if [[ $mode == bash-completion ]]; then
+	. "$BASH_COMPLETION"
+fi
+. "$COMPLETIONS/nschroot.bash"
+COMP_WORDS=()
+read -ra blank_words <<<"$line"
+for w in "${blank_words[@]}"; do
+	while [[ $w =~ ^([^=:]*)([=:]+)(.*)$ ]]; do
+		[[ -n ${BASH_REMATCH[1]} ]] && COMP_WORDS+=("${BASH_REMATCH[1]}")
+		COMP_WORDS+=("${BASH_REMATCH[2]}")
+		w=${BASH_REMATCH[3]}
+	done
+	[[ -n $w ]] && COMP_WORDS+=("$w")
+done
+[[ $line == *' ' ]] && COMP_WORDS+=("")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+COMP_LINE=$line
+COMP_POINT=${#line}
+_nschroot nschroot "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+((${#COMPREPLY[@]})) && printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort
+exit 0
+EOF
+
+# comp MODE LINE: the completions bash offers at the end of LINE.
+comp() {
+	: >"$TMP/compopt"
+	(cd "$TMP/cwd" && COMPLETIONS=$COMPLETIONS BASH_COMPLETION=$BASH_COMPLETION \
+		COMPOPT_LOG=$TMP/compopt bash "$TMP/complete.bash" "$1" "$2" 2>>"$TMP/bash.err")
+}
+
+nl='
+'
+for mode in $modes; do
+	: >"$TMP/bash.err"
+	assert_eq "$mode: commands" "enter${nl}help${nl}run" "$(comp "$mode" 'nschroot ')"
+	assert_eq "$mode: global options" "--help${nl}--version${nl}-V${nl}-h" "$(comp "$mode" 'nschroot -')"
+	assert_eq "$mode: help COMMAND" "enter${nl}help${nl}run" "$(comp "$mode" 'nschroot help ')"
+	assert_eq "$mode: run --ma gives --map=" "--map=" "$(comp "$mode" 'nschroot run --ma')"
+	assert_match "$mode: with no space after --map=" '^-o nospace$' "$(cat "$TMP/compopt")"
+	assert_eq "$mode: --map= values" "root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
+	assert_eq "$mode: --map=r" "root" "$(comp "$mode" 'nschroot run --map=r')"
+	assert_eq "$mode: --map VALUE, as a separate word" "root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
+	assert_eq "$mode: --net= values" "host${nl}none" "$(comp "$mode" 'nschroot run --net=')"
+	assert_eq "$mode: --dev= values" "host${nl}minimal" "$(comp "$mode" 'nschroot enter --dev=')"
+	assert_eq "$mode: --fakeroot= values" "none${nl}seccomp" "$(comp "$mode" 'nschroot run --fakeroot=')"
+	assert_eq "$mode: box names from \$NSCHROOT_HOME for TARGET" "alpha" "$(comp "$mode" 'nschroot run al')"
+	assert_eq "$mode: TARGET: boxes (not staging, not a box-less directory) and directories" \
+		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot run ')"
+	assert_eq "$mode: box names from \$XDG_DATA_HOME/nschroot" "epsilon" \
+		"$(export NSCHROOT_HOME='' XDG_DATA_HOME="$TMP/xdg"; comp "$mode" 'nschroot run e')"
+	assert_eq "$mode: a TARGET path completes directories only" "./tree" "$(comp "$mode" 'nschroot run ./t')"
+	assert_eq "$mode: --bind SRC completes directories" "./tree" "$(comp "$mode" 'nschroot run --bind ./t')"
+	assert_eq "$mode: nothing for --bind's DEST, inside the rootfs" "" "$(comp "$mode" 'nschroot run --bind /a:')"
+	assert_eq "$mode: -w completes directories" "./tree" "$(comp "$mode" 'nschroot run -w ./t')"
+	assert_eq "$mode: option arguments are skipped to find TARGET" "alpha" \
+		"$(comp "$mode" 'nschroot run --bind /x -w /y --map=root -e -w --net none al')"
+	assert_match "$mode: after TARGET, run completes a command" '^echo$' "$(comp "$mode" 'nschroot run alpha ech')"
+	assert_eq "$mode: after TARGET, no option of nschroot" "" "$(comp "$mode" 'nschroot run -- alpha --ma')"
+
+	offered=$(comp "$mode" 'nschroot run --' | sed 's/=$//')
+	missing=$(printf '%s\n' "$help_opts" | while read -r o; do
+		printf '%s\n' "$offered" | grep -qxF -- "$o" || printf '%s ' "$o"
+	done)
+	extra=$(printf '%s\n' "$offered" | while read -r o; do
+		printf '%s\n' "$help_opts" | grep -qxF -- "$o" || printf '%s ' "$o"
+	done)
+	assert_eq "$mode: run -- offers exactly the long options of 'help run'" "missing: ; extra: " \
+		"missing: $missing; extra: $extra"
+	assert_eq "$mode: the completion function wrote nothing to stderr" "" "$(cat "$TMP/bash.err")"
+done
+[ "$modes" = plain ] && skip "bash: with bash-completion loaded" "bash-completion is not installed (apt-get install bash-completion)"
+
+if command -v zsh >/dev/null; then
+	check "zsh -n completions/_nschroot" zsh -n "$COMPLETIONS/_nschroot"
+else
+	skip "zsh -n completions/_nschroot" "zsh is not installed (apt-get install zsh)"
+fi
+missing=$(printf '%s\n' "$help_opts" | while read -r o; do
+	grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$COMPLETIONS/_nschroot" || printf '%s ' "$o"
+done)
+assert_eq "zsh: every long option of 'help run' is in _nschroot" "" "$missing"
+
+if command -v fish >/dev/null; then
+	# fish_complete LINE: what fish offers at the end of LINE, without the
+	# descriptions.
+	fish_complete() {
+		(cd "$TMP/cwd" && fish --no-config -c 'source $argv[1]; complete -C $argv[2]' \
+			"$COMPLETIONS/nschroot.fish" "$1" 2>&1 | cut -f1 | LC_ALL=C sort)
+	}
+	check "fish -n completions/nschroot.fish" fish -n "$COMPLETIONS/nschroot.fish"
+	assert_eq "fish: commands" "enter${nl}help${nl}run" "$(fish_complete 'nschroot ')"
+	assert_eq "fish: --map= values" "--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
+	assert_eq "fish: box names and directories for TARGET" "alpha${nl}beta${nl}tree/" \
+		"$(fish_complete 'nschroot run ')"
+	offered=$(fish_complete 'nschroot run --')
+	missing=$(printf '%s\n' "$help_opts" | while read -r o; do
+		printf '%s\n' "$offered" | grep -qxF -- "$o" || printf '%s ' "$o"
+	done)
+	assert_eq "fish: run -- offers every long option of 'help run'" "" "$missing"
+else
+	for t in "fish -n completions/nschroot.fish" "fish: commands" "fish: --map= values" \
+		"fish: box names and directories for TARGET" "fish: run -- offers every long option of 'help run'"; do
+		skip "$t" "fish is not installed (apt-get install fish)"
+	done
+fi
+
+# In roff, a literal '-' is written '\-'.
+missing=$(printf '%s\n' "$help_opts" | while read -r o; do
+	sed 's/\\-/-/g' "$MANPAGE" | grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" || printf '%s ' "$o"
+done)
+assert_eq "every long option of 'help run' is in man/nschroot.1" "" "$missing"
+
+if command -v man >/dev/null && command -v groff >/dev/null; then
+	warnings=$(man --warnings -l "$MANPAGE" 2>&1 >/dev/null)
+	assert_eq "man --warnings -l man/nschroot.1 prints no warning" "" "$warnings"
+	width=$(MANWIDTH=80 man -E ascii -l "$MANPAGE" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+	check "the rendered page fits 80 columns ($width)" test "$width" -gt 0 -a "$width" -le 80
+else
+	for t in "man --warnings -l man/nschroot.1 prints no warning" "the rendered page fits 80 columns"; do
+		skip "$t" "man or groff is not installed (apt-get install man-db groff-base)"
+	done
+fi
+done_testing

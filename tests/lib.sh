@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for nschroot's integration tests: TAP output, a private
+# temporary directory removed on exit, assertions, fixtures.
+#
+# Environment: NSCHROOT (the binary under test, set by meson),
+# NSCHROOT_TEST_MUST_WORK=1 (CI: a test that would skip fails instead).
+
+set -u
+
+: "${NSCHROOT:?NSCHROOT must name the binary under test (meson sets it)}"
+TESTS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+FIXTURES="$TESTS_DIR/fixtures"
+
+_tap_n=0
+_tap_failed=0
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nschroot-test.XXXXXX")
+_cleanup() {
+	# Trees made inside a box can hold read-only directories.
+	chmod -R u+rwX "$TMP" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap _cleanup EXIT
+
+# plan N
+plan() { echo "1..$1"; }
+
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# Skip the whole file; under NSCHROOT_TEST_MUST_WORK=1 that is a failure.
+skip_all() {
+	if [ "${NSCHROOT_TEST_MUST_WORK:-0}" = 1 ]; then
+		echo "1..1"
+		echo "not ok 1 - cannot run: $* (NSCHROOT_TEST_MUST_WORK=1)"
+		exit 1
+	fi
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# check DESCRIPTION COMMAND...: ok when COMMAND exits 0.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# assert_eq DESCRIPTION EXPECTED ACTUAL
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $2" "actual:   $3"
+	fi
+}
+
+# assert_match DESCRIPTION PATTERN ACTUAL (grep -E pattern)
+assert_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "pattern: $2" "actual:  $3"
+	fi
+}
+
+# assert_no_match DESCRIPTION PATTERN ACTUAL
+assert_no_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		not_ok "$1"
+		diag "unexpected: $2" "actual: $3"
+	else
+		ok "$1"
+	fi
+}
+
+# assert_status DESCRIPTION EXPECTED COMMAND...: the command's output is
+# discarded; only its exit status counts.
+assert_status() {
+	desc=$1
+	want=$2
+	shift 2
+	"$@" >/dev/null 2>&1
+	got=$?
+	assert_eq "$desc" "$want" "$got"
+}
+
+done_testing() {
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# Fail early and clearly when user namespaces are unavailable here.
+require_userns() {
+	if [ "$(id -u)" = 0 ] && [ "${NSCHROOT_TEST_ALLOW_ROOT:-0}" != 1 ]; then
+		skip_all "running as root hides user-namespace bugs: run as an unprivileged user"
+	fi
+	if ! unshare -U -r true 2>/dev/null; then
+		skip_all "unprivileged user namespaces are not available"
+	fi
+}
+
+# make_busybox_rootfs DIR
+make_busybox_rootfs() {
+	sh "$FIXTURES/make-busybox-rootfs.sh" "$1" ||
+		skip_all "cannot build the busybox rootfs (apt-get install busybox-static)"
+}
+
+# The Debian bookworm tarball of mmdebstrap --variant=apt, cached.
+debian_tarball() {
+	sh "$FIXTURES/make-debian-tarball.sh" ||
+		skip_all "no Debian bookworm tarball (needs mmdebstrap and the Debian mirror)"
+}
+
+# nsrun ARGS...: nschroot with stdin closed off.
+nsrun() { "$NSCHROOT" "$@" </dev/null; }
+
+# A fingerprint of the host mount table, to prove nothing leaked to it.
+host_mounts() { cut -d' ' -f2-5 /proc/self/mountinfo | sort; }
