@@ -14,7 +14,11 @@
 
 static void explain_clone_failure(int err)
 {
-	log_error("cannot create the sandbox's namespaces: %s", strerror(err));
+	if (err == ENOSPC || err == EUSERS)
+		log_error("cannot create the sandbox's namespaces: the limit on user namespaces "
+			  "is reached");
+	else
+		log_error("cannot create the sandbox's namespaces: %s", strerror(err));
 	if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES) {
 		log_hint("unprivileged user namespaces look disabled; see the sysctls");
 		log_hint("kernel.unprivileged_userns_clone, user.max_user_namespaces and");

@@ -4,7 +4,7 @@
 # and nothing leaking to the host's mount table.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 33
+plan 36
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -80,6 +80,13 @@ err=$(nsrun run --read-only "$root/root" true 2>&1)
 assert_match "--read-only makes no missing mount point in the rootfs" \
 	"^nschroot: cannot make '/proc' inside the rootfs: Read-only file system" "$err"
 check "--read-only wrote nothing" test ! -e "$root/root/proc"
+# User namespaces refused: a namespace whose user.max_user_namespaces is 0.
+err=$(unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run "$1" true' "$NSCHROOT" "$root" 2>&1)
+assert_eq "user namespaces refused: exit 125" 125 $?
+assert_match "user namespaces refused: one clear line" \
+	"^nschroot: cannot create the sandbox's namespaces: the limit on user namespaces is reached$" "$err"
+assert_match "user namespaces refused: the hint names the sysctls" \
+	"user.max_user_namespaces and" "$err"
 assert_eq "--map=user keeps the caller's uid" "$(id -u)" "$(nsrun run --map=user "$root" id -u)"
 assert_eq "the host mount table is unchanged" "$before" "$(host_mounts)"
 done_testing
