@@ -2,15 +2,25 @@
 # bash completion for nschroot(1).
 #
 # Uses bash-completion's helpers when they are loaded, and plain compgen
-# otherwise. Options come before TARGET (getopt with '+'): after TARGET,
-# `run` completes a command and its arguments.
+# otherwise. Options come before the operands (getopt with '+'): after
+# TARGET, `run` completes a command and its arguments.
 
-# Whether option $1 of run and enter takes the next word as its argument.
+# The commands of nschroot.
+_nschroot_commands='run enter create list info rm help'
+
+# Whether option $2 of command $1 takes the next word as its argument.
 _nschroot_takes_arg()
 {
-	case $1 in
-	--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
-		--hostname | --uid | --gid | --net | --dev | --preserve-fd | --fakeroot)
+	case $1:$2 in
+	run:* | enter:*)
+		case $2 in
+		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
+			--hostname | --uid | --gid | --net | --dev | --preserve-fd | --fakeroot)
+			return 0
+			;;
+		esac
+		;;
+	create:--map | create:--progress)
 		return 0
 		;;
 	esac
@@ -36,6 +46,20 @@ _nschroot_boxes()
 	done
 }
 
+# _nschroot_box_names [FROM]: add the box names that start with $cur, but
+# those already given in words[FROM..cword-1].
+_nschroot_box_names()
+{
+	local from=${1-$cword} box i
+	local IFS=$'\n'
+	for box in $(compgen -W "$(_nschroot_boxes)" -- "$cur"); do
+		for ((i = from; i < cword; i++)); do
+			[[ ${words[i]} == "$box" ]] && continue 2
+		done
+		COMPREPLY+=("$box")
+	done
+}
+
 _nschroot_dirs()
 {
 	if declare -F _filedir >/dev/null; then
@@ -45,6 +69,25 @@ _nschroot_dirs()
 		local IFS=$'\n'
 		COMPREPLY+=($(compgen -d -- "$cur"))
 	fi
+}
+
+_nschroot_files()
+{
+	if declare -F _filedir >/dev/null; then
+		_filedir
+	else
+		compopt -o filenames 2>/dev/null
+		local IFS=$'\n'
+		COMPREPLY+=($(compgen -f -- "$cur"))
+	fi
+}
+
+# _nschroot_options WORDS: the options in WORDS that start with $cur; no
+# space after one that ends in '=', to type its value.
+_nschroot_options()
+{
+	COMPREPLY=($(compgen -W "$1" -- "$cur"))
+	[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 }
 
 # _nschroot_values WORD...: the values of an option given as --opt=VALUE.
@@ -61,23 +104,72 @@ _nschroot_values()
 	done
 }
 
-# The argument of option $prev.
+# The argument of option $prev of command $sub.
 _nschroot_option_arg()
 {
-	case $prev in
-	--map) _nschroot_values root user ;;
-	--net) _nschroot_values host none ;;
-	--dev) _nschroot_values minimal host ;;
-	--fakeroot) _nschroot_values seccomp none ;;
-	--bind | --ro-bind)
+	case $sub:$prev in
+	create:--map) _nschroot_values root ;;
+	create:--progress) _nschroot_values auto always never ;;
+	*:--map) _nschroot_values root user ;;
+	*:--net) _nschroot_values host none ;;
+	*:--dev) _nschroot_values minimal host ;;
+	*:--fakeroot) _nschroot_values seccomp none ;;
+	*:--bind | *:--ro-bind)
 		# SRC is on the host; DEST, after ':', is inside the rootfs.
 		[[ $cur == *:* ]] || _nschroot_dirs
 		;;
-	-w | --chdir) _nschroot_dirs ;;
-	-e | --env | --unsetenv)
+	*:-w | *:--chdir) _nschroot_dirs ;;
+	*:-e | *:--env | *:--unsetenv)
 		[[ $cur == *=* ]] || COMPREPLY=($(compgen -e -- "$cur"))
 		;;
 	esac
+}
+
+# Where the options of command $sub end, in words[2..cword-1]: sets first
+# to the index of the first operand (empty while options may still come),
+# and optarg to true when the word at the cursor is the argument of the
+# option before it.
+_nschroot_scan()
+{
+	local i
+	first='' optarg=false
+	for ((i = 2; i < cword; i++)); do
+		case ${words[i]} in
+		--)
+			first=$((i + 1))
+			return
+			;;
+		-) # standard input, an operand
+			first=$i
+			return
+			;;
+		-*)
+			_nschroot_takes_arg "$sub" "${words[i]}" && ((i++))
+			;;
+		*)
+			first=$i
+			return
+			;;
+		esac
+	done
+	((i > cword)) && optarg=true
+	return 0
+}
+
+# _nschroot_before_operands OPTIONS: complete an option, or the argument
+# of one, while no operand has been given. Returns 1 when the word at the
+# cursor is an operand.
+_nschroot_before_operands()
+{
+	[[ -z $first ]] || return 1
+	if $split || $optarg; then
+		_nschroot_option_arg
+	elif [[ $cur == -* ]]; then
+		_nschroot_options "$1"
+	else
+		return 1
+	fi
+	return 0
 }
 
 # Complete the command after TARGET, starting at words[$1].
@@ -106,51 +198,28 @@ _nschroot_command()
 	fi
 }
 
+# run and enter: [OPTIONS] TARGET [COMMAND [ARG]...]
 _nschroot_run()
 {
-	local sub=$1 i target=
-
-	# Past the options to TARGET; i ends past cword when the word at the
-	# cursor is the argument of the option before it.
-	for ((i = 2; i < cword; i++)); do
-		case ${words[i]} in
-		--)
-			target=$((i + 1))
-			break
-			;;
-		-*)
-			_nschroot_takes_arg "${words[i]}" && ((i++))
-			;;
-		*)
-			target=$i
-			break
-			;;
-		esac
-	done
-
-	if [[ -n $target ]]; then
-		if ((target < cword)); then
-			[[ $sub == run ]] && _nschroot_command $((target + 1))
-			return
-		fi
-	elif $split || ((i > cword)); then
-		_nschroot_option_arg
-		return
-	elif [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--map= --bind --ro-bind --tmpfs -w --chdir
-			-e --env --unsetenv --keep-env --hostname --uid --gid
-			--read-only --net= --dev= --preserve-fd --fakeroot= -h --help' \
-			-- "$cur"))
-		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
+	if [[ -n $first ]] && ((first < cword)); then
+		[[ $sub == run ]] && _nschroot_command $((first + 1))
 		return
 	fi
+	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
+		-e --env --unsetenv --keep-env --hostname --uid --gid
+		--read-only --net= --dev= --preserve-fd --fakeroot= -h --help' && return
 
 	# TARGET: a directory, or a box name (a word without '/').
 	_nschroot_dirs
-	if [[ $cur != */* ]]; then
-		local IFS=$'\n'
-		COMPREPLY+=($(compgen -W "$(_nschroot_boxes)" -- "$cur"))
-	fi
+	[[ $cur != */* ]] && _nschroot_box_names
+}
+
+# create: [OPTIONS] NAME SOURCE. NAME is new: nothing to offer. SOURCE is a
+# tarball, or '-'.
+_nschroot_create()
+{
+	_nschroot_before_operands '--map= --no-fixup --progress= -h --help' && return
+	[[ -n $first ]] && ((cword == first + 1)) && _nschroot_files
 }
 
 _nschroot()
@@ -178,14 +247,28 @@ _nschroot()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-h --help -V --version' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'run enter help' -- "$cur"))
+			COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur"))
 		fi
 		return
 	fi
 
-	case ${words[1]} in
-	run | enter) _nschroot_run "${words[1]}" ;;
-	help) ((cword == 2)) && COMPREPLY=($(compgen -W 'run enter help' -- "$cur")) ;;
+	local sub=${words[1]} first optarg
+	_nschroot_scan
+	case $sub in
+	run | enter) _nschroot_run ;;
+	create) _nschroot_create ;;
+	list) _nschroot_before_operands '--json -h --help' ;;
+	info)
+		_nschroot_before_operands '--json -h --help' && return
+		# One NAME.
+		[[ -z $first ]] || ((cword == first)) && _nschroot_box_names
+		;;
+	rm)
+		# NAME...: each box once.
+		_nschroot_before_operands '-f --force -h --help' ||
+			_nschroot_box_names "${first:-$cword}"
+		;;
+	help) ((cword == 2)) && COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur")) ;;
 	esac
 }
 

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for nschroot(1).
 #
-# Options of run and enter come before TARGET (getopt with '+'): after
-# TARGET, run completes a command and its arguments.
+# Options come before the operands (getopt with '+'): after TARGET, run
+# completes a command and its arguments.
 
-# Where the command line before the cursor stands: prints "command" (none
-# given yet), "help" (the argument of help), "options" (run or enter, before
-# TARGET), "target" (after --), "after N" (TARGET is token N), or "none".
+# Where the command line before the cursor stands. The first line is
+# "command" (none given yet), "help" (the argument of help), "none", or
+# COMMAND:WHERE, where WHERE is "options" (no operand given yet: an option,
+# or the first operand) or "argN" (the operand N, from 0, after the
+# options). For "argN" the second line is the index of operand 0 among the
+# tokens.
 function __nschroot_state
     set -l tokens (commandline -opc)
     set -l n (count $tokens)
@@ -14,11 +17,19 @@ function __nschroot_state
         echo command
         return
     end
-    switch $tokens[2]
+    set -l sub $tokens[2]
+    # The options that take the next token as their argument.
+    set -l takes_arg
+    switch $sub
         case help
             test $n -eq 2; and echo help; or echo none
             return
         case run enter
+            set takes_arg --map --bind --ro-bind --tmpfs -w --chdir -e --env \
+                --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot
+        case create
+            set takes_arg --map --progress
+        case list info rm
         case '*'
             echo none
             return
@@ -28,34 +39,35 @@ function __nschroot_state
         switch $tokens[$i]
             case --
                 set i (math $i + 1)
-                if test $i -le $n
-                    printf "%s\n" after $i
-                else
-                    echo target
-                end
+                printf "%s\n" $sub:arg(math $n + 1 - $i) $i
                 return
-            case --map --bind --ro-bind --tmpfs -w --chdir -e --env --unsetenv \
-                --hostname --uid --gid --net --dev --preserve-fd --fakeroot
+            case -
+                printf "%s\n" $sub:arg(math $n + 1 - $i) $i
+                return
+            case $takes_arg
                 set i (math $i + 2)
             case '-*'
                 set i (math $i + 1)
             case '*'
-                printf "%s\n" after $i
+                printf "%s\n" $sub:arg(math $n + 1 - $i) $i
                 return
         end
     end
-    echo options
+    echo $sub:options
 end
 
-# __nschroot_is STATE...: the state is one of STATE.
+# __nschroot_is PATTERN...: the state matches one of the glob PATTERNs.
 function __nschroot_is
-    contains -- (__nschroot_state)[1] $argv
+    set -l state (__nschroot_state)[1]
+    for pattern in $argv
+        string match -q -- $pattern $state; and return 0
+    end
+    return 1
 end
 
-# Only run takes a command after TARGET.
+# Past TARGET of run: the command and its arguments.
 function __nschroot_after_target_of_run
-    set -l tokens (commandline -opc)
-    test "$tokens[2]" = run; and __nschroot_is after
+    __nschroot_is 'run:arg*'; and not __nschroot_is run:arg0
 end
 
 # The names of the boxes in the store.
@@ -76,6 +88,15 @@ function __nschroot_boxes
     end
 end
 
+# The boxes not yet named on the command line, for rm.
+function __nschroot_other_boxes
+    set -l tokens (commandline -opc)
+    for line in (__nschroot_boxes)
+        set -l box (string split -m1 \t -- $line)[1]
+        contains -- $box $tokens[3..-1]; or printf '%s\n' $line
+    end
+end
+
 # The command after TARGET, completed as if typed alone.
 function __nschroot_command
     set -l tokens (commandline -opc)
@@ -88,19 +109,25 @@ complete -c nschroot -f
 
 complete -c nschroot -n '__nschroot_is command' -a run -d 'Run a command in a root filesystem'
 complete -c nschroot -n '__nschroot_is command' -a enter -d 'Start a login shell in a root filesystem'
+complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a tarball'
+complete -c nschroot -n '__nschroot_is command' -a list -d 'List the boxes in the store'
+complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's settings"
+complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm help'
 
+# run and enter.
 # TARGET: a box name, or a directory.
-complete -c nschroot -n '__nschroot_is options target' -a '(__nschroot_boxes)'
-complete -c nschroot -n '__nschroot_is options target' -a '(__fish_complete_directories)'
+complete -c nschroot -n '__nschroot_is run:options run:arg0 enter:options enter:arg0' -a '(__nschroot_boxes)'
+complete -c nschroot -n '__nschroot_is run:options run:arg0 enter:options enter:arg0' -a '(__fish_complete_directories)'
 
+# Only run takes a command after TARGET.
 complete -c nschroot -n __nschroot_after_target_of_run -a '(__nschroot_command)'
 
-set -l opts -c nschroot -n '__nschroot_is options'
+set -l opts -c nschroot -n '__nschroot_is run:options enter:options'
 complete $opts -l map -x -d 'Identity mapping' \
     -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids"'
 complete $opts -l bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] inside'
@@ -122,3 +149,28 @@ complete $opts -l preserve-fd -x -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
 complete $opts -s h -l help -d 'Show help'
+
+# create [OPTIONS] NAME SOURCE: NAME is new, SOURCE a tarball or '-'.
+set opts -c nschroot -n '__nschroot_is create:options'
+complete $opts -l map -x -d "The box's identity mapping" \
+    -a 'root\t"The caller is root inside"'
+complete $opts -l no-fixup -d 'Do not apply the distribution fixups'
+complete $opts -l progress -x -d 'Progress bar' \
+    -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
+complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is create:arg1' -F
+complete -c nschroot -n '__nschroot_is create:arg1' -a - -d 'Standard input'
+
+# list [--json]
+complete -c nschroot -n '__nschroot_is list:options' -l json -d 'Print JSON'
+complete -c nschroot -n '__nschroot_is list:options' -s h -l help -d 'Show help'
+
+# info [--json] NAME
+complete -c nschroot -n '__nschroot_is info:options' -l json -d 'Print JSON'
+complete -c nschroot -n '__nschroot_is info:options' -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is info:options info:arg0' -a '(__nschroot_boxes)'
+
+# rm [--force] NAME...
+complete -c nschroot -n '__nschroot_is rm:options' -s f -l force -d 'Remove a box even while it is in use'
+complete -c nschroot -n '__nschroot_is rm:options' -s h -l help -d 'Show help'
+complete -c nschroot -n "__nschroot_is 'rm:*'" -a '(__nschroot_other_boxes)'

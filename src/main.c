@@ -14,6 +14,10 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "enter", cmd_enter },
+	{ "create", cmd_create },
+	{ "list", cmd_list },
+	{ "rm", cmd_rm },
+	{ "info", cmd_info },
 	{ "help", cmd_help },
 };
 

@@ -22,8 +22,13 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
+_tap_planned=
+
 # plan N
-plan() { echo "1..$1"; }
+plan() {
+	_tap_planned=$1
+	echo "1..$1"
+}
 
 ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
 
@@ -95,6 +100,10 @@ assert_status() {
 }
 
 done_testing() {
+	if [ -n "$_tap_planned" ] && [ "$_tap_planned" != "$_tap_n" ]; then
+		echo "# planned $_tap_planned tests but ran $_tap_n"
+		exit 1
+	fi
 	[ "$_tap_failed" -eq 0 ]
 	exit $?
 }

@@ -6,6 +6,10 @@
 int cmd_run(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 
 /* Usage texts, for --help and `nschroot help COMMAND`. */
 void help_main(void);

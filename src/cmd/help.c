@@ -45,6 +45,11 @@ void help_main(void)
 	      "  run [OPTIONS] TARGET [COMMAND [ARG]...]\n"
 	      "                         run COMMAND (default: a login shell) in TARGET\n"
 	      "  enter [OPTIONS] TARGET start an interactive login shell in TARGET\n"
+	      "  create [OPTIONS] NAME SOURCE\n"
+	      "                         make box NAME from a tarball (or - for stdin)\n"
+	      "  list [--json]          list the boxes in the store\n"
+	      "  info [--json] NAME     show a box's settings\n"
+	      "  rm [--force] NAME...   remove boxes\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
 	      "Options:\n"
@@ -77,12 +82,75 @@ void help_enter(void)
 	      stdout);
 }
 
+static void help_create(void)
+{
+	fputs("Usage: nschroot create [OPTIONS] NAME SOURCE\n"
+	      "\n"
+	      "Make the box NAME in the store from SOURCE, a tarball (tar, pax, ustar or\n"
+	      "GNU; gzip, bzip2, xz, zstd, lz4 or none, told from the content) or '-' for\n"
+	      "standard input. The box appears whole or not at all. Device nodes are\n"
+	      "skipped (nschroot provides /dev); set-id bits are dropped in root mode.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --map=root         the box's identity mapping (the only one yet)\n"
+	      "      --no-fixup         do not apply the distribution fixups\n"
+	      "      --progress=WHEN    auto (on a terminal), always or never\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_rm(void)
+{
+	fputs("Usage: nschroot rm [--force] NAME...\n"
+	      "\n"
+	      "Remove boxes from the store. A box in use is refused.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --force            remove a box even while it is in use\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_list(void)
+{
+	fputs("Usage: nschroot list [--json]\n"
+	      "\n"
+	      "List the boxes in the store: name, map mode, distribution (from the box's\n"
+	      "os-release), disk usage and creation time.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --json             print a JSON array of objects\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_info(void)
+{
+	fputs("Usage: nschroot info [--json] NAME\n"
+	      "\n"
+	      "Show a box's settings as 'key: value' lines: name, map, source, created,\n"
+	      "os, fixups, rootfs, size.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --json             print a JSON object\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
 int help_command(const char *command)
 {
 	if (strcmp(command, "run") == 0)
 		help_run();
 	else if (strcmp(command, "enter") == 0)
 		help_enter();
+	else if (strcmp(command, "create") == 0)
+		help_create();
+	else if (strcmp(command, "rm") == 0)
+		help_rm();
+	else if (strcmp(command, "list") == 0)
+		help_list();
+	else if (strcmp(command, "info") == 0)
+		help_info();
 	else if (strcmp(command, "help") == 0)
 		help_main();
 	else

@@ -189,9 +189,12 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	cfg->login = enter;
 }
 
-/* The rootfs directory of TARGET: a path, or a box name. */
-static char *resolve_target(const char *target)
+/* The rootfs directory of TARGET: a path, or a box name. A box is locked
+ * shared for the whole run (rm refuses a box in use) and always entered
+ * with the map mode it was created with. */
+static char *resolve_target(struct run_config *cfg, int *lockfd)
 {
+	const char *target = cfg->target;
 	if (target_is_path(target)) {
 		char *p = realpath(target, NULL);
 		if (!p)
@@ -201,12 +204,34 @@ static char *resolve_target(const char *target)
 	if (!box_name_valid(target))
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
 			  "starting with a letter or digit (a path needs a '/')", target);
-	char *p;
-	int r = store_box_rootfs(target, &p);
+
+	struct failure f = { 0 };
+	_cleanup_close_ int boxes = store_open_boxes(false, &f);
+	int r = boxes;
+	if (boxes >= 0)
+		r = store_lock_box(boxes, target, false, false);
 	if (r == -ENOENT)
 		die("no box named '%s' (to use a directory, write './%s')", target, target);
+	if (r == -EWOULDBLOCK)
+		die("box '%s' is being changed (removed, exported or fixed up)", target);
 	if (r < 0)
-		die_errno(r, "cannot find box '%s'", target);
+		die_errno(r, "cannot open box '%s'", target);
+	*lockfd = r;
+
+	struct box_conf conf = { 0 };
+	r = store_read_conf(*lockfd, &conf);
+	if (r < 0)
+		die_errno(r, "cannot read the box.conf of '%s'", target);
+	if (cfg->map != MAP_UNSET && cfg->map != conf.map)
+		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
+		    target, map_mode_name(conf.map), map_mode_name(cfg->map));
+	cfg->map = conf.map;
+	box_conf_free(&conf);
+
+	char *p;
+	r = store_box_rootfs(target, &p);
+	if (r < 0)
+		die_errno(r, "cannot find the rootfs of box '%s'", target);
 	return p;
 }
 
@@ -269,7 +294,8 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	struct run_config cfg = { 0 };
 	parse_run_options(argc, argv, &cfg, enter);
 
-	_cleanup_free_ char *rootfs = resolve_target(cfg.target);
+	_cleanup_close_ int boxlock = -1;
+	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock);
 	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);

@@ -24,6 +24,7 @@
 #include "sandbox/idmap.h"
 #include "sandbox/mounts.h"
 #include "sandbox/net.h"
+#include "sandbox/resolve.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
 #include "util/log.h"
@@ -87,6 +88,24 @@ static _Noreturn void exec_login_shell(const struct sandbox *sb)
 	exec_failed(sb->exec_path, err);
 }
 
+/* The working directory, resolved inside the root like every path that
+ * comes from the rootfs or the command line: no magic link, no way out. */
+static void enter_workdir(const struct sandbox *sb)
+{
+	const char *dir = sb->workdir ? sb->workdir : sb->home;
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die_errno(errno, "cannot open '/'");
+	int fd = open_in_root(root, dir, O_PATH | O_DIRECTORY);
+	if (fd < 0 && sb->workdir)
+		die_errno(fd, "cannot change directory to '%s'", dir);
+	if (fchdir(fd >= 0 ? fd : root) < 0)
+		die_errno(errno, "cannot change directory to '%s'", fd >= 0 ? dir : "/");
+	if (fd >= 0)
+		close(fd);
+	close(root);
+}
+
 /* The command's process, in its nested namespaces, once its maps are
  * written: last settings, then exec. */
 static _Noreturn void exec_command(const struct sandbox *sb)
@@ -94,15 +113,10 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	if (sigprocmask(SIG_SETMASK, &sb->caller_sigmask, NULL) < 0)
 		die_errno(errno, "cannot restore the signal mask");
 
-	const char *dir = sb->workdir ? sb->workdir : sb->home;
-	if (chdir(dir) < 0) {
-		if (sb->workdir)
-			die_errno(errno, "cannot change directory to '%s'", dir);
-		if (chdir("/") < 0)
-			die_errno(errno, "cannot change directory to '/'");
-	}
-
+	/* Descriptors first: a HOME of /proc/self/fd/N in a hostile passwd
+	 * would otherwise put the command's cwd on a host directory. */
 	close_all_but(sb->cfg);
+	enter_workdir(sb);
 
 	int r = seccomp_install(sb->fakeroot);
 	if (r < 0)
@@ -135,12 +149,17 @@ static void hide_command_line(const struct sandbox *sb)
  * root can still mount things of its own, but can neither remount a
  * read-only bind read-write nor unmount /proc to see what lies beneath.
  *
- * Its maps can be written only from here, the parent user namespace: with a
- * single id, the child could map itself, but this works for every mode. The
- * child waits on a pipe until they are written.
+ * With a single id, the child maps itself through /proc/self: the kernel
+ * allows that to the namespace's creator's uid, and setgroups is denied
+ * already (inherited). /proc/self is right whichever /proc is mounted, the
+ * fresh one or the host's bind, where a pid from this namespace would name
+ * another process. The child waits on a pipe until init has made itself
+ * undumpable and wiped its command line.
  */
 static pid_t start_command(const struct sandbox *sb)
 {
+	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
+	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
@@ -158,22 +177,19 @@ static pid_t start_command(const struct sandbox *sb)
 		if (n != 1)
 			_exit(EXIT_SETUP); /* init failed and said why */
 		close(sync[0]);
+		int r = idmap_write_single(0, sb->uid, outer_uid, sb->gid, outer_gid, true);
+		if (r < 0)
+			die_errno(r, "cannot write the id maps of the command's namespace");
 		exec_command(sb);
 	}
 	close(sync[0]);
 	hide_command_line(sb);
 
-	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
-	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
-	int r = idmap_write_single(pid, sb->uid, outer_uid, sb->gid, outer_gid, false);
-	if (r < 0)
-		die_errno(r, "cannot write the id maps of the command's namespace");
-
 	/* Not dumpable: its /proc/1/{environ,exe,fd,cwd,root} become
 	 * unreachable for the guest, since this process's memory belongs to
 	 * the host's user namespace (it was forked, never exec'd, in here).
-	 * Only now: it also makes /proc/PID of its children, forked before,
-	 * writable by host root alone, and it would have blocked the maps. */
+	 * Only now, after the fork: a child forked undumpable could not write
+	 * its own /proc/self/uid_map. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno(errno, "cannot make nschroot's init undumpable");
 

@@ -278,11 +278,11 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 
 /*
  * The rootfs must be a mount point for pivot_root, so it is bound onto
- * itself. The bind is not recursive, so that mounts a user left below the
- * directory (a /proc from an earlier `sudo chroot` session) stay out; the
- * kernel refuses that (EINVAL) when such mounts are locked, as mounts
- * inherited from a more privileged namespace are, and then the whole tree is
- * taken.
+ * itself. The bind is tried non-recursive first, so that mounts left below
+ * the directory stay out; but every mount inherited in an unprivileged
+ * namespace is locked, and then the kernel refuses that (EINVAL) and the
+ * whole tree is taken: the rootfs' flags below are set recursively so that
+ * they reach those submounts too.
  */
 static int bind_rootfs(const char *rootfs, struct failure *f)
 {
@@ -329,7 +329,7 @@ int mounts_setup(const struct sandbox *sb, struct failure *f)
 	 * rootfs, not even a missing mount point (that is an error then). */
 	uint64_t attrs = MOUNT_ATTR_NODEV | (sb->cfg->read_only ? MOUNT_ATTR_RDONLY : 0);
 	struct mount_attr attr = { .attr_set = attrs };
-	if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return fail(f, errno, "cannot set the rootfs' mount flags");
 
 	r = setup_proc(rootfd, f);

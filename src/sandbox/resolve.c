@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 
 /* Symlink hops allowed while creating a dangling link's target, as the
  * kernel's own limit on a path walk. */
@@ -135,34 +136,28 @@ int mkfile_in_root(int rootfd, const char *path)
 
 int read_file_in_root(int rootfd, const char *path, size_t max, char **buf, size_t *len)
 {
-	/* O_NONBLOCK: opening a FIFO planted at this name must not hang. */
-	_cleanup_close_ int fd = open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fd;
+	/* Looked at through O_PATH first: opening a FIFO planted at this name
+	 * would hang, and opening a device node would run its driver's open on
+	 * the host. Only a regular file is then opened for reading. */
+	_cleanup_close_ int pfd = open_in_root(rootfd, path, O_PATH);
+	if (pfd < 0)
+		return pfd;
 	struct stat st;
-	if (fstat(fd, &st) < 0)
+	if (fstat(pfd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
+	char self[FD_PATH_MAX];
+	_cleanup_close_ int fd = open(fd_path(pfd, self), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat again;
+	if (fstat(fd, &again) < 0)
+		return -errno;
+	if (again.st_dev != st.st_dev || again.st_ino != st.st_ino)
+		return -EAGAIN;
 
-	_cleanup_free_ char *b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return -ENOMEM;
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	b[got] = '\0';
-	*len = got;
-	*buf = steal_pointer(&b);
-	return 0;
+	return read_all(fd, (size_t)st.st_size, buf, len);
 }

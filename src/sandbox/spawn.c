@@ -43,6 +43,9 @@ void sandbox_waited_signals(sigset_t *set)
  */
 int sandbox_run(struct sandbox *sb)
 {
+	/* An ignored SIGCHLD (inherited from the caller) would make the kernel
+	 * reap children unseen, and sigwaitinfo below wait forever. */
+	signal(SIGCHLD, SIG_DFL);
 	sigset_t set;
 	sandbox_waited_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &sb->caller_sigmask) < 0)

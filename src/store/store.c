@@ -2,12 +2,20 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
+#include "util/parse.h"
+
+#define BOX_CONF_MAX (64u << 10)
 
 char *store_path(void)
 {
@@ -45,5 +53,191 @@ int store_box_rootfs(const char *name, char **out)
 		return -ENOENT;
 	}
 	*out = p;
+	return 0;
+}
+
+/* mkdir -p for the store's own (trusted) path, the last level 0700. */
+static int mkdir_parents(const char *path)
+{
+	_cleanup_free_ char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int store_open_boxes(bool create, struct failure *f)
+{
+	_cleanup_free_ char *store = store_path();
+	if (!store)
+		return fail(f, errno, "cannot find the store (set NSCHROOT_HOME or HOME)");
+	if (create) {
+		int r = mkdir_parents(store);
+		if (r < 0)
+			return fail(f, r, "cannot make the store '%s'", store);
+	}
+	_cleanup_close_ int fd = open(store, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(f, errno, "cannot open the store '%s'", store);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail(f, errno, "cannot stat the store '%s'", store);
+	if (st.st_uid != getuid())
+		return fail(f, EPERM, "the store '%s' belongs to uid %u, not to you", store,
+			    (unsigned)st.st_uid);
+	if ((st.st_mode & 077) && fchmod(fd, 0700) < 0)
+		return fail(f, errno, "cannot make the store '%s' private (mode 0700)", store);
+	if (create && mkdirat(fd, "boxes", 0700) < 0 && errno != EEXIST)
+		return fail(f, errno, "cannot make '%s/boxes'", store);
+	int boxes = openat(fd, "boxes", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (boxes < 0)
+		return fail(f, errno, "cannot open '%s/boxes'", store);
+	return boxes;
+}
+
+int store_lock_box(int boxesfd, const char *name, bool exclusive, bool wait)
+{
+	if (!box_name_valid(name))
+		return -EINVAL;
+	int fd = openat(boxesfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
+	int r;
+	do
+		r = flock(fd, op);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int store_read_conf(int dirfd, struct box_conf *out)
+{
+	_cleanup_close_ int fd = openat(dirfd, "box.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > BOX_CONF_MAX)
+		return -EFBIG;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = read_all(fd, (size_t)st.st_size, &buf, &len);
+	if (r < 0)
+		return r;
+	return box_conf_parse(buf, len, out);
+}
+
+int store_write_conf(int dirfd, const struct box_conf *conf)
+{
+	_cleanup_free_ char *text = box_conf_format(conf);
+	if (!text)
+		return -ENOMEM;
+	_cleanup_close_ int fd = openat(dirfd, "box.conf.tmp",
+					O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	int r = write_all(fd, text, strlen(text));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, "box.conf.tmp", dirfd, "box.conf") < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dirfd, "box.conf.tmp", 0);
+	return r;
+}
+
+bool store_is_staging(const char *entry)
+{
+	/* ".NAME.XXXXXX" */
+	size_t len = strlen(entry);
+	return entry[0] == '.' && len > 8 && entry[len - 7] == '.';
+}
+
+/* A fresh ".NAME.XXXXXX" name in boxes/: a staging directory, or a box
+ * being removed. */
+static char *hidden_name(const char *name)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return NULL;
+	char suffix[7];
+	for (size_t i = 0; i < 6; i++)
+		suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+	suffix[6] = '\0';
+	char *dir;
+	if (asprintf(&dir, ".%s.%s", name, suffix) < 0)
+		return NULL;
+	return dir;
+}
+
+int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char *dir = hidden_name(name);
+		if (!dir)
+			return -ENOMEM;
+		if (mkdirat(boxesfd, dir, 0700) < 0) {
+			int err = errno;
+			free(dir);
+			if (err == EEXIST)
+				continue;
+			return -err;
+		}
+		int fd = openat(boxesfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int err = errno;
+			if (fd >= 0)
+				close(fd);
+			unlinkat(boxesfd, dir, AT_REMOVEDIR);
+			free(dir);
+			return -err;
+		}
+		*staging = dir;
+		*lockfd = fd;
+		return 0;
+	}
+	return -EEXIST;
+}
+
+int store_retire(int boxesfd, const char *name, char **retired)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char *dir = hidden_name(name);
+		if (!dir)
+			return -ENOMEM;
+		if (renameat2(boxesfd, name, boxesfd, dir, RENAME_NOREPLACE) == 0) {
+			*retired = dir;
+			return 0;
+		}
+		int err = errno;
+		free(dir);
+		if (err != EEXIST)
+			return -err;
+	}
+	return -EEXIST;
+}
+
+int store_commit(int boxesfd, const char *staging, const char *name)
+{
+	if (renameat2(boxesfd, staging, boxesfd, name, RENAME_NOREPLACE) < 0)
+		return -errno;
 	return 0;
 }

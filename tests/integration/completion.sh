@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shell completion and the man page. The bash completion function is driven
 # for real (with bash-completion loaded, and without it), fish's through
-# `complete -C`; zsh's is checked for syntax. The options printed by
-# `nschroot help run` are compared with each completion and with the man
-# page, so that they cannot drift apart.
+# `complete -C`; zsh's is checked for syntax. For each command, the long
+# options printed by `nschroot help COMMAND` are compared with each
+# completion and with the man page, so that they cannot drift apart.
 . "$(dirname "$0")/../lib.sh"
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,20 +14,48 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 
 command -v bash >/dev/null || skip_all "bash is not installed"
 
-# The long options of run, as `nschroot help run` prints them.
-help_opts=$("$NSCHROOT" help run | sed -n 's/^ \{2,\}\(-., \)\{0,1\}\(--[a-z-]*\).*/\2/p' | sort -u)
-if [ -z "$help_opts" ]; then
-	echo "1..1"
-	echo "not ok 1 - '$NSCHROOT help run' prints no options"
-	exit 1
-fi
+# The commands that take options.
+COMMANDS="run enter create list info rm"
+
+# help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
+# prints them, one per line.
+help_opts() {
+	"$NSCHROOT" help "$1" | sed -n 's/^ \{2,\}\(-., \)\{0,1\}\(--[a-z-]*\).*/\2/p' | sort -u
+}
+for cmd in $COMMANDS; do
+	if [ -z "$(help_opts "$cmd")" ]; then
+		echo "1..1"
+		echo "not ok 1 - '$NSCHROOT help $cmd' prints no options"
+		exit 1
+	fi
+done
+
+# compare_opts WANTED OFFERED: "missing: A B ; extra: C ", the lines of
+# WANTED not in OFFERED and the other way round.
+compare_opts() {
+	missing=$(printf '%s\n' "$1" | while read -r o; do
+		printf '%s\n' "$2" | grep -qxF -- "$o" || printf '%s ' "$o"
+	done)
+	extra=$(printf '%s\n' "$2" | while read -r o; do
+		printf '%s\n' "$1" | grep -qxF -- "$o" || printf '%s ' "$o"
+	done)
+	printf 'missing: %s; extra: %s' "$missing" "$extra"
+}
+
+# missing_in FILE WANTED: the lines of WANTED that do not occur in FILE as
+# whole options.
+missing_in() {
+	printf '%s\n' "$2" | while read -r o; do
+		grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$1" || printf '%s ' "$o"
+	done
+}
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 23 per bash mode, 1 for a missing bash-completion, 10 for zsh, fish and
+# 43 per bash mode, 1 for a missing bash-completion, 30 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((23 * $# + (2 - $#) + 10))
+plan $((43 * $# + (2 - $#) + 30))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -86,11 +114,12 @@ comp() {
 
 nl='
 '
+all_commands="create${nl}enter${nl}help${nl}info${nl}list${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
-	assert_eq "$mode: commands" "enter${nl}help${nl}run" "$(comp "$mode" 'nschroot ')"
+	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
 	assert_eq "$mode: global options" "--help${nl}--version${nl}-V${nl}-h" "$(comp "$mode" 'nschroot -')"
-	assert_eq "$mode: help COMMAND" "enter${nl}help${nl}run" "$(comp "$mode" 'nschroot help ')"
+	assert_eq "$mode: help COMMAND" "$all_commands" "$(comp "$mode" 'nschroot help ')"
 	assert_eq "$mode: run --ma gives --map=" "--map=" "$(comp "$mode" 'nschroot run --ma')"
 	assert_match "$mode: with no space after --map=" '^-o nospace$' "$(cat "$TMP/compopt")"
 	assert_eq "$mode: --map= values" "root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
@@ -113,15 +142,29 @@ for mode in $modes; do
 	assert_match "$mode: after TARGET, run completes a command" '^echo$' "$(comp "$mode" 'nschroot run alpha ech')"
 	assert_eq "$mode: after TARGET, no option of nschroot" "" "$(comp "$mode" 'nschroot run -- alpha --ma')"
 
-	offered=$(comp "$mode" 'nschroot run --' | sed 's/=$//')
-	missing=$(printf '%s\n' "$help_opts" | while read -r o; do
-		printf '%s\n' "$offered" | grep -qxF -- "$o" || printf '%s ' "$o"
-	done)
-	extra=$(printf '%s\n' "$offered" | while read -r o; do
-		printf '%s\n' "$help_opts" | grep -qxF -- "$o" || printf '%s ' "$o"
-	done)
-	assert_eq "$mode: run -- offers exactly the long options of 'help run'" "missing: ; extra: " \
-		"missing: $missing; extra: $extra"
+	assert_eq "$mode: create --pro gives --progress=" "--progress=" "$(comp "$mode" 'nschroot create --pro')"
+	assert_match "$mode: with no space after --progress=" '^-o nospace$' "$(cat "$TMP/compopt")"
+	assert_eq "$mode: create --progress= values" "always${nl}auto${nl}never" \
+		"$(comp "$mode" 'nschroot create --progress=')"
+	assert_eq "$mode: create --progress VALUE, as a separate word" "always${nl}auto${nl}never" \
+		"$(comp "$mode" 'nschroot create --progress ')"
+	assert_eq "$mode: create --map= values: root only" "root" "$(comp "$mode" 'nschroot create --map=')"
+	assert_eq "$mode: nothing for create's NAME, which is new" "" "$(comp "$mode" 'nschroot create ')"
+	assert_eq "$mode: create's SOURCE completes files" "./tfile${nl}./tree" \
+		"$(comp "$mode" 'nschroot create --progress never --no-fixup new ./t')"
+	assert_eq "$mode: nothing after create's SOURCE" "" "$(comp "$mode" 'nschroot create new ./tfile ')"
+	assert_eq "$mode: list takes no operand" "" "$(comp "$mode" 'nschroot list ')"
+	assert_eq "$mode: info completes box names" "alpha" "$(comp "$mode" 'nschroot info al')"
+	assert_eq "$mode: info --json NAME completes box names" "alpha" "$(comp "$mode" 'nschroot info --json al')"
+	assert_eq "$mode: info takes one NAME" "" "$(comp "$mode" 'nschroot info alpha ')"
+	assert_eq "$mode: rm completes box names" "alpha" "$(comp "$mode" 'nschroot rm al')"
+	assert_eq "$mode: rm -f NAME completes box names" "alpha" "$(comp "$mode" 'nschroot rm -f al')"
+	assert_eq "$mode: rm offers each box once" "beta" "$(comp "$mode" 'nschroot rm alpha ')"
+
+	for cmd in $COMMANDS; do
+		assert_eq "$mode: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
+			"$(compare_opts "$(help_opts "$cmd")" "$(comp "$mode" "nschroot $cmd --" | sed 's/=$//')")"
+	done
 	assert_eq "$mode: the completion function wrote nothing to stderr" "" "$(cat "$TMP/bash.err")"
 done
 [ "$modes" = plain ] && skip "bash: with bash-completion loaded" "bash-completion is not installed (apt-get install bash-completion)"
@@ -131,10 +174,13 @@ if command -v zsh >/dev/null; then
 else
 	skip "zsh -n completions/_nschroot" "zsh is not installed (apt-get install zsh)"
 fi
-missing=$(printf '%s\n' "$help_opts" | while read -r o; do
-	grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$COMPLETIONS/_nschroot" || printf '%s ' "$o"
-done)
-assert_eq "zsh: every long option of 'help run' is in _nschroot" "" "$missing"
+# Each command's options, in the function that completes them.
+for cmd in $COMMANDS; do
+	case $cmd in enter) fn=_nschroot_run ;; *) fn=_nschroot_$cmd ;; esac
+	sed -n "/^$fn() {/,/^}/p" "$COMPLETIONS/_nschroot" >"$TMP/zsh-$cmd"
+	assert_eq "zsh: every long option of 'help $cmd' is in $fn" "" \
+		"$(missing_in "$TMP/zsh-$cmd" "$(help_opts "$cmd")")"
+done
 
 if command -v fish >/dev/null; then
 	# fish_complete LINE: what fish offers at the end of LINE, without the
@@ -144,27 +190,41 @@ if command -v fish >/dev/null; then
 			"$COMPLETIONS/nschroot.fish" "$1" 2>&1 | cut -f1 | LC_ALL=C sort)
 	}
 	check "fish -n completions/nschroot.fish" fish -n "$COMPLETIONS/nschroot.fish"
-	assert_eq "fish: commands" "enter${nl}help${nl}run" "$(fish_complete 'nschroot ')"
+	assert_eq "fish: commands" "$all_commands" "$(fish_complete 'nschroot ')"
 	assert_eq "fish: --map= values" "--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
 	assert_eq "fish: box names and directories for TARGET" "alpha${nl}beta${nl}tree/" \
 		"$(fish_complete 'nschroot run ')"
-	offered=$(fish_complete 'nschroot run --')
-	missing=$(printf '%s\n' "$help_opts" | while read -r o; do
-		printf '%s\n' "$offered" | grep -qxF -- "$o" || printf '%s ' "$o"
-	done)
-	assert_eq "fish: run -- offers every long option of 'help run'" "" "$missing"
+	assert_eq "fish: create --progress= values" \
+		"--progress=always${nl}--progress=auto${nl}--progress=never" \
+		"$(fish_complete 'nschroot create --progress=')"
+	assert_eq "fish: create's SOURCE completes files" "./tfile${nl}./tree/" \
+		"$(fish_complete 'nschroot create new ./t')"
+	assert_eq "fish: info completes box names" "alpha" "$(fish_complete 'nschroot info al')"
+	assert_eq "fish: rm completes box names" "alpha" "$(fish_complete 'nschroot rm al')"
+	assert_eq "fish: rm offers each box once" "beta" "$(fish_complete 'nschroot rm alpha ')"
+	for cmd in $COMMANDS; do
+		assert_eq "fish: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
+			"$(compare_opts "$(help_opts "$cmd")" "$(fish_complete "nschroot $cmd --")")"
+	done
 else
 	for t in "fish -n completions/nschroot.fish" "fish: commands" "fish: --map= values" \
-		"fish: box names and directories for TARGET" "fish: run -- offers every long option of 'help run'"; do
+		"fish: box names and directories for TARGET" "fish: create --progress= values" \
+		"fish: create's SOURCE completes files" "fish: info completes box names" \
+		"fish: rm completes box names" "fish: rm offers each box once"; do
 		skip "$t" "fish is not installed (apt-get install fish)"
+	done
+	for cmd in $COMMANDS; do
+		skip "fish: $cmd -- offers exactly the long options of 'help $cmd'" \
+			"fish is not installed (apt-get install fish)"
 	done
 fi
 
 # In roff, a literal '-' is written '\-'.
-missing=$(printf '%s\n' "$help_opts" | while read -r o; do
-	sed 's/\\-/-/g' "$MANPAGE" | grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" || printf '%s ' "$o"
-done)
-assert_eq "every long option of 'help run' is in man/nschroot.1" "" "$missing"
+sed 's/\\-/-/g' "$MANPAGE" >"$TMP/man"
+for cmd in $COMMANDS; do
+	assert_eq "every long option of 'help $cmd' is in man/nschroot.1" "" \
+		"$(missing_in "$TMP/man" "$(help_opts "$cmd")")"
+done
 
 if command -v man >/dev/null && command -v groff >/dev/null; then
 	warnings=$(man --warnings -l "$MANPAGE" 2>&1 >/dev/null)

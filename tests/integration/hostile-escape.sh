@@ -21,7 +21,7 @@ done
 root=$TMP/root
 make_busybox_rootfs "$root"
 cp "$helpers/chroot-escape" "$helpers/tiocsti" "$root/bin/"
-plan 65
+plan 68
 mkdir "$TMP/outside" "$TMP/src"
 marker=$TMP/outside/marker
 echo "host only" > "$marker"
@@ -298,4 +298,22 @@ else
 fi
 
 assert_eq "the host mount table is identical after every run" "$host_mounts_before" "$(host_mounts)"
+# A hostile passwd whose HOME is a magic link to an inherited descriptor:
+# the working directory must not land on the host directory behind fd 3.
+magic=$TMP/magic
+make_busybox_rootfs "$magic"
+sed -i 's|^root:x:0:0:root:/root:|root:x:0:0:root:/proc/self/fd/3:|' "$magic/etc/passwd"
+mkdir "$TMP/hostdir" && echo host > "$TMP/hostdir/only-on-host"
+out=$("$NSCHROOT" run "$magic" sh -c 'pwd; ls; echo x > escaped' 3<"$TMP/hostdir" </dev/null 2>&1)
+assert_no_match "HOME=/proc/self/fd/3 does not reach the host directory" 'only-on-host' "$out"
+check "and nothing was written there" test ! -e "$TMP/hostdir/escaped"
+
+# A caller that ignores SIGCHLD (inherited across exec) must not hang nschroot.
+if command -v python3 >/dev/null; then
+	timeout 20 python3 -c 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])' \
+		"$NSCHROOT" run "$magic" true </dev/null
+	assert_eq "an ignored SIGCHLD in the caller does not hang nschroot" 0 $?
+else
+	not_ok "python3 is needed to start nschroot with SIGCHLD ignored"
+fi
 done_testing

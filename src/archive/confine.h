@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "util/failure.h"
+
+/* Load now, from the host, everything the extraction would otherwise load
+ * lazily from the filesystem (locale data, charset conversions): after
+ * confine_to() that filesystem is the archive's. */
+void confine_preload(void);
+
+/* Enter a new user namespace, mapping its root to the caller's uid and gid
+ * alone, and a new mount namespace whose root directory is dir (an absolute
+ * path). Afterwards the process can reach no file outside dir. 0 or
+ * -errno. */
+int confine_to(const char *dir, struct failure *f);

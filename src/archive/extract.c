@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "archive/extract.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+static void cleanup_archivep(struct archive **a)
+{
+	if (*a)
+		archive_free(*a);
+}
+#define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
+
+/* Large enough that reading a file or a pipe costs few system calls. */
+#define READ_BLOCK (256 * 1024)
+
+/*
+ * SECURE_NODOTDOT and SECURE_NOABSOLUTEPATHS refuse such names, in entries
+ * and in hard links' targets. SECURE_SYMLINKS refuses to write through a
+ * symlink already on disk (one an earlier entry made), which is how
+ * an archive would otherwise put `lnk -> /etc` and then `lnk/passwd`, or
+ * replace a directory it made by a symlink and write below it. UNLINK is
+ * left out on purpose: with it, libarchive removes such a symlink and goes
+ * on, and the archive's attempt passes unnoticed; without it the entry is
+ * refused and we stop. (Replacing a file or symlink by a later entry of the
+ * same name works either way: libarchive unlinks what is in the way.)
+ * OWNER is left out: one id is mapped, chown to any other would fail. PERM
+ * keeps modes exactly (umask ignored); set-id bits are cleared beforehand.
+ * XATTR restores extended attributes where the kernel lets the namespace's
+ * root set them (user.*, security.capability as a namespaced capability);
+ * others (trusted.*) fail with a warning.
+ */
+#define WRITE_FLAGS                                                                                \
+	(ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |                       \
+	 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |    \
+	 ARCHIVE_EXTRACT_XATTR)
+
+/* Device nodes skipped so far, so that hard links to them are skipped too. */
+struct skipped {
+	char **paths;
+	size_t n, cap;
+};
+
+static void skipped_free(struct skipped *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+}
+
+static int skipped_add(struct skipped *s, const char *path)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		char **p = reallocarray(s->paths, cap, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		s->paths = p;
+		s->cap = cap;
+	}
+	char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	s->paths[s->n++] = copy;
+	return 0;
+}
+
+static bool skipped_has(const struct skipped *s, const char *path)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->paths[i], path) == 0)
+			return true;
+	return false;
+}
+
+/* Absolute, or with a ".." component: aimed outside the directory. */
+static bool path_escapes(const char *p)
+{
+	if (p[0] == '/')
+		return true;
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		if (end - p == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+/* libarchive reports a malformed archive with EILSEQ (its
+ * ARCHIVE_ERRNO_FILE_FORMAT), whose strerror would mislead. */
+#define ERRNO_FILE_FORMAT EILSEQ
+
+/* libarchive's own words, which name the problem. */
+static const char *message(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	return s ? s : "unknown error";
+}
+
+/* A real errno, or 0. */
+static int system_errno(struct archive *a)
+{
+	int err = archive_errno(a);
+	return err > 0 && err != ERRNO_FILE_FORMAT ? err : 0;
+}
+
+/* The input, read by our callback rather than archive_read_open_fd(), so
+ * that an empty input can be told from one in an unknown format. */
+struct source {
+	int fd;
+	uint64_t bytes;
+	char *buf;
+};
+
+static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
+{
+	struct source *src = ctx;
+	ssize_t n;
+	do
+		n = read(src->fd, src->buf, READ_BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	src->bytes += (uint64_t)n;
+	*out = src->buf;
+	return n;
+}
+
+static int fail_read(struct failure *f, struct archive *in, const struct source *src)
+{
+	int err = system_errno(in);
+	if (err)
+		return fail(f, err, "cannot read the archive: %s: %s", message(in), strerror(err));
+	if (src->bytes == 0)
+		return fail(f, EIO, "cannot read the archive: the input is empty");
+	/* No format recognized: not an archive, or not one of ours. */
+	if (archive_format(in) == 0)
+		f->hint = "the source must be a tar archive (tar, pax, ustar, GNU), compressed "
+			  "with gzip, bzip2, xz, zstd or lz4, or not at all";
+	return fail(f, EIO, "cannot read the archive: %s", message(in));
+}
+
+/* Writes fail with an errno (ENOSPC, EACCES), which says it all. */
+static int fail_write(struct failure *f, struct archive *out, const char *path)
+{
+	int err = system_errno(out);
+	if (err)
+		return fail(f, err, "cannot extract '%s': %s", path, strerror(err));
+	return fail(f, EIO, "cannot extract '%s': %s", path, message(out));
+}
+
+static int fail_hostile(struct failure *f, const char *path, const char *why)
+{
+	return fail(f, EPERM,
+		    "cannot extract '%s': refused, the archive tries to write outside its "
+		    "directory (%s)",
+		    path, why);
+}
+
+static void warn(const struct extract_hooks *h, const char *path, struct archive *a)
+{
+	if (h->warning)
+		h->warning(h->ctx, path, message(a));
+}
+
+static void progress(const struct extract_hooks *h, struct archive *in)
+{
+	if (h->progress)
+		h->progress(h->ctx, (uint64_t)archive_filter_bytes(in, -1));
+}
+
+static int copy_data(struct archive *in, struct archive *out, const char *path,
+		     const struct source *src, const struct extract_hooks *h,
+		     struct extract_stats *st, struct failure *f)
+{
+	for (;;) {
+		const void *buf;
+		size_t size;
+		la_int64_t offset;
+		int r = archive_read_data_block(in, &buf, &size, &offset);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_WARN)
+			warn(h, path, in);
+		else if (r != ARCHIVE_OK)
+			return fail_read(f, in, src);
+		/* A failed write(2) comes back as ARCHIVE_WARN: any shortfall
+		 * is an error here. */
+		if (archive_write_data_block(out, buf, size, offset) != ARCHIVE_OK)
+			return fail_write(f, out, path);
+		st->bytes += size;
+		progress(h, in);
+	}
+}
+
+/*
+ * An entry libarchive refuses for its own security checks (a symlink on the
+ * way) comes back as ARCHIVE_FAILED without an errno; real failures to
+ * create (ENOSPC, EACCES) carry one.
+ */
+static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
+		       const struct source *src, const struct extract_hooks *h,
+		       struct extract_stats *st, struct failure *f)
+{
+	const char *path = archive_entry_pathname(e);
+	int r = archive_write_header(out, e);
+	if (r == ARCHIVE_WARN)
+		warn(h, path, out);
+	else if (r != ARCHIVE_OK)
+		return system_errno(out) ? fail_write(f, out, path)
+					 : fail_hostile(f, path, message(out));
+	r = copy_data(in, out, path, src, h, st, f);
+	if (r < 0)
+		return r;
+	r = archive_write_finish_entry(out);
+	if (r == ARCHIVE_WARN)
+		warn(h, path, out);
+	else if (r != ARCHIVE_OK)
+		return fail_write(f, out, path);
+	st->entries++;
+	return 0;
+}
+
+/* An archive aiming outside its directory is hostile: refuse it whole, even
+ * where the confinement would keep the entry inside. */
+static int screen_entry(struct archive_entry *e, struct failure *f)
+{
+	const char *path = archive_entry_pathname(e);
+	const char *target = archive_entry_hardlink(e);
+	if (!path || !*path)
+		return fail(f, EIO, "cannot read the archive: an entry has no name");
+	if (path_escapes(path))
+		return fail_hostile(f, path, path[0] == '/' ? "absolute path" : "'..' in the path");
+	if (target && path_escapes(target))
+		return fail_hostile(f, path, "hard link to a file outside");
+	return 0;
+}
+
+/* Device nodes cannot be made without privilege, and set-id bits are not
+ * kept for files that all belong to the caller. false: skip the entry. */
+static int adjust_entry(struct archive_entry *e, struct skipped *devices,
+			const struct extract_hooks *h, struct extract_stats *st, bool *keep)
+{
+	const char *path = archive_entry_pathname(e);
+	const char *target = archive_entry_hardlink(e);
+	mode_t type = archive_entry_filetype(e);
+	*keep = false;
+	if (type == AE_IFCHR || type == AE_IFBLK) {
+		st->skipped_devices++;
+		return skipped_add(devices, path);
+	}
+	if (target && skipped_has(devices, target)) {
+		st->skipped_devices++;
+		return 0;
+	}
+	if (type == AE_IFSOCK) {
+		if (h->warning)
+			h->warning(h->ctx, path, "a socket cannot be extracted; skipped");
+		return 0;
+	}
+	mode_t perm = archive_entry_perm(e);
+	if (perm & (S_ISUID | S_ISGID))
+		archive_entry_set_perm(e, perm & ~(mode_t)(S_ISUID | S_ISGID));
+	*keep = true;
+	return 0;
+}
+
+/*
+ * Only the filters that libarchive runs in-process: with
+ * archive_read_support_filter_all() an lzop, lrzip or grzip stream would make
+ * it run an external program, found in what is by then the archive's root.
+ */
+static int setup_reader(struct archive *in)
+{
+	int (*const filters[])(struct archive *) = {
+	    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+	    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
+	    archive_read_support_filter_lzip, archive_read_support_filter_zstd,
+	    archive_read_support_filter_lz4,  archive_read_support_filter_compress,
+	};
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (filters[i](in) < ARCHIVE_WARN)
+			return -1;
+	return archive_read_support_format_tar(in) == ARCHIVE_OK ? 0 : -1;
+}
+
+int extract_archive(int fd, const struct extract_hooks *h, struct extract_stats *st,
+		    struct failure *f)
+{
+	_cleanup_archive_ struct archive *in = archive_read_new();
+	_cleanup_archive_ struct archive *out = archive_write_disk_new();
+	_cleanup_free_ char *buf = malloc(READ_BLOCK);
+	struct source src = {.fd = fd, .buf = buf};
+	if (!in || !out || !buf)
+		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+	if (setup_reader(in) < 0)
+		return fail_read(f, in, &src);
+	if (archive_write_disk_set_options(out, WRITE_FLAGS) != ARCHIVE_OK)
+		return fail_write(f, out, ".");
+	if (archive_read_open(in, &src, NULL, source_read, NULL) != ARCHIVE_OK)
+		return fail_read(f, in, &src);
+
+	struct skipped devices = {0};
+	int r = 0;
+	for (;;) {
+		struct archive_entry *e;
+		int rr = archive_read_next_header(in, &e);
+		if (rr == ARCHIVE_EOF)
+			break;
+		if (rr == ARCHIVE_WARN) {
+			warn(h, archive_entry_pathname(e), in);
+		} else if (rr != ARCHIVE_OK) {
+			r = fail_read(f, in, &src);
+			break;
+		}
+		progress(h, in);
+
+		r = screen_entry(e, f);
+		if (r < 0)
+			break;
+		const char *path = archive_entry_pathname(e);
+		bool keep;
+		r = adjust_entry(e, &devices, h, st, &keep);
+		if (r < 0) {
+			r = fail(f, r, "cannot extract '%s': %s", path, strerror(-r));
+			break;
+		}
+		if (keep)
+			r = write_entry(in, out, e, &src, h, st, f);
+		if (r < 0)
+			break;
+	}
+	skipped_free(&devices);
+	if (r < 0)
+		return r;
+
+	/* Directories get their final modes and times only now. */
+	if (archive_write_close(out) != ARCHIVE_OK)
+		return fail_write(f, out, ".");
+	progress(h, in);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdint.h>
+
+#include "util/failure.h"
+
+struct extract_stats {
+	uint64_t entries;	  /* entries written */
+	uint64_t bytes;		  /* file data written, uncompressed */
+	uint64_t skipped_devices; /* character and block devices not made */
+};
+
+/* What the extraction reports as it goes; each hook may be NULL. */
+struct extract_hooks {
+	/* raw: bytes read so far from the (compressed) input. */
+	void (*progress)(void *ctx, uint64_t raw);
+	/* An entry was written, but not exactly: path, libarchive's words. */
+	void (*warning)(void *ctx, const char *path, const char *msg);
+	void *ctx;
+};
+
+/* Extract the tar archive read from fd into the current directory, refusing
+ * every entry that would land outside it. 0, or -errno (-EIO when the cause
+ * is not an errno) with f saying what failed: "cannot read the archive: …"
+ * or "cannot extract 'PATH': …", complete with the reason. */
+int extract_archive(int fd, const struct extract_hooks *hooks, struct extract_stats *st,
+		    struct failure *f);

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nschroot-archive: the tarball extractor that `nschroot create` runs, kept
+ * out of nschroot itself so that the run path never loads libarchive
+ * (DESIGN.md, "The start-up path").
+ *
+ *   nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR
+ *
+ * The archive comes on standard input; DIR is an existing (empty) staging
+ * directory, an absolute path. Before the first byte is read the process is
+ * confined to DIR (confine.c). On success one line goes to standard output,
+ * "entries=N bytes=N skipped_devices=N", and the status is 0; on failure one
+ * line "nschroot: …" goes to standard error and the status is 125, and DIR
+ * holds whatever was extracted so far: the caller removes it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "archive/confine.h"
+#include "archive/extract.h"
+#include "archive/progress.h"
+#include "util/log.h"
+
+static const char usage_text[] =
+    "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR\n"
+    "Extract the tar archive on standard input into the directory DIR.\n";
+
+#ifdef __SANITIZE_ADDRESS__
+/*
+ * LeakSanitizer checks at exit by reading /proc/PID/task, which is out of
+ * reach once the process is confined: in a sanitized build every exit would
+ * become its own fatal error. The other checks of AddressSanitizer stay on.
+ */
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+	return 1;
+}
+#endif
+
+struct options {
+	const char *dir;
+	uint64_t size;
+	bool progress;
+};
+
+static noreturn __attribute__((format(printf, 1, 2))) void usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	fputs(usage_text, stderr);
+	exit(EXIT_SETUP);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_HELP };
+	static const struct option longopts[] = {
+	    {"progress", required_argument, NULL, OPT_PROGRESS},
+	    {"size", required_argument, NULL, OPT_SIZE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		exit(0);
+	}
+	if (argc < 2 || strcmp(argv[1], "extract") != 0)
+		usage_error("expected the command 'extract'");
+	argc--;
+	argv++;
+
+	o->progress = isatty(STDERR_FILENO);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROGRESS:
+			if (strcmp(optarg, "always") == 0)
+				o->progress = true;
+			else if (strcmp(optarg, "never") == 0)
+				o->progress = false;
+			else if (strcmp(optarg, "auto") != 0)
+				usage_error("invalid --progress '%s' (auto, always or never)",
+					    optarg);
+			break;
+		case OPT_SIZE:
+			if (parse_u64(optarg, &o->size) < 0)
+				usage_error("invalid --size '%s': a number of bytes", optarg);
+			break;
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			exit(0);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		usage_error("extract takes one directory");
+	o->dir = argv[optind];
+	if (o->dir[0] != '/')
+		usage_error("the directory must be an absolute path, not '%s'", o->dir);
+}
+
+/*
+ * Interrupted, the extractor just dies: the caller removes the staging
+ * directory. Signal dispositions and the mask are inherited across exec, so
+ * a caller that ignores or blocks these (as nschroot's own run path blocks
+ * signals it forwards) would otherwise leave us unkillable by them. When the
+ * caller dies, so do we: there is no one left to use the result.
+ */
+static void reset_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		signal(sigs[i], SIG_DFL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Set after the user namespace is made: a change of credentials clears it. */
+static void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		exit(EXIT_SETUP);
+}
+
+struct reporter {
+	struct progress bar;
+	/* Each distinct warning is printed once. */
+	char *seen[16];
+	size_t nseen;
+	bool more;
+};
+
+static void on_progress(void *ctx, uint64_t raw)
+{
+	struct reporter *rep = ctx;
+	progress_update(&rep->bar, raw);
+}
+
+static void on_warning(void *ctx, const char *path, const char *msg)
+{
+	struct reporter *rep = ctx;
+	for (size_t i = 0; i < rep->nseen; i++)
+		if (strcmp(rep->seen[i], msg) == 0)
+			return;
+	progress_clear(&rep->bar);
+	if (rep->nseen == sizeof(rep->seen) / sizeof(rep->seen[0])) {
+		if (!rep->more)
+			log_warning("more warnings, not shown");
+		rep->more = true;
+		return;
+	}
+	rep->seen[rep->nseen] = strdup(msg);
+	if (rep->seen[rep->nseen])
+		rep->nseen++;
+	log_warning("'%s': %s", path ? path : "?", msg);
+}
+
+int main(int argc, char **argv)
+{
+	/* Nothing the caller left open reaches the archive's directory. */
+	closefrom(STDERR_FILENO + 1);
+	pid_t parent = getppid();
+
+	if (getuid() != geteuid() || getgid() != getegid())
+		die("nschroot-archive must not be set-id");
+
+	reset_signals();
+	struct options o = {0};
+	parse_options(argc, argv, &o);
+	if (isatty(STDIN_FILENO))
+		die("the archive must come on standard input, not from a terminal");
+
+	confine_preload();
+	struct failure f = {0};
+	int r = confine_to(o.dir, &f);
+	if (r < 0) {
+		log_error("%s: %s", f.what, strerror(-r));
+		if (f.hint)
+			log_hint("%s", f.hint);
+		return EXIT_SETUP;
+	}
+	die_with_parent(parent);
+
+	struct reporter rep = {0};
+	progress_start(&rep.bar, o.progress, o.size);
+	struct extract_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = &rep};
+	struct extract_stats st = {0};
+	r = extract_archive(STDIN_FILENO, &hooks, &st, &f);
+	progress_clear(&rep.bar);
+	for (size_t i = 0; i < rep.nseen; i++)
+		free(rep.seen[i]);
+	if (r < 0) {
+		log_error("%s", f.what);
+		if (f.hint)
+			log_hint("%s", f.hint);
+		return EXIT_SETUP;
+	}
+
+	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64 "\n", st.entries,
+	       st.bytes, st.skipped_devices);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_errno(errno, "cannot write to standard output");
+	return 0;
+}

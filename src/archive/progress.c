@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "archive/progress.h"
+
+#include <errno.h>
+#include <libutil.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BAR_WIDTH 24
+#define REDRAW_NS 100000000L /* ten times a second */
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* "4.2MiB", "512B": at most 7 characters. */
+static void human(char *buf, size_t len, uint64_t n)
+{
+	if (humanize_number(buf, len, (int64_t)n, "B", HN_AUTOSCALE,
+			    HN_DECIMAL | HN_NOSPACE | HN_IEC_PREFIXES) < 0)
+		snprintf(buf, len, "?");
+}
+
+static void duration(char *buf, size_t len, double s)
+{
+	unsigned long t = s > 359999 ? 359999 : (unsigned long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+}
+
+/* At most 79 columns, so that the line never wraps on an 80-column
+ * terminal (where a wrapped line could not be redrawn with '\r'). */
+static void format_line(char *buf, size_t len, uint64_t done, uint64_t total, double seconds)
+{
+	char size[16], rate[16];
+	human(size, 8, done);
+	if (seconds > 0)
+		human(rate, 8, (uint64_t)((double)done / seconds));
+	else
+		snprintf(rate, sizeof(rate), "-");
+	if (!total) {
+		snprintf(buf, len, "extracting  %7s read  %7s/s", size, rate);
+		return;
+	}
+	uint64_t d = done > total ? total : done;
+	unsigned pct = (unsigned)(d * 100 / total);
+	char bar[BAR_WIDTH + 1];
+	size_t fill = (size_t)(d * BAR_WIDTH / total);
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	char eta[32] = "--:--";
+	if (seconds >= 1 && done > 0)
+		duration(eta, sizeof(eta), (double)(total - d) * seconds / (double)done);
+	snprintf(buf, len, "extracting %3u%% [%s] %7s  %7s/s  ETA %s", pct, bar, size, rate, eta);
+}
+
+static void put(const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void progress_start(struct progress *p, bool on, uint64_t total)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = on;
+	p->total = total;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+}
+
+void progress_update(struct progress *p, uint64_t done)
+{
+	if (!p->on)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ns = (now.tv_sec - p->last.tv_sec) * 1000000000L + (now.tv_nsec - p->last.tv_nsec);
+	if (ns < REDRAW_NS)
+		return;
+	p->last = now;
+
+	char line[128];
+	format_line(line, sizeof(line), done, p->total, seconds_between(&p->start, &now));
+	/* One write: '\r', the line, blanks over what a longer line left. */
+	char out[256];
+	size_t n = strlen(line);
+	size_t pad = p->width > n ? p->width - n : 0;
+	int len = snprintf(out, sizeof(out), "\r%s%*s", line, (int)pad, "");
+	if (len > 0)
+		put(out, (size_t)len < sizeof(out) ? (size_t)len : sizeof(out) - 1);
+	p->width = n;
+}
+
+void progress_clear(struct progress *p)
+{
+	if (!p->on || !p->width)
+		return;
+	char out[256];
+	int len = snprintf(out, sizeof(out), "\r%*s\r", (int)p->width, "");
+	if (len > 0)
+		put(out, (size_t)len < sizeof(out) ? (size_t)len : sizeof(out) - 1);
+	p->width = 0;
+}

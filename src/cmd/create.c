@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `nschroot create NAME SOURCE`: a box is there whole or not at all.
+ *
+ * The archive is extracted by nschroot-archive (libarchive stays off the
+ * run path) into boxes/.NAME.XXXXXX, confined there by a user and mount
+ * namespace of its own; then fixups, box.conf, a sync, and a rename that
+ * never replaces an existing box. Any failure or SIGINT/SIGTERM/SIGHUP on
+ * the way removes the staging directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "sandbox/options.h"
+#include "store/fixups.h"
+#include "store/os-release.h"
+#include "store/remove.h"
+#include "store/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+enum progress { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+struct create_opts {
+	enum map_mode map;
+	bool fixup;
+	enum progress progress;
+	const char *name;
+	const char *source;
+};
+
+static void parse_create(int argc, char **argv, struct create_opts *o)
+{
+	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_PROGRESS };
+	static const struct option opts[] = {
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "no-fixup", no_argument, NULL, OPT_NO_FIXUP },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	*o = (struct create_opts){ .map = MAP_ROOT, .fixup = true };
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			help_command("create");
+			exit(0);
+		case OPT_MAP:
+			if (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER)
+				die_usage("invalid --map '%s': expected root", optarg);
+			if (o->map == MAP_AUTO)
+				die("--map=auto is not supported yet");
+			break;
+		case OPT_NO_FIXUP:
+			o->fixup = false;
+			break;
+		case OPT_PROGRESS:
+			if (strcmp(optarg, "auto") == 0)
+				o->progress = PROGRESS_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->progress = PROGRESS_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->progress = PROGRESS_NEVER;
+			else
+				die_usage("invalid --progress '%s': expected auto, always or never", optarg);
+			break;
+		case ':':
+			die_usage("create: option '%s' needs an argument", argv[optind - 1]);
+		default:
+			die_usage("create: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		die_usage(argc - optind < 2 ? "create: expected NAME and SOURCE"
+					    : "create: too many arguments");
+	o->name = argv[optind];
+	o->source = argv[optind + 1];
+	if (!box_name_valid(o->name))
+		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
+			  "starting with a letter or digit", o->name);
+}
+
+/* nschroot-archive: beside this executable in a build tree, else in
+ * LIBEXECDIR/nschroot. */
+static char *archive_helper(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *p = NULL;
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			if (asprintf(&p, "%s/nschroot-archive", self) < 0)
+				p = NULL;
+			if (p && access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	if (asprintf(&p, "%s/nschroot/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
+		die_errno(ENOMEM, "cannot find nschroot-archive");
+	return p;
+}
+
+/* Staging directories left by a create that crashed: nobody holds their
+ * lock any more. */
+static void remove_stale_staging(int boxes)
+{
+	int fd = dup(boxes);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!store_is_staging(e->d_name))
+			continue;
+		_cleanup_close_ int s = openat(boxes, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (s < 0 || flock(s, LOCK_EX | LOCK_NB) < 0)
+			continue;
+		struct failure f = { 0 };
+		if (remove_tree_at(boxes, e->d_name, &f) < 0)
+			log_warning("cannot remove stale staging directory '%s': %s", e->d_name, f.what);
+	}
+	closedir(d);
+}
+
+struct extract_result {
+	unsigned long long entries, bytes, skipped;
+};
+
+/*
+ * Run nschroot-archive on the source (stdin of the helper) into rootfs.
+ * SIGINT, SIGTERM and SIGHUP are blocked here and taken with sigwaitinfo:
+ * the helper is stopped and the caller cleans up. Returns 0, the signal
+ * number that interrupted, or -1 when the helper failed (it said why).
+ */
+static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
+		       struct extract_result *res)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		die_errno(errno, "cannot block signals");
+
+	_cleanup_free_ char *helper = archive_helper();
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		die_errno(errno, "cannot make a pipe");
+	char sizearg[32];
+	snprintf(sizearg, sizeof(sizearg), "--size=%lld", (long long)size);
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(errno, "cannot fork");
+	if (pid == 0) {
+		if (dup2(srcfd, 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(EXIT_SETUP);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		char *argv[] = { helper, "extract", progress ? "--progress=always" : "--progress=never",
+				 sizearg, (char *)rootfs, NULL };
+		execv(helper, argv);
+		log_error("cannot execute '%s': %s", helper, strerror(errno));
+		_exit(EXIT_SETUP);
+	}
+	close(out[1]);
+
+	int interrupted = 0;
+	int wstatus = 0;
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			interrupted = sig;
+			kill(pid, SIGTERM);
+			continue;
+		}
+		if (waitpid(pid, &wstatus, WNOHANG) == pid)
+			break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	char line[256] = "";
+	ssize_t n = read(out[0], line, sizeof(line) - 1);
+	close(out[0]);
+	if (interrupted)
+		return interrupted;
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+		return -1;
+	line[n > 0 ? n : 0] = '\0';
+	if (sscanf(line, "entries=%llu bytes=%llu skipped_devices=%llu", &res->entries, &res->bytes,
+		   &res->skipped) != 3)
+		die("nschroot-archive gave no summary");
+	return 0;
+}
+
+static char *now_utc(void)
+{
+	char buf[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return strdup(buf);
+}
+
+/* Fixups and box.conf in the staging directory: everything but the
+ * rename. 0, or -errno with f set. */
+static int finish_staging(int stagefd, const struct create_opts *o, const char *source,
+			  struct box_conf *conf, struct failure *f)
+{
+	_cleanup_close_ int rootfd = openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(f, errno, "cannot open the extracted rootfs");
+	struct os_release os = { 0 };
+	bool have_os = os_release_read(rootfd, &os) == 0;
+	unsigned applied = 0;
+	if (o->fixup && have_os) {
+		int r = fixups_apply(rootfd, fixups_applicable(&os, o->map == MAP_ROOT), &applied, f);
+		if (r < 0)
+			return r;
+	}
+	*conf = (struct box_conf){
+		.map = o->map,
+		.source = strdup(source),
+		.created = now_utc(),
+		.os_id = have_os && os.id[0] ? strdup(os.id) : NULL,
+		.os_version = have_os && os.version_id[0] ? strdup(os.version_id) : NULL,
+		.fixups = fixups_format(applied),
+	};
+	if (!conf->source || !conf->created || !conf->fixups)
+		return fail(f, ENOMEM, "cannot record the box");
+	int r = store_write_conf(stagefd, conf);
+	if (r < 0)
+		return fail(f, r, "cannot write box.conf");
+	if (syncfs(stagefd) < 0)
+		return fail(f, errno, "cannot sync the box to disk");
+	return 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o;
+	parse_create(argc, argv, &o);
+
+	/* The source first: a typo must not leave a store behind. */
+	_cleanup_close_ int srcfd = -1;
+	_cleanup_free_ char *source = NULL;
+	off_t size = 0;
+	if (strcmp(o.source, "-") == 0) {
+		srcfd = dup(0);
+		source = strdup("stdin");
+	} else {
+		srcfd = open(o.source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (srcfd < 0)
+			die_errno(errno, "cannot open '%s'", o.source);
+		struct stat st;
+		if (fstat(srcfd, &st) < 0)
+			die_errno(errno, "cannot stat '%s'", o.source);
+		if (S_ISDIR(st.st_mode))
+			die("creating a box from a directory ('%s') is not supported yet", o.source);
+		size = S_ISREG(st.st_mode) ? st.st_size : 0;
+		source = realpath(o.source, NULL);
+	}
+	if (srcfd < 0 || !source)
+		die_errno(errno, "cannot use '%s'", o.source);
+
+	struct failure f = { 0 };
+	_cleanup_close_ int boxes = store_open_boxes(true, &f);
+	if (boxes < 0)
+		die_errno(boxes, "%s", f.what);
+	remove_stale_staging(boxes);
+	if (faccessat(boxes, o.name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		die("a box named '%s' already exists", o.name);
+
+	_cleanup_free_ char *staging = NULL;
+	_cleanup_close_ int stagefd = -1;
+	int r = store_staging_create(boxes, o.name, &staging, &stagefd);
+	if (r < 0)
+		die_errno(r, "cannot make a staging directory in the store");
+	if (mkdirat(stagefd, "rootfs", 0755) < 0)
+		die_errno(errno, "cannot make the staging rootfs");
+
+	_cleanup_free_ char *store = store_path();
+	_cleanup_free_ char *rootfs = NULL;
+	if (!store || asprintf(&rootfs, "%s/boxes/%s/rootfs", store, staging) < 0)
+		die_errno(ENOMEM, "cannot name the staging directory");
+
+	bool progress = o.progress == PROGRESS_ALWAYS ||
+			(o.progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+	struct extract_result res = { 0 };
+	int status = run_extract(srcfd, size, rootfs, progress, &res);
+
+	struct box_conf conf = { 0 };
+	if (status == 0) {
+		r = finish_staging(stagefd, &o, source, &conf, &f);
+		if (r >= 0)
+			r = store_commit(boxes, staging, o.name);
+		if (r == -EEXIST)
+			snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile", o.name);
+		if (r < 0)
+			log_error("%s: %s", f.what[0] ? f.what : "cannot commit the box", strerror(-r));
+		status = r < 0 ? -1 : 0;
+	}
+	if (status != 0) {
+		struct failure rf = { 0 };
+		if (remove_tree_at(boxes, staging, &rf) < 0)
+			log_warning("cannot remove the staging directory '%s': %s", staging, rf.what);
+		box_conf_free(&conf);
+		return status > 0 ? 128 + status : EXIT_SETUP;
+	}
+
+	printf("Created box '%s' (%s%s%s): %llu entries, %llu bytes", o.name,
+	       conf.os_id ? conf.os_id : "unknown OS", conf.os_version ? " " : "",
+	       conf.os_version ? conf.os_version : "", res.entries, res.bytes);
+	if (res.skipped)
+		printf(", %llu device nodes skipped", res.skipped);
+	if (conf.fixups && *conf.fixups)
+		printf("; fixups: %s", conf.fixups);
+	printf("\n");
+	box_conf_free(&conf);
+	return 0;
+}

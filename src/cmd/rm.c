@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `nschroot rm [--force] NAME...` */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "store/remove.h"
+#include "store/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+/*
+ * A box is renamed to a hidden name first, under its exclusive lock, so it
+ * disappears from the store at once; the tree is then deleted. In root
+ * mode every file belongs to the caller (extraction maps the caller to the
+ * box's root), so read-only and mode-000 directories are made writable and
+ * removed. A box in use (run or enter holds its shared lock) is refused
+ * unless --force.
+ */
+static int remove_box(int boxes, const char *name, bool force)
+{
+	if (!box_name_valid(name)) {
+		log_error("invalid box name '%s'", name);
+		return -EINVAL;
+	}
+	_cleanup_close_ int lock = store_lock_box(boxes, name, true, false);
+	if (lock == -ENOENT) {
+		log_error("no box named '%s'", name);
+		return lock;
+	}
+	if (lock == -EWOULDBLOCK && !force) {
+		log_error("box '%s' is in use", name);
+		log_hint("stop what runs in it, or use 'nschroot rm --force %s'", name);
+		return lock;
+	}
+	if (lock < 0 && lock != -EWOULDBLOCK) {
+		log_error("cannot lock box '%s': %s", name, strerror(-lock));
+		return lock;
+	}
+	_cleanup_free_ char *retired = NULL;
+	int r = store_retire(boxes, name, &retired);
+	if (r < 0) {
+		log_error("cannot remove box '%s': %s", name, strerror(-r));
+		return r;
+	}
+	struct failure f = { 0 };
+	r = remove_tree_at(boxes, retired, &f);
+	if (r < 0) {
+		log_error("cannot remove box '%s': %s: %s", name, f.what, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
+	bool force = false;
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:fh", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			help_command("rm");
+			return 0;
+		}
+		if (opt != 'f')
+			die_usage("rm: unknown option '%s'", argv[optind - 1]);
+		force = true;
+	}
+	if (optind >= argc)
+		die_usage("rm: missing NAME");
+
+	struct failure f = { 0 };
+	_cleanup_close_ int boxes = store_open_boxes(false, &f);
+	if (boxes == -ENOENT)
+		die("no box named '%s'", argv[optind]);
+	if (boxes < 0)
+		die_errno(boxes, "%s", f.what);
+	int status = 0;
+	for (int i = optind; i < argc; i++)
+		if (remove_box(boxes, argv[i], force) < 0)
+			status = EXIT_SETUP;
+	return status;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "store/boxconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox/options.h"
+
+const char *map_mode_name(enum map_mode map)
+{
+	switch (map) {
+	case MAP_ROOT:
+		return "root";
+	case MAP_USER:
+		return "user";
+	case MAP_AUTO:
+		return "auto";
+	default:
+		return "unset";
+	}
+}
+
+static int set_str(char **field, const char *v, size_t n)
+{
+	char *s = strndup(v, n);
+	if (!s)
+		return -ENOMEM;
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
+{
+	struct box_conf c = { .map = MAP_UNSET };
+	const char *end = buf + len;
+	int r = 0;
+	for (const char *line = buf; line < end && r == 0;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		const char *eq = memchr(line, '=', (size_t)(eol - line));
+		if (line[0] != '#' && eq) {
+			size_t klen = (size_t)(eq - line);
+			const char *v = eq + 1;
+			size_t vlen = (size_t)(eol - v);
+			char mode[8];
+			if (klen == 3 && memcmp(line, "map", 3) == 0) {
+				if (vlen >= sizeof(mode))
+					r = -EINVAL;
+				else {
+					memcpy(mode, v, vlen);
+					mode[vlen] = '\0';
+					r = parse_map_mode(mode, &c.map);
+				}
+			} else if (klen == 6 && memcmp(line, "source", 6) == 0) {
+				r = set_str(&c.source, v, vlen);
+			} else if (klen == 7 && memcmp(line, "created", 7) == 0) {
+				r = set_str(&c.created, v, vlen);
+			} else if (klen == 5 && memcmp(line, "os-id", 5) == 0) {
+				r = set_str(&c.os_id, v, vlen);
+			} else if (klen == 10 && memcmp(line, "os-version", 10) == 0) {
+				r = set_str(&c.os_version, v, vlen);
+			} else if (klen == 6 && memcmp(line, "fixups", 6) == 0) {
+				r = set_str(&c.fixups, v, vlen);
+			}
+		}
+		line = nl ? nl + 1 : end;
+	}
+	if (r == 0 && c.map == MAP_UNSET)
+		r = -EINVAL;
+	if (r < 0) {
+		box_conf_free(&c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+static void put(FILE *f, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(f, "%s=", key);
+	for (const char *p = value; *p; p++)
+		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+	fputc('\n', f);
+}
+
+char *box_conf_format(const struct box_conf *conf)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	if (!f)
+		return NULL;
+	fputs("# nschroot box; written by nschroot, read by nschroot.\n", f);
+	put(f, "map", map_mode_name(conf->map));
+	put(f, "source", conf->source);
+	put(f, "created", conf->created);
+	put(f, "os-id", conf->os_id);
+	put(f, "os-version", conf->os_version);
+	put(f, "fixups", conf->fixups);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+void box_conf_free(struct box_conf *conf)
+{
+	free(conf->source);
+	free(conf->created);
+	free(conf->os_id);
+	free(conf->os_version);
+	free(conf->fixups);
+	*conf = (struct box_conf){ 0 };
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "store/os-release.h"
+#include "util/failure.h"
+
+/* Changes nschroot makes to a rootfs so that package managers work in a
+ * box (DESIGN.md, "Fixups"). Each is idempotent, recorded in box.conf by
+ * name, and undoable: undo only ever removes or reverts what nschroot
+ * itself wrote, recognised by its exact content. */
+enum fixup {
+	FIXUP_APT = 1 << 0,    /* apt.conf.d: APT::Sandbox::User "root" */
+	FIXUP_DPKG = 1 << 1,   /* /usr/sbin/policy-rc.d exiting 101 */
+	FIXUP_PACMAN = 1 << 2, /* pacman.conf: no DownloadUser, DisableSandbox */
+	FIXUP_HOSTS = 1 << 3,  /* /etc/hosts with localhost, when missing */
+};
+#define FIXUP_ALL (FIXUP_APT | FIXUP_DPKG | FIXUP_PACMAN | FIXUP_HOSTS)
+
+/* "apt", "dpkg", "pacman", "hosts"; NULL for anything but one of them. */
+const char *fixup_name(enum fixup fx);
+
+/* The fixup called name, or -EINVAL. */
+int fixup_from_name(const char *name);
+
+/* The set as box.conf records it: names in the order of the enum, joined
+ * by ',' ("apt,dpkg"; "" for none; unknown bits left out). Newly
+ * allocated; NULL when out of memory. */
+char *fixups_format(unsigned set);
+
+/* The inverse of fixups_format: "" is the empty set, blanks around names
+ * are allowed. 0, or -EINVAL for an unknown or empty name (*out is then
+ * left alone). */
+int fixups_parse(const char *s, unsigned *out);
+
+/* The fixups that fit this rootfs, from its os-release (NULL when it has
+ * none): apt (root_mode only) and dpkg when ID or ID_LIKE holds the word
+ * "debian" or "ubuntu"; pacman (root_mode only) when they hold "arch";
+ * hosts always (it only acts when /etc/hosts is missing). */
+unsigned fixups_applicable(const struct os_release *os, bool root_mode);
+
+/* Apply the fixups in which to the rootfs at rootfd (any directory fd,
+ * O_PATH is fine), in the order of the enum. Paths are resolved inside
+ * the root; each file is written to a temporary name in its directory and
+ * renamed over the final one, which is never followed: a symbolic link
+ * there is refused with -ELOOP. Missing directories (even /etc) are made.
+ *
+ * *applied is set to the fixups of which that are now in effect, made by
+ * this call or an earlier one: a second call changes nothing and reports
+ * the same set. A fixup with nothing to do is not in it: dpkg when a
+ * policy-rc.d that is not ours is there (it is kept), hosts when
+ * /etc/hosts is there and not empty, pacman when /etc/pacman.conf is
+ * absent or already as wanted. 0, or -errno with f naming the file; the
+ * fixups before the failing one stay applied and are in *applied. */
+int fixups_apply(int rootfd, unsigned which, unsigned *applied, struct failure *f);
+
+/* Undo the fixups in which: remove the files nschroot wrote, when their
+ * content is still exactly what it wrote; restore pacman.conf's original
+ * text. A fixup not in effect is left alone. *undone is the set actually
+ * undone. 0, or -errno with f naming the file. */
+int fixups_undo(int rootfd, unsigned which, unsigned *undone, struct failure *f);

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+
+/* Read up to size bytes from fd (a regular file of that size) into a new
+ * NUL-terminated *buf; a file that shrank gives what is there. 0 or -errno. */
+int read_all(int fd, size_t size, char **buf, size_t *len);
+
+/* Write all of buf, across short writes and EINTR. 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);

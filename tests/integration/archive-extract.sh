@@ -1,0 +1,313 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nschroot-archive, the confined tarball extractor behind `nschroot create`:
+# a busybox tree in every compression, the summary line, set-id bits and
+# device nodes in root mode, hostile tarballs that try to write outside the
+# directory, corrupt and truncated input, ENOSPC, UTF-8 names, progress.
+#
+# Environment: NSCHROOT_ARCHIVE, the helper under test (meson sets it).
+# The hostile and special tarballs are made with python3's tarfile module.
+. "$(dirname "$0")/../lib.sh"
+require_userns
+
+ARCHIVE=${NSCHROOT_ARCHIVE:-}
+[ -x "$ARCHIVE" ] || skip_all "NSCHROOT_ARCHIVE does not name the built nschroot-archive"
+command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the test tarballs)"
+
+plan 89
+
+# skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
+# NSCHROOT_TEST_MUST_WORK=1.
+skip_one() {
+	if [ "${NSCHROOT_TEST_MUST_WORK:-0}" = 1 ]; then
+		not_ok "$1 (cannot run: $2; NSCHROOT_TEST_MUST_WORK=1)"
+	else
+		ok "$1 # SKIP $2"
+	fi
+}
+
+# extract DIR [OPTION...] < ARCHIVE: a fresh DIR (mode 0700, as mkdtemp
+# makes the caller's staging directory), the helper's standard output in
+# $out, its standard error in $err, its status in $status.
+extract() {
+	dir=$1
+	shift
+	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
+	mkdir -m 700 "$dir"
+	"$ARCHIVE" extract "$@" "$dir" >"$TMP/stdout" 2>"$TMP/stderr"
+	status=$?
+	out=$(cat "$TMP/stdout")
+	err=$(cat "$TMP/stderr")
+}
+
+# mktar FILE FORMAT: a tar from the python3 tarfile entries on standard
+# input, one a line: TYPE NAME [ARG] where TYPE is file (ARG: content),
+# dir, symlink or hardlink (ARG: target), char, block or fifo.
+mktar_py='
+import io, sys, tarfile
+path, fmt = sys.argv[1], sys.argv[2]
+types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
+         "hardlink": tarfile.LNKTYPE, "char": tarfile.CHRTYPE, "block": tarfile.BLKTYPE,
+         "fifo": tarfile.FIFOTYPE}
+fmts = {"gnu": tarfile.GNU_FORMAT, "pax": tarfile.PAX_FORMAT}
+with tarfile.open(path, "w", format=fmts[fmt], encoding="utf-8") as t:
+    for line in sys.stdin.buffer.read().decode("utf-8").splitlines():
+        kind, name, *rest = line.split(" ", 2)
+        arg = rest[0] if rest else ""
+        ti = tarfile.TarInfo(name)
+        ti.type = types[kind]
+        ti.mode = 0o755 if kind == "dir" else 0o644
+        ti.mtime = 1700000000
+        data = None
+        if kind == "file":
+            data = arg.encode()
+            ti.size = len(data)
+        elif kind in ("symlink", "hardlink"):
+            ti.linkname = arg
+        elif kind in ("char", "block"):
+            ti.devmajor, ti.devminor = 1, 3
+        t.addfile(ti, io.BytesIO(data) if data is not None else None)
+'
+mktar() { python3 -c "$mktar_py" "$1" "$2"; }
+
+host_mounts_before=$(host_mounts)
+
+# --- A busybox tree, in every compression --------------------------------
+root=$TMP/rootfs
+make_busybox_rootfs "$root"
+printf '#!/bin/sh\n' > "$root/bin/setuid-prog"
+chmod 4755 "$root/bin/setuid-prog"
+mkdir "$root/setgid-dir"
+chmod 2775 "$root/setgid-dir"
+tar -C "$root" -cf "$TMP/rootfs.tar" .
+want_entries=$(tar -tf "$TMP/rootfs.tar" | wc -l)
+want_bytes=$(find "$root" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }')
+want_summary="entries=$want_entries bytes=$want_bytes skipped_devices=0"
+
+for comp in none gzip bzip2 xz zstd lz4; do
+	case $comp in
+	none) cat "$TMP/rootfs.tar" > "$TMP/rootfs.$comp" ;;
+	*)
+		if ! command -v $comp >/dev/null; then
+			for t in "exits 0" "the tree is identical" "the summary line"; do
+				skip_one "$comp: $t" "$comp is not installed"
+			done
+			continue
+		fi
+		$comp -c < "$TMP/rootfs.tar" > "$TMP/rootfs.$comp"
+		;;
+	esac
+	extract "$TMP/out.$comp" < "$TMP/rootfs.$comp"
+	assert_eq "$comp: exits 0" 0 "$status"
+	[ "$status" = 0 ] || diag "$err"
+	check "$comp: the tree is identical (diff -r, symlinks kept)" \
+		diff -r --no-dereference "$root" "$TMP/out.$comp"
+	assert_eq "$comp: the summary line" "$want_summary" "$out"
+done
+
+out_dir=$TMP/out.none
+assert_eq "nothing but the summary line on standard output" 1 "$(wc -l < "$TMP/stdout")"
+assert_eq "the set-uid bit is dropped" 755 "$(stat -c %a "$out_dir/bin/setuid-prog")"
+assert_eq "the set-gid bit of a directory is dropped" 775 "$(stat -c %a "$out_dir/setgid-dir")"
+assert_eq "the sticky bit is kept (/tmp)" 1777 "$(stat -c %a "$out_dir/tmp")"
+assert_eq "modification times are kept" "$(stat -c %Y "$root/etc/passwd")" \
+	"$(stat -c %Y "$out_dir/etc/passwd")"
+assert_eq "files belong to the caller" "$(id -u):$(id -g)" "$(stat -c %u:%g "$out_dir/bin/busybox")"
+assert_eq "the tree's root gets the archive's mode (755), not the staging dir's (700)" 755 \
+	"$(stat -c %a "$out_dir")"
+
+mkdir "$TMP/out.pipe"
+# Through cat: a pipe, which libarchive cannot seek.
+cat "$TMP/rootfs.gzip" | "$ARCHIVE" extract "$TMP/out.pipe" >"$TMP/stdout" 2>&1
+assert_eq "the archive can come from a pipe" 0 "$?"
+check "from a pipe: the tree is identical" diff -r --no-dereference "$root" "$TMP/out.pipe"
+
+# --- Device nodes, FIFOs, hard links ---------------------------------------
+mktar "$TMP/dev.tar" gnu <<'EOF'
+dir dev
+char dev/null
+hardlink dev/null-again dev/null
+fifo dev/initctl
+file etc/hostname box
+hardlink etc/hostname2 etc/hostname
+EOF
+extract "$TMP/out.dev" < "$TMP/dev.tar"
+assert_eq "devices: exits 0" 0 "$status"
+assert_eq "devices: skipped and counted, hard links to them too" \
+	"entries=4 bytes=3 skipped_devices=2" "$out"
+check "devices: no node was made" test ! -e "$TMP/out.dev/dev/null" -a ! -e "$TMP/out.dev/dev/null-again"
+check "devices: the FIFO is made" test -p "$TMP/out.dev/dev/initctl"
+assert_eq "devices: the hard link is one file with its target" \
+	"$(stat -c %i "$TMP/out.dev/etc/hostname")" "$(stat -c %i "$TMP/out.dev/etc/hostname2")"
+
+mktar "$TMP/block.tar" gnu <<'EOF'
+block sda
+EOF
+extract "$TMP/out.block" < "$TMP/block.tar"
+assert_eq "a block device is skipped and counted" "0 entries=0 bytes=0 skipped_devices=1" \
+	"$status $out"
+
+# --- Hostile tarballs -------------------------------------------------------
+# Each must be refused with status 125, and write nothing outside its
+# directory: not in $TMP/outside, not beside the directory.
+outside=$TMP/outside
+mkdir "$outside"
+hostile() {
+	name=$1
+	mktar "$TMP/$name.tar" gnu || { not_ok "$name: cannot make the tarball"; return; }
+	mkdir -p "$TMP/h/$name/sub"
+	extract "$TMP/h/$name/sub/dir" < "$TMP/$name.tar"
+	assert_eq "$name: refused with status 125" 125 "$status"
+	assert_match "$name: the message says the archive tries to escape" \
+		"^nschroot: cannot extract '.*': refused, the archive tries to write outside" "$err"
+	assert_eq "$name: nothing written outside the directory" \
+		"dir|" "$(ls -A "$TMP/h/$name/sub" | tr '\n' '|')$(ls -A "$outside")"
+}
+hostile dotdot <<'EOF'
+file ../escape x
+EOF
+hostile dotdot-deep <<'EOF'
+dir a
+file a/../../escape x
+EOF
+hostile absolute <<EOF
+file $outside/abs x
+EOF
+hostile symlink-then-file <<EOF
+symlink lnk $outside
+file lnk/pwned x
+EOF
+hostile relative-symlink-then-file <<'EOF'
+symlink lnk ../../../../../../../../../../../..
+file lnk/tmp/pwned x
+EOF
+hostile symlinked-dir <<EOF
+dir d
+file d/f x
+symlink e $outside
+dir e/sub
+EOF
+hostile hardlink-absolute <<'EOF'
+hardlink passwd /etc/passwd
+EOF
+hostile hardlink-dotdot <<'EOF'
+hardlink x ../../x
+EOF
+hostile hardlink-through-symlink <<'EOF'
+symlink etc /etc
+hardlink passwd etc/passwd
+EOF
+hostile dir-replaced-by-symlink <<EOF
+dir d
+symlink d $outside
+file d/pwned x
+EOF
+
+mktar "$TMP/overwrite.tar" gnu <<EOF
+symlink lnk $outside/target
+file lnk replaced
+EOF
+extract "$TMP/out.overwrite" < "$TMP/overwrite.tar"
+assert_eq "a file replacing a symlink replaces the link, not its target" \
+	"0|replaced|" "$status|$(cat "$TMP/out.overwrite/lnk")|$(ls -A "$outside")"
+
+# --- Broken input -----------------------------------------------------------
+head -c 20000 "$TMP/rootfs.gzip" > "$TMP/truncated.tar.gz"
+extract "$TMP/out.trunc" < "$TMP/truncated.tar.gz"
+assert_eq "a truncated .tar.gz: status 125" 125 "$status"
+assert_match "a truncated .tar.gz: the message" "^nschroot: cannot read the archive: .*truncated" "$err"
+head -c 3000 "$TMP/rootfs.tar" > "$TMP/truncated.tar"
+extract "$TMP/out.trunc2" < "$TMP/truncated.tar"
+assert_match "a truncated .tar: status 125 and the message" \
+	"^125 nschroot: cannot read the archive: Truncated" "$status $err"
+
+echo "just some text, not an archive" > "$TMP/text"
+extract "$TMP/out.text" < "$TMP/text"
+assert_eq "not an archive: status 125" 125 "$status"
+assert_match "not an archive: a clear message" \
+	"^nschroot: cannot read the archive: Unrecognized archive format" "$err"
+assert_match "not an archive: a hint" "^hint: the source must be a tar archive" "$err"
+
+extract "$TMP/out.empty" < /dev/null
+assert_eq "empty input" "125 nschroot: cannot read the archive: the input is empty" "$status $err"
+
+extract "$TMP/out.dir" < "$TMP"
+assert_eq "a directory as input: status 125" 125 "$status"
+assert_match "a directory as input: the message" "Is a directory" "$err"
+
+# --- ENOSPC: a small tmpfs in a namespace of the test's own -----------------
+small=$TMP/small
+mkdir "$small"
+unshare -U -r -m sh -c '
+	mount -t tmpfs -o size=256k none "$1" || exit 99
+	mkdir "$1/dir"
+	"$2" extract "$1/dir" < "$3" 2>"$4"' sh "$small" "$ARCHIVE" "$TMP/rootfs.gzip" "$TMP/stderr"
+status=$?
+if [ $status = 99 ]; then
+	skip_one "ENOSPC: status 125" "cannot mount a tmpfs in a user namespace"
+	skip_one "ENOSPC: the message" "cannot mount a tmpfs in a user namespace"
+else
+	assert_eq "ENOSPC: status 125" 125 "$status"
+	assert_match "ENOSPC: the message names the file" \
+		"^nschroot: cannot extract '.*': No space left on device" "$(cat "$TMP/stderr")"
+fi
+
+# --- Names --------------------------------------------------------------------
+mktar "$TMP/utf8.tar" pax <<'EOF'
+dir déjà-vu
+file déjà-vu/日本語.txt x
+file Ångström y
+EOF
+extract "$TMP/out.utf8" < "$TMP/utf8.tar"
+assert_eq "pax, UTF-8 names: exits 0 without warnings" "0|" "$status|$err"
+check "pax, UTF-8 names: the names are kept" \
+	test -f "$TMP/out.utf8/déjà-vu/日本語.txt" -a -f "$TMP/out.utf8/Ångström"
+
+# --- Warnings -----------------------------------------------------------------
+# trusted.* attributes need CAP_SYS_ADMIN in the initial namespace: each
+# file's fails, and the warning is printed once.
+python3 -c '
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name in ("a", "b"):
+        ti = tarfile.TarInfo(name)
+        ti.size = 1
+        ti.pax_headers = {"SCHILY.xattr.trusted.nschroot": "x"}
+        t.addfile(ti, io.BytesIO(b"x"))
+' "$TMP/xattr.tar"
+extract "$TMP/out.xattr" < "$TMP/xattr.tar"
+assert_eq "an attribute that cannot be set: exit 0, the files are there" \
+	"0 entries=2 bytes=2 skipped_devices=0" "$status $out"
+warned=$(printf '%s\n' "$err" | grep -c "^nschroot: warning: 'a': Cannot restore extended attributes")
+assert_eq "an attribute that cannot be set: one warning for both files" "1 1" \
+	"$warned $(printf '%s\n' "$err" | wc -l)"
+
+# --- Progress -----------------------------------------------------------------
+size=$(stat -c %s "$TMP/rootfs.gzip")
+mkdir "$TMP/out.progress"
+{
+	head -c 1000 "$TMP/rootfs.gzip"
+	sleep 0.3
+	tail -c +1001 "$TMP/rootfs.gzip"
+} | "$ARCHIVE" extract --progress=always --size="$size" "$TMP/out.progress" \
+	>"$TMP/stdout" 2>"$TMP/stderr"
+assert_eq "progress: exits 0, the summary on standard output" "0 $want_summary" \
+	"$? $(cat "$TMP/stdout")"
+bar=$(tr '\r' '\n' < "$TMP/stderr")
+assert_match "progress: a bar with the percentage" '^extracting +[0-9]+% \[[#.]+\]' "$bar"
+assert_eq "progress: no line wider than 79 columns" "" \
+	"$(printf '%s\n' "$bar" | awk 'length($0) > 79')"
+assert_eq "progress: the line is erased at the end (blanks, then CR)" 200d \
+	"$(tail -c 2 "$TMP/stderr" | od -An -tx1 | tr -d ' \n')"
+extract "$TMP/out.noprogress" --progress=never < "$TMP/rootfs.gzip"
+assert_eq "--progress=never: nothing on standard error" "" "$err"
+
+# --- Usage --------------------------------------------------------------------
+assert_status "a relative directory is refused" 125 "$ARCHIVE" extract relative < /dev/null
+assert_status "a missing directory is refused" 125 "$ARCHIVE" extract "$TMP/missing" < /dev/null
+assert_status "an unknown command is refused" 125 "$ARCHIVE" frob "$TMP" < /dev/null
+assert_status "a bad --size is refused" 125 "$ARCHIVE" extract --size=12k "$TMP" < /dev/null
+
+assert_eq "no mount leaked to the host" "$host_mounts_before" "$(host_mounts)"
+done_testing

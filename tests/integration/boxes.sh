@@ -1,0 +1,96 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Persistent boxes: create from a tarball and from stdin, list, info, run by
+# name, locking, rm; atomicity on failure and interruption.
+. "$(dirname "$0")/../lib.sh"
+require_userns
+plan 34
+
+export NSCHROOT_HOME="$TMP/store"
+tree=$TMP/tree
+make_busybox_rootfs "$tree"
+mkdir "$tree/ro" && echo x > "$tree/ro/f" && chmod 555 "$tree/ro"
+mkdir "$tree/closed"
+# A mode-000 directory: appended again with --mode=000 (the last entry of a
+# name wins), since tar cannot read into it to archive it directly.
+tar -C "$tree" -cf "$TMP/bb.tar" .
+tar -C "$tree" -rf "$TMP/bb.tar" --no-recursion --mode=000 ./closed
+gzip -c "$TMP/bb.tar" >"$TMP/bb.tar.gz"
+
+out=$(nsrun create --progress=never bb "$TMP/bb.tar.gz")
+assert_eq "create from a .tar.gz exits 0" 0 $?
+assert_match "create prints one summary line" "^Created box 'bb' \(busybox\): [0-9]+ entries, [0-9]+ bytes" "$out"
+assert_eq "the store is private" 700 "$(stat -c %a "$TMP/store")"
+check "the box has its rootfs" test -x "$TMP/store/boxes/bb/rootfs/bin/busybox"
+assert_eq "modes are kept (a mode-000 directory)" 0 "$(stat -c %a "$TMP/store/boxes/bb/rootfs/closed")"
+assert_eq "run by name" "0 busybox" "$(nsrun run bb sh -c 'echo $(id -u) $(. /etc/os-release; echo $ID)')"
+nsrun run bb sh -c 'echo kept > /root/state'
+assert_eq "a box keeps what was written in it" kept "$(nsrun run bb cat /root/state)"
+
+"$NSCHROOT" create --progress=never fromstdin - <"$TMP/bb.tar" >/dev/null
+assert_eq "create from standard input" 0 $?
+check "the box from stdin runs" nsrun run fromstdin true
+
+err=$(nsrun create bb "$TMP/bb.tar.gz" 2>&1)
+assert_eq "an existing name is refused" "nschroot: a box named 'bb' already exists" "$err"
+assert_eq "and left untouched" kept "$(cat "$TMP/store/boxes/bb/rootfs/root/state")"
+assert_status "create of an existing name exits 125" 125 nsrun create bb "$TMP/bb.tar.gz"
+
+out=$(nsrun list)
+assert_match "list shows the boxes with map and os" "^bb +root +busybox " "$out"
+assert_match "list shows the box from stdin" "^fromstdin +root " "$out"
+out=$(nsrun list --json)
+assert_match "list --json gives objects" '"name": "bb", "map": "root", "os": "busybox"' "$out"
+out=$(nsrun info bb)
+assert_match "info has name:" "^name: bb$" "$out"
+assert_match "info has map:" "^map: root$" "$out"
+assert_match "info has source:" "^source: $TMP/bb.tar.gz$" "$out"
+assert_match "info has created:" "^created: [0-9]{4}-[0-9]{2}-[0-9]{2}T" "$out"
+assert_match "info has os:" "^os: busybox$" "$out"
+assert_match "info has fixups: (hosts was missing)" "^fixups: hosts$" "$out"
+assert_match "info --json" '"source": "'"$TMP"'/bb.tar.gz"' "$(nsrun info --json bb)"
+assert_status "a box keeps its map: --map=user is refused" 125 nsrun run --map=user bb true
+
+# Locking: rm of a box in use is refused, --force removes it.
+"$NSCHROOT" run bb sleep 1000.6161 </dev/null &
+bg=$!
+deadline=$(($(date +%s) + 10))
+while ! pgrep -u "$(id -u)" -f '^sleep 1000.6161$' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+err=$(nsrun rm bb 2>&1)
+assert_match "rm of a box in use is refused" "^nschroot: box 'bb' is in use" "$err"
+check "and the box is still there" test -d "$TMP/store/boxes/bb/rootfs"
+kill "$bg"; wait "$bg" 2>/dev/null
+
+nsrun rm bb fromstdin
+assert_eq "rm removes boxes, read-only and mode-000 directories included" 0 $?
+assert_eq "nothing is left in the store" "" "$(ls -A "$TMP/store/boxes")"
+assert_status "rm of a missing box: 125" 125 nsrun rm bb
+
+# Atomicity: a truncated archive and an interrupted create leave nothing.
+head -c 200000 "$TMP/bb.tar.gz" >"$TMP/trunc.tar.gz"
+err=$(nsrun create --progress=never cut "$TMP/trunc.tar.gz" 2>&1)
+assert_status "a truncated archive: 125" 125 nsrun create --progress=never cut "$TMP/trunc.tar.gz"
+assert_eq "a truncated archive leaves no box and no staging" "" "$(ls -A "$TMP/store/boxes")"
+
+mkfifo "$TMP/slow"
+"$NSCHROOT" create --progress=never slow - <"$TMP/slow" >/dev/null 2>&1 &
+cpid=$!
+exec 7>"$TMP/slow"
+head -c 100000 "$TMP/bb.tar" >&7
+deadline=$(($(date +%s) + 10))
+while [ -z "$(ls -A "$TMP/store/boxes")" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+kill -INT "$cpid"
+wait "$cpid"
+assert_eq "SIGINT during create: exit 130" 130 $?
+exec 7>&-
+assert_eq "SIGINT during create leaves no box and no staging" "" "$(ls -A "$TMP/store/boxes")"
+
+# A crash leaves staging behind: the next create removes it.
+mkdir -p "$TMP/store/boxes/.crashed.AbC123/rootfs/dir"
+chmod 000 "$TMP/store/boxes/.crashed.AbC123/rootfs/dir"
+nsrun create --progress=never again "$TMP/bb.tar.gz" >/dev/null
+assert_eq "stale staging from a crash is removed by the next create" again "$(ls -A "$TMP/store/boxes")"
+
+err=$(nsrun create 'bad/name' "$TMP/bb.tar.gz" 2>&1)
+assert_match "an invalid name is refused" "invalid box name 'bad/name'" "$err"
+done_testing

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* box.conf: parse, format, and the round trip between them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/boxconf.h"
+#include "tap.h"
+
+static int parse(const char *text, struct box_conf *c)
+{
+	return box_conf_parse(text, strlen(text), c);
+}
+
+int main(void)
+{
+	struct box_conf c = { 0 };
+
+	is_int(parse("map=root\nsource=/x.tar\ncreated=2026-01-01T00:00:00Z\nos-id=debian\n"
+		     "os-version=12\nfixups=apt,dpkg\n", &c), 0, "a full box.conf parses");
+	is_int(c.map, MAP_ROOT, "map");
+	is_str(c.source, "/x.tar", "source");
+	is_str(c.created, "2026-01-01T00:00:00Z", "created");
+	is_str(c.os_id, "debian", "os-id");
+	is_str(c.os_version, "12", "os-version");
+	is_str(c.fixups, "apt,dpkg", "fixups");
+
+	char *text = box_conf_format(&c);
+	struct box_conf again = { 0 };
+	is_int(parse(text, &again), 0, "what format writes, parse reads");
+	is_str(again.source, c.source, "round trip keeps source");
+	is_str(again.fixups, c.fixups, "round trip keeps fixups");
+	is_int(again.map, c.map, "round trip keeps map");
+	free(text);
+	box_conf_free(&again);
+	box_conf_free(&c);
+
+	is_int(parse("source=/x\n", &c), -22, "a missing map is an error");
+	is_int(parse("map=sideways\n", &c), -22, "an unknown map is an error");
+	is_int(parse("map=rootroot\n", &c), -22, "a long map value is an error");
+	is_int(parse("# comment\nmap=user\nfuture-key=1\nno equals sign\n", &c), 0,
+	       "comments, unknown keys and junk lines are skipped");
+	is_int(c.map, MAP_USER, "map=user");
+	ok(c.source == NULL && c.fixups == NULL, "absent keys stay NULL");
+	box_conf_free(&c);
+
+	is_int(parse("map=root\nsource=a\nsource=b", &c), 0, "a repeated key: the last wins");
+	is_str(c.source, "b", "the last source, without a final newline");
+	c.source = (free(c.source), strdup("line1\nmap=user"));
+	text = box_conf_format(&c);
+	box_conf_free(&c);
+	is_int(parse(text, &c), 0, "a value with a newline is written on one line");
+	is_int(c.map, MAP_ROOT, "so it cannot inject a key");
+	free(text);
+	box_conf_free(&c);
+	return done_testing();
+}
