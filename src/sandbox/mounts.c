@@ -17,22 +17,6 @@
 
 #define ATTR_LOCKDOWN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* Set attributes on the mount at path inside the root (recursively when
- * asked). mount_setattr only adds flags here, so it works on mounts whose
- * other flags are locked, where a remount with mount(2) would have to
- * repeat them exactly. */
-static int setattr_in_root(int rootfd, const char *path, uint64_t attrs, bool recursive)
-{
-	_cleanup_close_ int fd = open_in_root(rootfd, path, O_PATH);
-	if (fd < 0)
-		return fd;
-	struct mount_attr attr = { .attr_set = attrs };
-	unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
-	if (mount_setattr(fd, "", flags, &attr, sizeof(attr)) < 0)
-		return -errno;
-	return 0;
-}
-
 /* mount(2) onto a descriptor resolved inside the root: the mount lands on
  * exactly what was resolved, even if the rootfs changes meanwhile. */
 static int mount_on(const char *src, int dstfd, const char *type, unsigned long flags,
@@ -48,6 +32,25 @@ static int bind_on(int srcfd, int dstfd, bool recursive)
 {
 	char src[FD_PATH_MAX];
 	return mount_on(fd_path(srcfd, src), dstfd, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL);
+}
+
+/* A bind that is read-only (and nosuid, nodev... as attrs say) before it
+ * is ever attached: the tree is cloned detached, its flags set, then moved
+ * onto the resolved destination. Looking the destination up again after
+ * mounting, to set the flags, would race with a rename in the rootfs. */
+static int bind_locked_on(int srcfd, int dstfd, bool recursive, uint64_t attrs)
+{
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
+	_cleanup_close_ int tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							 AT_EMPTY_PATH | rec);
+	if (tree < 0)
+		return -errno;
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
 }
 
 /* A mount on the rootfs' own root would hide it (a rootfs whose /proc is a
@@ -103,9 +106,7 @@ static int setup_proc(int rootfd, struct failure *f)
 			continue;
 		if (fd < 0)
 			return fail(f, fd, "cannot open '%s'", path);
-		r = bind_on(fd, fd, true);
-		if (r >= 0)
-			r = setattr_in_root(rootfd, path, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, true);
+		r = bind_locked_on(fd, fd, true, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
 		if (r < 0)
 			return fail(f, r, "cannot make '%s' read-only", path);
 	}
@@ -220,9 +221,7 @@ static int setup_sys(int rootfd, struct failure *f)
 	if (dst < 0)
 		return dst;
 	_cleanup_close_ int host = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int r = host < 0 ? -errno : bind_on(host, dst, true);
-	if (r >= 0)
-		r = setattr_in_root(rootfd, "/sys", MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, true);
+	int r = host < 0 ? -errno : bind_locked_on(host, dst, true, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
 	return r < 0 ? fail(f, r, "cannot bind the host's /sys read-only on '/sys'") : 0;
 }
 
@@ -244,9 +243,7 @@ static int setup_resolv(int rootfd, struct failure *f)
 	struct stat st;
 	if (fstat(dst, &st) < 0 || !S_ISREG(st.st_mode))
 		return fail(f, EINVAL, "cannot mount on '/etc/resolv.conf': not a regular file");
-	int r = bind_on(host, dst, false);
-	if (r >= 0)
-		r = setattr_in_root(rootfd, "/etc/resolv.conf", MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN, false);
+	int r = bind_locked_on(host, dst, false, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
 	return r < 0 ? fail(f, r, "cannot bind the host's /etc/resolv.conf") : 0;
 }
 
@@ -270,9 +267,8 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 						      : mkfile_in_root(rootfd, m->dest);
 	if (dst < 0)
 		return f->what[0] ? dst : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
-	int r = bind_on(src, dst, true);
-	if (r >= 0 && m->kind == MOUNT_RO_BIND)
-		r = setattr_in_root(rootfd, m->dest, MOUNT_ATTR_RDONLY, true);
+	int r = m->kind == MOUNT_RO_BIND ? bind_locked_on(src, dst, true, MOUNT_ATTR_RDONLY)
+					 : bind_on(src, dst, true);
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
 }
 
