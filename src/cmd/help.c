@@ -50,6 +50,7 @@ void help_main(void)
 	      "  list [--json]          list the boxes in the store\n"
 	      "  info [--json] NAME     show a box's settings\n"
 	      "  rm [--force] NAME...   remove boxes\n"
+	      "  fixup [OPTIONS] TARGET apply or undo distribution fixups\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
 	      "Options:\n"
@@ -111,6 +112,26 @@ static void help_rm(void)
 	      stdout);
 }
 
+static void help_fixup(void)
+{
+	fputs("Usage: nschroot fixup [OPTIONS] TARGET\n"
+	      "\n"
+	      "Apply (or undo) the distribution fixups that make a rootfs work without\n"
+	      "privilege; create applies them already. Without a fixup named, those that\n"
+	      "fit the rootfs' os-release and map mode. Each is idempotent and recorded\n"
+	      "in a box's box.conf. TARGET is a box name or a directory path.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --apt              APT::Sandbox::User \"root\" (apt.conf.d)\n"
+	      "      --dpkg             a policy-rc.d so package scripts start no services\n"
+	      "      --pacman           no DownloadUser, DisableSandbox in pacman.conf\n"
+	      "      --hosts            an /etc/hosts with localhost, when there is none\n"
+	      "      --all              every fixup that fits the rootfs\n"
+	      "      --undo             revert the named fixups, or all of them\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
 static void help_list(void)
 {
 	fputs("Usage: nschroot list [--json]\n"
@@ -145,6 +166,8 @@ int help_command(const char *command)
 		help_enter();
 	else if (strcmp(command, "create") == 0)
 		help_create();
+	else if (strcmp(command, "fixup") == 0)
+		help_fixup();
 	else if (strcmp(command, "rm") == 0)
 		help_rm();
 	else if (strcmp(command, "list") == 0)

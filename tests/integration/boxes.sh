@@ -4,7 +4,7 @@
 # name, locking, rm; atomicity on failure and interruption.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 34
+plan 40
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -90,6 +90,22 @@ mkdir -p "$TMP/store/boxes/.crashed.AbC123/rootfs/dir"
 chmod 000 "$TMP/store/boxes/.crashed.AbC123/rootfs/dir"
 nsrun create --progress=never again "$TMP/bb.tar.gz" >/dev/null
 assert_eq "stale staging from a crash is removed by the next create" again "$(ls -A "$TMP/store/boxes")"
+
+# fixup: named fixups applied and undone, recorded in box.conf.
+out=$(nsrun fixup --apt again)
+assert_eq "fixup --apt applies it" "Applied to 'again': apt" "$out"
+assert_eq "the apt setting is there" 'APT::Sandbox::User "root";' \
+	"$(grep -v '^//' "$TMP/store/boxes/again/rootfs/etc/apt/apt.conf.d/99nschroot-sandbox" | grep -v '^#' | grep .)"
+assert_match "box.conf records it" "^fixups: apt,hosts$" "$(nsrun info again)"
+nsrun fixup --undo --apt again >/dev/null
+check "fixup --undo --apt removes it" test ! -e "$TMP/store/boxes/again/rootfs/etc/apt/apt.conf.d/99nschroot-sandbox"
+assert_match "and box.conf records that" "^fixups: hosts$" "$(nsrun info again)"
+"$NSCHROOT" run again sleep 1000.6262 </dev/null &
+bg=$!
+deadline=$(($(date +%s) + 10))
+while ! pgrep -u "$(id -u)" -f '^sleep 1000.6262$' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+assert_status "fixup of a box in use is refused" 125 nsrun fixup --apt again
+kill "$bg"; wait "$bg" 2>/dev/null
 
 err=$(nsrun create 'bad/name' "$TMP/bb.tar.gz" 2>&1)
 assert_match "an invalid name is refused" "invalid box name 'bad/name'" "$err"

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `nschroot fixup [--apt] [--dpkg] [--pacman] [--hosts] [--all] [--undo] TARGET` */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "store/fixups.h"
+#include "store/os-release.h"
+#include "store/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+/*
+ * Without a fixup named, or with --all, the fixups that fit the rootfs'
+ * distribution and map mode are applied, as create does; named ones are
+ * applied as asked. --undo reverts the named ones, or all. A box is locked
+ * exclusively and its box.conf records the result; a directory TARGET is
+ * changed in place (root mode: its files are the caller's).
+ */
+int cmd_fixup(int argc, char **argv)
+{
+	enum { OPT_APT = CHAR_MAX + 1, OPT_DPKG, OPT_PACMAN, OPT_HOSTS, OPT_ALL, OPT_UNDO };
+	static const struct option opts[] = {
+		{ "apt", no_argument, NULL, OPT_APT },	   { "dpkg", no_argument, NULL, OPT_DPKG },
+		{ "pacman", no_argument, NULL, OPT_PACMAN }, { "hosts", no_argument, NULL, OPT_HOSTS },
+		{ "all", no_argument, NULL, OPT_ALL },	   { "undo", no_argument, NULL, OPT_UNDO },
+		{ "help", no_argument, NULL, 'h' },	   { 0 },
+	};
+	unsigned named = 0;
+	bool all = false, undo = false;
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			help_command("fixup");
+			return 0;
+		case OPT_APT:
+			named |= FIXUP_APT;
+			break;
+		case OPT_DPKG:
+			named |= FIXUP_DPKG;
+			break;
+		case OPT_PACMAN:
+			named |= FIXUP_PACMAN;
+			break;
+		case OPT_HOSTS:
+			named |= FIXUP_HOSTS;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_UNDO:
+			undo = true;
+			break;
+		default:
+			die_usage("fixup: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		die_usage(optind < argc ? "fixup: too many arguments" : "fixup: missing TARGET");
+	const char *target = argv[optind];
+
+	_cleanup_close_ int boxes = -1, lock = -1, rootfd = -1;
+	struct box_conf conf = { .map = MAP_ROOT };
+	bool is_box = !target_is_path(target);
+	if (is_box) {
+		if (!box_name_valid(target))
+			die_usage("invalid box name '%s' (a path needs a '/')", target);
+		struct failure f = { 0 };
+		boxes = store_open_boxes(false, &f);
+		lock = boxes < 0 ? boxes : store_lock_box(boxes, target, true, false);
+		if (lock == -ENOENT)
+			die("no box named '%s' (to use a directory, write './%s')", target, target);
+		if (lock == -EWOULDBLOCK)
+			die("box '%s' is in use", target);
+		if (lock < 0)
+			die_errno(lock, "cannot open box '%s'", target);
+		int r = store_read_conf(lock, &conf);
+		if (r < 0)
+			die_errno(r, "cannot read the box.conf of '%s'", target);
+		rootfd = openat(lock, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (rootfd < 0)
+		die_errno(errno, "cannot open the root filesystem of '%s'", target);
+
+	unsigned recorded = 0;
+	if (conf.fixups && fixups_parse(conf.fixups, &recorded) < 0)
+		recorded = 0;
+	struct os_release os = { 0 };
+	bool have_os = os_release_read(rootfd, &os) == 0;
+	unsigned which = named;
+	if (!named || all)
+		which |= undo ? FIXUP_ALL : fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
+
+	struct failure f = { 0 };
+	unsigned done = 0;
+	int r = undo ? fixups_undo(rootfd, which, &done, &f) : fixups_apply(rootfd, which, &done, &f);
+	if (r < 0)
+		die_errno(r, "%s", f.what);
+
+	if (is_box) {
+		unsigned now = undo ? recorded & ~done : recorded | done;
+		free(conf.fixups);
+		conf.fixups = fixups_format(now);
+		if (!conf.fixups)
+			die_errno(ENOMEM, "cannot record the fixups");
+		r = store_write_conf(lock, &conf);
+		if (r < 0)
+			die_errno(r, "cannot write the box.conf of '%s'", target);
+	}
+	_cleanup_free_ char *names = fixups_format(done);
+	if (names && *names)
+		printf("%s '%s': %s\n", undo ? "Undone in" : "Applied to", target, names);
+	else
+		printf("No fixup to %s in '%s'\n", undo ? "undo" : "apply", target);
+	box_conf_free(&conf);
+	return 0;
+}
