@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm help'
+_nschroot_commands='run enter create list info rm fixup help'
 
 # Whether option $2 of command $1 takes the next word as its argument.
 _nschroot_takes_arg()
@@ -222,6 +222,16 @@ _nschroot_create()
 	[[ -n $first ]] && ((cword == first + 1)) && _nschroot_files
 }
 
+# fixup: [OPTIONS] TARGET, a directory or a box name, as run's.
+_nschroot_fixup()
+{
+	_nschroot_before_operands '--apt --dpkg --pacman --hosts --all --undo
+		-h --help' && return
+	[[ -z $first ]] || ((cword == first)) || return
+	_nschroot_dirs
+	[[ $cur != */* ]] && _nschroot_box_names
+}
+
 _nschroot()
 {
 	local cur prev words cword split=false
@@ -268,6 +278,7 @@ _nschroot()
 		_nschroot_before_operands '-f --force -h --help' ||
 			_nschroot_box_names "${first:-$cword}"
 		;;
+	fixup) _nschroot_fixup ;;
 	help) ((cword == 2)) && COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur")) ;;
 	esac
 }

@@ -29,7 +29,7 @@ function __nschroot_state
                 --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot
         case create
             set takes_arg --map --progress
-        case list info rm
+        case list info rm fixup
         case '*'
             echo none
             return
@@ -113,11 +113,12 @@ complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a 
 complete -c nschroot -n '__nschroot_is command' -a list -d 'List the boxes in the store'
 complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's settings"
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
+complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm fixup help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -174,3 +175,15 @@ complete -c nschroot -n '__nschroot_is info:options info:arg0' -a '(__nschroot_b
 complete -c nschroot -n '__nschroot_is rm:options' -s f -l force -d 'Remove a box even while it is in use'
 complete -c nschroot -n '__nschroot_is rm:options' -s h -l help -d 'Show help'
 complete -c nschroot -n "__nschroot_is 'rm:*'" -a '(__nschroot_other_boxes)'
+
+# fixup [OPTIONS] TARGET: TARGET a box name, or a directory.
+set opts -c nschroot -n '__nschroot_is fixup:options'
+complete $opts -l apt -d 'APT::Sandbox::User "root" (apt.conf.d)'
+complete $opts -l dpkg -d 'A policy-rc.d so package scripts start no services'
+complete $opts -l pacman -d 'No DownloadUser, DisableSandbox in pacman.conf'
+complete $opts -l hosts -d 'An /etc/hosts with localhost, when there is none'
+complete $opts -l all -d 'Every fixup that fits the rootfs'
+complete $opts -l undo -d 'Revert the named fixups, or all of them'
+complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is fixup:options fixup:arg0' -a '(__nschroot_boxes)'
+complete -c nschroot -n '__nschroot_is fixup:options fixup:arg0' -a '(__fish_complete_directories)'
