@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm fixup help'
+_nschroot_commands='run enter create list info rm export fixup help'
 
 # Whether option $2 of command $1 takes the next word as its argument.
 _nschroot_takes_arg()
@@ -20,7 +20,7 @@ _nschroot_takes_arg()
 			;;
 		esac
 		;;
-	create:--map | create:--progress)
+	create:--map | create:--progress | export:--compress | export:--progress)
 		return 0
 		;;
 	esac
@@ -109,7 +109,8 @@ _nschroot_option_arg()
 {
 	case $sub:$prev in
 	create:--map) _nschroot_values root ;;
-	create:--progress) _nschroot_values auto always never ;;
+	create:--progress | export:--progress) _nschroot_values auto always never ;;
+	export:--compress) _nschroot_values gzip xz zstd none ;;
 	*:--map) _nschroot_values root user ;;
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
@@ -215,11 +216,22 @@ _nschroot_run()
 }
 
 # create: [OPTIONS] NAME SOURCE. NAME is new: nothing to offer. SOURCE is a
-# tarball, or '-'.
+# tarball, '-' or a directory.
 _nschroot_create()
 {
 	_nschroot_before_operands '--map= --no-fixup --progress= -h --help' && return
 	[[ -n $first ]] && ((cword == first + 1)) && _nschroot_files
+}
+
+# export: [OPTIONS] NAME FILE|-. NAME is a box; FILE is new or replaced.
+_nschroot_export()
+{
+	_nschroot_before_operands '--compress= --progress= -h --help' && return
+	if [[ -z $first ]] || ((cword == first)); then
+		_nschroot_box_names
+	elif ((cword == first + 1)); then
+		_nschroot_files
+	fi
 }
 
 # fixup: [OPTIONS] TARGET, a directory or a box name, as run's.
@@ -278,6 +290,7 @@ _nschroot()
 		_nschroot_before_operands '-f --force -h --help' ||
 			_nschroot_box_names "${first:-$cword}"
 		;;
+	export) _nschroot_export ;;
 	fixup) _nschroot_fixup ;;
 	help) ((cword == 2)) && COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur")) ;;
 	esac

@@ -29,6 +29,8 @@ function __nschroot_state
                 --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot
         case create
             set takes_arg --map --progress
+        case export
+            set takes_arg --compress --progress
         case list info rm fixup
         case '*'
             echo none
@@ -109,16 +111,17 @@ complete -c nschroot -f
 
 complete -c nschroot -n '__nschroot_is command' -a run -d 'Run a command in a root filesystem'
 complete -c nschroot -n '__nschroot_is command' -a enter -d 'Start a login shell in a root filesystem'
-complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a tarball'
+complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a tarball or directory'
 complete -c nschroot -n '__nschroot_is command' -a list -d 'List the boxes in the store'
 complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's settings"
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
+complete -c nschroot -n '__nschroot_is command' -a export -d 'Write a box as a tarball'
 complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm fixup help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -151,7 +154,8 @@ complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
 complete $opts -s h -l help -d 'Show help'
 
-# create [OPTIONS] NAME SOURCE: NAME is new, SOURCE a tarball or '-'.
+# create [OPTIONS] NAME SOURCE: NAME is new, SOURCE a tarball, '-' or a
+# directory.
 set opts -c nschroot -n '__nschroot_is create:options'
 complete $opts -l map -x -d "The box's identity mapping" \
     -a 'root\t"The caller is root inside"'
@@ -161,6 +165,17 @@ complete $opts -l progress -x -d 'Progress bar' \
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is create:arg1' -F
 complete -c nschroot -n '__nschroot_is create:arg1' -a - -d 'Standard input'
+
+# export [OPTIONS] NAME FILE|-: NAME a box, FILE written, or '-'.
+set opts -c nschroot -n '__nschroot_is export:options'
+complete $opts -l compress -x -d 'Compression' \
+    -a 'gzip\t"The default" xz\t"xz" zstd\t"zstd" none\t"No compression"'
+complete $opts -l progress -x -d 'Progress bar' \
+    -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
+complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is export:options export:arg0' -a '(__nschroot_boxes)'
+complete -c nschroot -n '__nschroot_is export:arg1' -F
+complete -c nschroot -n '__nschroot_is export:arg1' -a - -d 'Standard output'
 
 # list [--json]
 complete -c nschroot -n '__nschroot_is list:options' -l json -d 'Print JSON'

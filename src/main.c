@@ -17,6 +17,7 @@ static const struct {
 	{ "create", cmd_create },
 	{ "list", cmd_list },
 	{ "rm", cmd_rm },
+	{ "export", cmd_export },
 	{ "fixup", cmd_fixup },
 	{ "info", cmd_info },
 	{ "help", cmd_help },

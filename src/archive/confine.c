@@ -52,9 +52,9 @@ int confine_to(const char *dir, struct failure *f)
 	gid_t gid = getgid();
 	struct stat st;
 	if (stat(dir, &st) < 0)
-		return fail(f, errno, "cannot extract into '%s'", dir);
+		return fail(f, errno, "cannot use '%s' as the archive's directory", dir);
 	if (!S_ISDIR(st.st_mode))
-		return fail(f, ENOTDIR, "cannot extract into '%s'", dir);
+		return fail(f, ENOTDIR, "cannot use '%s' as the archive's directory", dir);
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
@@ -62,7 +62,7 @@ int confine_to(const char *dir, struct failure *f)
 			f->hint = "unprivileged user namespaces look disabled; see the sysctls "
 				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
 				  "kernel.apparmor_restrict_unprivileged_userns";
-		return fail(f, err, "cannot create a user namespace to extract in");
+		return fail(f, err, "cannot create a user namespace to confine the archive work in");
 	}
 	int r = idmap_write_single(0, 0, uid, 0, gid, true);
 	if (r < 0)

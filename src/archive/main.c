@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nschroot-archive: the tarball extractor that `nschroot create` runs, kept
- * out of nschroot itself so that the run path never loads libarchive
- * (DESIGN.md, "The start-up path").
+ * nschroot-archive: the tarball extractor and writer that `nschroot create`
+ * and `nschroot export` run, kept out of nschroot itself so that the run
+ * path never loads libarchive (DESIGN.md, "The start-up path").
  *
  *   nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR
+ *   nschroot-archive write [--compress=gzip|xz|zstd|none]
+ *                          [--progress=auto|always|never] DIR
  *
- * The archive comes on standard input; DIR is an existing (empty) staging
- * directory, an absolute path. Before the first byte is read the process is
- * confined to DIR (confine.c). On success one line goes to standard output,
- * "entries=N bytes=N skipped_devices=N", and the status is 0; on failure one
- * line "nschroot: …" goes to standard error and the status is 125, and DIR
- * holds whatever was extracted so far: the caller removes it.
+ * extract: the archive comes on standard input; DIR is an existing (empty)
+ * staging directory, an absolute path. Before the first byte is read the
+ * process is confined to DIR (confine.c). On success one line goes to
+ * standard output, "entries=N bytes=N skipped_devices=N", and the status is
+ * 0; on failure DIR holds whatever was extracted so far: the caller
+ * removes it.
+ *
+ * write: the tree at DIR, an absolute path, goes to standard output as a
+ * tar archive, read from inside the same confinement, so that the ids are
+ * those seen inside the box (the caller's own files belong to 0). On
+ * failure the output is incomplete: the caller discards it.
+ *
+ * Either way, on failure one line "nschroot: …" goes to standard error and
+ * the status is 125.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,11 +38,15 @@
 #include "archive/confine.h"
 #include "archive/extract.h"
 #include "archive/progress.h"
+#include "archive/write.h"
 #include "util/log.h"
 
 static const char usage_text[] =
     "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR\n"
-    "Extract the tar archive on standard input into the directory DIR.\n";
+    "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
+    "                              [--progress=auto|always|never] DIR\n"
+    "Extract the tar archive on standard input into the directory DIR, or write\n"
+    "the tree at DIR to standard output as a tar archive.\n";
 
 #ifdef __SANITIZE_ADDRESS__
 /*
@@ -47,7 +61,11 @@ int __lsan_is_turned_off(void)
 }
 #endif
 
+enum mode { MODE_EXTRACT, MODE_WRITE };
+
 struct options {
+	enum mode mode;
+	enum write_compression compress;
 	const char *dir;
 	uint64_t size;
 	bool progress;
@@ -80,12 +98,23 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+static void parse_mode(const char *s, struct options *o)
+{
+	if (strcmp(s, "extract") == 0)
+		o->mode = MODE_EXTRACT;
+	else if (strcmp(s, "write") == 0)
+		o->mode = MODE_WRITE;
+	else
+		usage_error("expected the command 'extract' or 'write'");
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_HELP };
+	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_COMPRESS, OPT_HELP };
 	static const struct option longopts[] = {
 	    {"progress", required_argument, NULL, OPT_PROGRESS},
 	    {"size", required_argument, NULL, OPT_SIZE},
+	    {"compress", required_argument, NULL, OPT_COMPRESS},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -93,12 +122,14 @@ static void parse_options(int argc, char **argv, struct options *o)
 		fputs(usage_text, stdout);
 		exit(0);
 	}
-	if (argc < 2 || strcmp(argv[1], "extract") != 0)
-		usage_error("expected the command 'extract'");
+	if (argc < 2)
+		usage_error("expected the command 'extract' or 'write'");
+	parse_mode(argv[1], o);
 	argc--;
 	argv++;
 
 	o->progress = isatty(STDERR_FILENO);
+	o->compress = COMPRESS_GZIP;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -113,8 +144,17 @@ static void parse_options(int argc, char **argv, struct options *o)
 					    optarg);
 			break;
 		case OPT_SIZE:
+			if (o->mode != MODE_EXTRACT)
+				usage_error("--size is an option of extract");
 			if (parse_u64(optarg, &o->size) < 0)
 				usage_error("invalid --size '%s': a number of bytes", optarg);
+			break;
+		case OPT_COMPRESS:
+			if (o->mode != MODE_WRITE)
+				usage_error("--compress is an option of write");
+			if (write_compression_parse(optarg, &o->compress) < 0)
+				usage_error("invalid --compress '%s' (gzip, xz, zstd or none)",
+					    optarg);
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -124,7 +164,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind != argc - 1)
-		usage_error("extract takes one directory");
+		usage_error("%s takes one directory", o->mode == MODE_WRITE ? "write" : "extract");
 	o->dir = argv[optind];
 	if (o->dir[0] != '/')
 		usage_error("the directory must be an absolute path, not '%s'", o->dir);
@@ -189,6 +229,30 @@ static void on_warning(void *ctx, const char *path, const char *msg)
 	log_warning("'%s': %s", path ? path : "?", msg);
 }
 
+static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
+{
+	progress_start(&rep->bar, o->progress, o->size, "extracting");
+	struct extract_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = rep};
+	struct extract_stats st = {0};
+	int r = extract_archive(STDIN_FILENO, &hooks, &st, f);
+	if (r < 0)
+		return r;
+	progress_clear(&rep->bar);
+	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64 "\n", st.entries,
+	       st.bytes, st.skipped_devices);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return fail(f, errno, "cannot write to standard output: %s", strerror(errno));
+	return 0;
+}
+
+static int archive_tree(const struct options *o, struct reporter *rep, struct failure *f)
+{
+	progress_start(&rep->bar, o->progress, 0, "exporting");
+	struct write_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = rep};
+	struct write_stats st = {0};
+	return write_archive(STDOUT_FILENO, o->compress, &hooks, &st, f);
+}
+
 int main(int argc, char **argv)
 {
 	/* Nothing the caller left open reaches the archive's directory. */
@@ -201,8 +265,14 @@ int main(int argc, char **argv)
 	reset_signals();
 	struct options o = {0};
 	parse_options(argc, argv, &o);
-	if (isatty(STDIN_FILENO))
+	if (o.mode == MODE_EXTRACT && isatty(STDIN_FILENO))
 		die("the archive must come on standard input, not from a terminal");
+	if (o.mode == MODE_WRITE && isatty(STDOUT_FILENO))
+		die("the archive must go to standard output, not to a terminal");
+	/* A reader that goes away is a write error (EPIPE) to report, not a
+	 * silent death. */
+	if (o.mode == MODE_WRITE)
+		signal(SIGPIPE, SIG_IGN);
 
 	confine_preload();
 	struct failure f = {0};
@@ -216,10 +286,7 @@ int main(int argc, char **argv)
 	die_with_parent(parent);
 
 	struct reporter rep = {0};
-	progress_start(&rep.bar, o.progress, o.size);
-	struct extract_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = &rep};
-	struct extract_stats st = {0};
-	r = extract_archive(STDIN_FILENO, &hooks, &st, &f);
+	r = o.mode == MODE_WRITE ? archive_tree(&o, &rep, &f) : extract_tree(&o, &rep, &f);
 	progress_clear(&rep.bar);
 	for (size_t i = 0; i < rep.nseen; i++)
 		free(rep.seen[i]);
@@ -229,10 +296,5 @@ int main(int argc, char **argv)
 			log_hint("%s", f.hint);
 		return EXIT_SETUP;
 	}
-
-	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64 "\n", st.entries,
-	       st.bytes, st.skipped_devices);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die_errno(errno, "cannot write to standard output");
 	return 0;
 }

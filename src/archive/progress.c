@@ -34,7 +34,8 @@ static void duration(char *buf, size_t len, double s)
 
 /* At most 79 columns, so that the line never wraps on an 80-column
  * terminal (where a wrapped line could not be redrawn with '\r'). */
-static void format_line(char *buf, size_t len, uint64_t done, uint64_t total, double seconds)
+static void format_line(char *buf, size_t len, const struct progress *p, uint64_t done,
+			double seconds)
 {
 	char size[16], rate[16];
 	human(size, 8, done);
@@ -42,8 +43,9 @@ static void format_line(char *buf, size_t len, uint64_t done, uint64_t total, do
 		human(rate, 8, (uint64_t)((double)done / seconds));
 	else
 		snprintf(rate, sizeof(rate), "-");
+	uint64_t total = p->total;
 	if (!total) {
-		snprintf(buf, len, "extracting  %7s read  %7s/s", size, rate);
+		snprintf(buf, len, "%s  %7s read  %7s/s", p->verb, size, rate);
 		return;
 	}
 	uint64_t d = done > total ? total : done;
@@ -56,7 +58,7 @@ static void format_line(char *buf, size_t len, uint64_t done, uint64_t total, do
 	char eta[32] = "--:--";
 	if (seconds >= 1 && done > 0)
 		duration(eta, sizeof(eta), (double)(total - d) * seconds / (double)done);
-	snprintf(buf, len, "extracting %3u%% [%s] %7s  %7s/s  ETA %s", pct, bar, size, rate, eta);
+	snprintf(buf, len, "%s %3u%% [%s] %7s  %7s/s  ETA %s", p->verb, pct, bar, size, rate, eta);
 }
 
 static void put(const char *s, size_t n)
@@ -72,10 +74,11 @@ static void put(const char *s, size_t n)
 	}
 }
 
-void progress_start(struct progress *p, bool on, uint64_t total)
+void progress_start(struct progress *p, bool on, uint64_t total, const char *verb)
 {
 	memset(p, 0, sizeof(*p));
 	p->on = on;
+	p->verb = verb;
 	p->total = total;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last = p->start;
@@ -93,7 +96,7 @@ void progress_update(struct progress *p, uint64_t done)
 	p->last = now;
 
 	char line[128];
-	format_line(line, sizeof(line), done, p->total, seconds_between(&p->start, &now));
+	format_line(line, sizeof(line), p, done, seconds_between(&p->start, &now));
 	/* One write: '\r', the line, blanks over what a longer line left. */
 	char out[256];
 	size_t n = strlen(line);

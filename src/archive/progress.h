@@ -9,13 +9,14 @@
 /* A one-line progress bar on standard error, redrawn in place. */
 struct progress {
 	bool on;
-	uint64_t total; /* bytes expected, 0 when unknown */
+	const char *verb; /* "extracting", "exporting": at most 10 characters */
+	uint64_t total;	  /* bytes expected, 0 when unknown */
 	struct timespec start;
 	struct timespec last; /* last drawn */
 	size_t width;	      /* columns the line now takes on the terminal */
 };
 
-void progress_start(struct progress *p, bool on, uint64_t total);
+void progress_start(struct progress *p, bool on, uint64_t total, const char *verb);
 /* done bytes of total: redrawn at most ten times a second. */
 void progress_update(struct progress *p, uint64_t done);
 /* Erase the line, so that a message or the shell prompt takes its place. */

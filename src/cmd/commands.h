@@ -10,6 +10,7 @@ int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_fixup(int argc, char **argv);
 
 /* Usage texts, for --help and `nschroot help COMMAND`. */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/helper.h"
 #include "sandbox/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
@@ -94,30 +95,6 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 	if (!box_name_valid(o->name))
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
 			  "starting with a letter or digit", o->name);
-}
-
-/* nschroot-archive: beside this executable in a build tree, else in
- * LIBEXECDIR/nschroot. */
-static char *archive_helper(void)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *p = NULL;
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			if (asprintf(&p, "%s/nschroot-archive", self) < 0)
-				p = NULL;
-			if (p && access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	if (asprintf(&p, "%s/nschroot/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
-		die_errno(ENOMEM, "cannot find nschroot-archive");
-	return p;
 }
 
 /* Staging directories left by a create that crashed: nobody holds their
@@ -216,6 +193,48 @@ static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
 	return 0;
 }
 
+/*
+ * A directory SOURCE is copied the way an archive is read: nschroot-archive
+ * writes the tree (confined to it, as export does) into a pipe that the
+ * extractor reads, so the copy takes the same checks and the same
+ * confinement as a tarball, and its ids are the ones seen from inside.
+ */
+static pid_t start_tree_writer(const char *dir, int *readfd)
+{
+	_cleanup_free_ char *helper = archive_helper();
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno(errno, "cannot make a pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(errno, "cannot fork");
+	if (pid == 0) {
+		if (dup2(p[1], 1) < 0)
+			_exit(EXIT_SETUP);
+		char *argv[] = { helper, "write", "--compress=none", "--progress=never",
+				 (char *)dir, NULL };
+		execv(helper, argv);
+		log_error("cannot execute '%s': %s", helper, strerror(errno));
+		_exit(EXIT_SETUP);
+	}
+	close(p[1]);
+	*readfd = p[0];
+	return pid;
+}
+
+/* Whether the tree writer succeeded; stopped first when the extraction
+ * failed or was interrupted. */
+static bool tree_writer_done(pid_t pid, bool stop)
+{
+	if (stop)
+		kill(pid, SIGTERM);
+	int wstatus;
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
+}
+
 static char *now_utc(void)
 {
 	char buf[32];
@@ -269,6 +288,7 @@ int cmd_create(int argc, char **argv)
 	_cleanup_close_ int srcfd = -1;
 	_cleanup_free_ char *source = NULL;
 	off_t size = 0;
+	bool from_dir = false;
 	if (strcmp(o.source, "-") == 0) {
 		srcfd = dup(0);
 		source = strdup("stdin");
@@ -279,8 +299,7 @@ int cmd_create(int argc, char **argv)
 		struct stat st;
 		if (fstat(srcfd, &st) < 0)
 			die_errno(errno, "cannot stat '%s'", o.source);
-		if (S_ISDIR(st.st_mode))
-			die("creating a box from a directory ('%s') is not supported yet", o.source);
+		from_dir = S_ISDIR(st.st_mode);
 		size = S_ISREG(st.st_mode) ? st.st_size : 0;
 		source = realpath(o.source, NULL);
 	}
@@ -310,8 +329,15 @@ int cmd_create(int argc, char **argv)
 
 	bool progress = o.progress == PROGRESS_ALWAYS ||
 			(o.progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+	pid_t writer = -1;
+	if (from_dir) {
+		close(srcfd);
+		writer = start_tree_writer(source, &srcfd);
+	}
 	struct extract_result res = { 0 };
 	int status = run_extract(srcfd, size, rootfs, progress, &res);
+	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
+		status = -1;
 
 	struct box_conf conf = { 0 };
 	if (status == 0) {

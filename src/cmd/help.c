@@ -46,10 +46,12 @@ void help_main(void)
 	      "                         run COMMAND (default: a login shell) in TARGET\n"
 	      "  enter [OPTIONS] TARGET start an interactive login shell in TARGET\n"
 	      "  create [OPTIONS] NAME SOURCE\n"
-	      "                         make box NAME from a tarball (or - for stdin)\n"
+	      "                         make box NAME from a tarball, - or a directory\n"
 	      "  list [--json]          list the boxes in the store\n"
 	      "  info [--json] NAME     show a box's settings\n"
 	      "  rm [--force] NAME...   remove boxes\n"
+	      "  export [OPTIONS] NAME FILE|-\n"
+	      "                         write box NAME as a tarball to FILE or stdout\n"
 	      "  fixup [OPTIONS] TARGET apply or undo distribution fixups\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
@@ -87,10 +89,11 @@ static void help_create(void)
 {
 	fputs("Usage: nschroot create [OPTIONS] NAME SOURCE\n"
 	      "\n"
-	      "Make the box NAME in the store from SOURCE, a tarball (tar, pax, ustar or\n"
-	      "GNU; gzip, bzip2, xz, zstd, lz4 or none, told from the content) or '-' for\n"
-	      "standard input. The box appears whole or not at all. Device nodes are\n"
-	      "skipped (nschroot provides /dev); set-id bits are dropped in root mode.\n"
+	      "Make the box NAME in the store from SOURCE: a tarball (tar, pax, ustar or\n"
+	      "GNU; gzip, bzip2, xz, zstd, lz4 or none, told from the content), '-' for\n"
+	      "standard input, or a directory to copy. The box appears whole or not at\n"
+	      "all. Device nodes are skipped (nschroot provides /dev); set-id bits are\n"
+	      "dropped in root mode.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --map=root         the box's identity mapping (the only one yet)\n"
@@ -132,6 +135,22 @@ static void help_fixup(void)
 	      stdout);
 }
 
+static void help_export(void)
+{
+	fputs("Usage: nschroot export [OPTIONS] NAME FILE|-\n"
+	      "\n"
+	      "Write the box NAME as a tar archive (pax) to FILE, or to standard output for\n"
+	      "'-', with the owners as seen inside the box: for 'nschroot create',\n"
+	      "'docker import' or 'podman import'. FILE appears only when complete. The box\n"
+	      "must not be in use.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --compress=FILTER  gzip (the default), xz, zstd or none\n"
+	      "      --progress=WHEN    auto (on a terminal), always or never\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
 static void help_list(void)
 {
 	fputs("Usage: nschroot list [--json]\n"
@@ -168,6 +187,8 @@ int help_command(const char *command)
 		help_create();
 	else if (strcmp(command, "fixup") == 0)
 		help_fixup();
+	else if (strcmp(command, "export") == 0)
+		help_export();
 	else if (strcmp(command, "rm") == 0)
 		help_rm();
 	else if (strcmp(command, "list") == 0)

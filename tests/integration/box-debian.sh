@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 tarball=$(debian_tarball)
-plan 8
+plan 10
 export NSCHROOT_HOME="$TMP/store"
 
 out=$(nsrun create --progress=never deb "$tarball")
@@ -22,6 +22,10 @@ status=$?
 assert_eq "apt-get update && apt-get install -y hello openssh-client exits 0" 0 "$status"
 [ "$status" = 0 ] || tail -n 30 "$TMP/apt.log" | diag "$(cat)"
 assert_eq "hello is still there in the next run" "Hello, world!" "$(nsrun run deb hello)"
-nsrun rm deb
+nsrun export --progress=never deb "$TMP/deb-export.tar.gz"
+assert_eq "export of the box exits 0" 0 $?
+nsrun create --progress=never deb2 "$TMP/deb-export.tar.gz" >/dev/null
+assert_eq "a box created from the export runs hello" "Hello, world!" "$(nsrun run deb2 hello)"
+nsrun rm deb deb2
 assert_eq "rm leaves nothing behind" "" "$(ls -A "$TMP/store/boxes")"
 done_testing

@@ -4,7 +4,7 @@
 # name, locking, rm; atomicity on failure and interruption.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 40
+plan 43
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -106,6 +106,16 @@ deadline=$(($(date +%s) + 10))
 while ! pgrep -u "$(id -u)" -f '^sleep 1000.6262$' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
 assert_status "fixup of a box in use is refused" 125 nsrun fixup --apt again
 kill "$bg"; wait "$bg" 2>/dev/null
+
+# create from a directory: copied through the same confined archive path.
+cp -a "$tree" "$TMP/srcdir"
+ln -s "$HOME" "$TMP/srcdir/to-home"
+out=$(nsrun create --progress=never fromdir "$TMP/srcdir")
+assert_match "create from a directory" "^Created box 'fromdir' \(busybox\)" "$out"
+assert_eq "the copy runs" "0 busybox" "$(nsrun run fromdir sh -c 'echo $(id -u) $(. /etc/os-release; echo $ID)')"
+assert_eq "a symlink in the directory is copied as a link, not followed" "$HOME" \
+	"$(readlink "$TMP/store/boxes/fromdir/rootfs/to-home")"
+nsrun rm fromdir
 
 err=$(nsrun create 'bad/name' "$TMP/bb.tar.gz" 2>&1)
 assert_match "an invalid name is refused" "invalid box name 'bad/name'" "$err"

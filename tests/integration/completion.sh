@@ -15,7 +15,7 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 command -v bash >/dev/null || skip_all "bash is not installed"
 
 # The commands that take options.
-COMMANDS="run enter create list info rm fixup"
+COMMANDS="run enter create list info rm export fixup"
 
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 47 per bash mode, 1 for a missing bash-completion, 34 for zsh, fish and
+# 49 per bash mode, 1 for a missing bash-completion, 38 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((47 * $# + (2 - $#) + 34))
+plan $((49 * $# + (2 - $#) + 38))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -114,7 +114,7 @@ comp() {
 
 nl='
 '
-all_commands="create${nl}enter${nl}fixup${nl}help${nl}info${nl}list${nl}rm${nl}run"
+all_commands="create${nl}enter${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
@@ -160,6 +160,7 @@ for mode in $modes; do
 	assert_eq "$mode: rm completes box names" "alpha" "$(comp "$mode" 'nschroot rm al')"
 	assert_eq "$mode: rm -f NAME completes box names" "alpha" "$(comp "$mode" 'nschroot rm -f al')"
 	assert_eq "$mode: rm offers each box once" "beta" "$(comp "$mode" 'nschroot rm alpha ')"
+	assert_eq "$mode: export completes box names" "alpha" "$(comp "$mode" 'nschroot export al')"
 	assert_eq "$mode: fixup completes box names" "alpha" "$(comp "$mode" 'nschroot fixup al')"
 	assert_eq "$mode: fixup TARGET after options: boxes and directories" \
 		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot fixup --undo --apt ')"
@@ -206,6 +207,7 @@ if command -v fish >/dev/null; then
 	assert_eq "fish: info completes box names" "alpha" "$(fish_complete 'nschroot info al')"
 	assert_eq "fish: rm completes box names" "alpha" "$(fish_complete 'nschroot rm al')"
 	assert_eq "fish: rm offers each box once" "beta" "$(fish_complete 'nschroot rm alpha ')"
+	assert_eq "fish: export completes box names" "alpha" "$(fish_complete 'nschroot export al')"
 	assert_eq "fish: fixup completes box names" "alpha" "$(fish_complete 'nschroot fixup al')"
 	for cmd in $COMMANDS; do
 		assert_eq "fish: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
@@ -216,7 +218,7 @@ else
 		"fish: box names and directories for TARGET" "fish: create --progress= values" \
 		"fish: create's SOURCE completes files" "fish: info completes box names" \
 		"fish: rm completes box names" "fish: rm offers each box once" \
-		"fish: fixup completes box names"; do
+		"fish: export completes box names" "fish: fixup completes box names"; do
 		skip "$t" "fish is not installed (apt-get install fish)"
 	done
 	for cmd in $COMMANDS; do

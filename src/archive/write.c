@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "archive/write.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+
+static void cleanup_archivep(struct archive **a)
+{
+	if (*a)
+		archive_free(*a);
+}
+#define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
+
+static void cleanup_entryp(struct archive_entry **e)
+{
+	archive_entry_free(*e);
+}
+#define _cleanup_entry_ __attribute__((cleanup(cleanup_entryp)))
+
+static void cleanup_resolverp(struct archive_entry_linkresolver **r)
+{
+	if (*r)
+		archive_entry_linkresolver_free(*r);
+}
+#define _cleanup_resolver_ __attribute__((cleanup(cleanup_resolverp)))
+
+/* libarchive reports a malformed entry with EILSEQ (its
+ * ARCHIVE_ERRNO_FILE_FORMAT), whose strerror would mislead. */
+#define ERRNO_FILE_FORMAT EILSEQ
+
+int write_compression_parse(const char *s, enum write_compression *out)
+{
+	static const char *const names[] = {
+	    [COMPRESS_NONE] = "none",
+	    [COMPRESS_GZIP] = "gzip",
+	    [COMPRESS_XZ] = "xz",
+	    [COMPRESS_ZSTD] = "zstd",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum write_compression)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static const char *message(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	return s ? s : "unknown error";
+}
+
+/* A real errno, or 0. */
+static int system_errno(struct archive *a)
+{
+	int err = archive_errno(a);
+	return err > 0 && err != ERRNO_FILE_FORMAT ? err : 0;
+}
+
+/* A failed write(2) to the output (ENOSPC, EPIPE) says it all; anything
+ * else is about the entry. */
+static int fail_write(struct failure *f, struct archive *out, const char *path)
+{
+	int err = system_errno(out);
+	if (err)
+		return fail(f, err, "cannot write the archive: %s", strerror(err));
+	return fail(f, EIO, "cannot store '%s': %s", path, message(out));
+}
+
+static int fail_read(struct failure *f, struct archive *disk, const char *path)
+{
+	int err = system_errno(disk);
+	if (err)
+		return fail(f, err, "cannot read '%s': %s: %s", path, message(disk), strerror(err));
+	return fail(f, EIO, "cannot read '%s': %s", path, message(disk));
+}
+
+static void warn(const struct write_hooks *h, const char *path, const char *msg)
+{
+	if (h->warning)
+		h->warning(h->ctx, path, msg);
+}
+
+/*
+ * Only the filters that libarchive runs in-process: where it was built
+ * without a library it falls back, with ARCHIVE_WARN, to running the
+ * program of that name, which would be found in what is by then the box's
+ * root. Anything but ARCHIVE_OK is refused. Compressed output is not padded
+ * to a whole tar block: decompressors take trailing zeros as garbage.
+ */
+static int setup_writer(struct archive *out, enum write_compression c, struct failure *f)
+{
+	static const struct {
+		const char *name;
+		int (*add)(struct archive *);
+	} filters[] = {
+	    [COMPRESS_GZIP] = {"gzip", archive_write_add_filter_gzip},
+	    [COMPRESS_XZ] = {"xz", archive_write_add_filter_xz},
+	    [COMPRESS_ZSTD] = {"zstd", archive_write_add_filter_zstd},
+	};
+	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
+		return fail(f, EIO, "cannot set up libarchive: %s", message(out));
+	if (c == COMPRESS_NONE)
+		return 0;
+	if (filters[c].add(out) != ARCHIVE_OK)
+		return fail(f, ENOTSUP, "cannot compress with %s: libarchive was built without it",
+			    filters[c].name);
+	if (archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK)
+		return fail(f, EIO, "cannot set up libarchive: %s", message(out));
+	return 0;
+}
+
+/*
+ * Not following symlinks (a link into the host's $HOME is stored as a
+ * link, and could not be followed there anyway: the process is confined to
+ * the tree) and not entering other mounts. No user or group name lookup:
+ * that would read the box's /etc/passwd through NSS, loading modules from
+ * the box; the ids are what count, and the box's root is named root.
+ */
+static int setup_reader(struct archive *disk, struct failure *f)
+{
+	if (archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
+	    archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK)
+		return fail(f, EIO, "cannot set up libarchive: %s", message(disk));
+	if (archive_read_disk_open(disk, ".") != ARCHIVE_OK)
+		return fail_read(f, disk, ".");
+	return 0;
+}
+
+/* Sparse files come as blocks at offsets: the holes are written as zeros,
+ * which the pax writer, knowing the entry's sparse map, leaves out. */
+static int copy_data(struct archive *disk, struct archive *out, const char *path,
+		     const struct write_hooks *h, struct write_stats *st, struct failure *f)
+{
+	static const char zeros[64 * 1024];
+	la_int64_t done = 0;
+	for (;;) {
+		const void *buf;
+		size_t size;
+		la_int64_t offset;
+		int r = archive_read_data_block(disk, &buf, &size, &offset);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_WARN)
+			warn(h, path, message(disk));
+		else if (r != ARCHIVE_OK)
+			return fail_read(f, disk, path);
+		while (offset > done) {
+			size_t n = (size_t)(offset - done) < sizeof(zeros) ? (size_t)(offset - done)
+									   : sizeof(zeros);
+			la_ssize_t w = archive_write_data(out, zeros, n);
+			if (w <= 0)
+				return fail_write(f, out, path);
+			done += w;
+		}
+		while (size > 0) {
+			la_ssize_t w = archive_write_data(out, buf, size);
+			if (w <= 0)
+				return fail_write(f, out, path);
+			buf = (const char *)buf + w;
+			size -= (size_t)w;
+			done += w;
+			st->bytes += (uint64_t)w;
+		}
+		if (h->progress)
+			h->progress(h->ctx, st->bytes);
+	}
+}
+
+/* The box's root is root; other ids go by number alone. */
+static void name_ids(struct archive_entry *e)
+{
+	if (archive_entry_uid(e) == 0)
+		archive_entry_set_uname(e, "root");
+	if (archive_entry_gid(e) == 0)
+		archive_entry_set_gname(e, "root");
+}
+
+static int store_entry(struct archive *disk, struct archive *out, struct archive_entry *e,
+		       const struct write_hooks *h, struct write_stats *st, struct failure *f)
+{
+	const char *path = archive_entry_pathname(e);
+	int r = archive_write_header(out, e);
+	if (r == ARCHIVE_WARN)
+		warn(h, path, message(out));
+	else if (r != ARCHIVE_OK)
+		return fail_write(f, out, path);
+	/* A hard link to an entry already stored has no data of its own. */
+	if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e) &&
+	    archive_entry_size(e) > 0) {
+		r = copy_data(disk, out, path, h, st, f);
+		if (r < 0)
+			return r;
+	}
+	r = archive_write_finish_entry(out);
+	if (r == ARCHIVE_WARN)
+		warn(h, path, message(out));
+	else if (r != ARCHIVE_OK)
+		return fail_write(f, out, path);
+	st->entries++;
+	return 0;
+}
+
+/*
+ * Hard links are found by the link resolver (reading the disk does not
+ * tell them): with the tar strategy the first name of a file carries its
+ * data and every later one becomes a link to it, returned at once.
+ */
+static int write_tree(struct archive *disk, struct archive *out,
+		      struct archive_entry_linkresolver *links, const struct write_hooks *h,
+		      struct write_stats *st, struct failure *f)
+{
+	for (;;) {
+		_cleanup_entry_ struct archive_entry *e = archive_entry_new();
+		if (!e)
+			return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+		int r = archive_read_next_header2(disk, e);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		const char *path = archive_entry_pathname(e) ? archive_entry_pathname(e) : "?";
+		if (r == ARCHIVE_WARN)
+			warn(h, path, message(disk));
+		else if (r != ARCHIVE_OK)
+			return fail_read(f, disk, path);
+		if (archive_read_disk_can_descend(disk) &&
+		    archive_read_disk_descend(disk) != ARCHIVE_OK)
+			return fail_read(f, disk, path);
+		if (archive_entry_filetype(e) == AE_IFSOCK) {
+			warn(h, path, "a socket cannot be archived; skipped");
+			st->skipped_sockets++;
+			continue;
+		}
+		name_ids(e);
+		struct archive_entry *entry = e, *sparse = NULL;
+		archive_entry_linkify(links, &entry, &sparse);
+		if (entry && (r = store_entry(disk, out, entry, h, st, f)) < 0)
+			return r;
+		if (sparse && (r = store_entry(disk, out, sparse, h, st, f)) < 0)
+			return r;
+	}
+}
+
+int write_archive(int fd, enum write_compression c, const struct write_hooks *h,
+		  struct write_stats *st, struct failure *f)
+{
+	_cleanup_archive_ struct archive *disk = archive_read_disk_new();
+	_cleanup_archive_ struct archive *out = archive_write_new();
+	_cleanup_resolver_ struct archive_entry_linkresolver *links =
+	    archive_entry_linkresolver_new();
+	if (!disk || !out || !links)
+		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+	int r = setup_writer(out, c, f);
+	if (r < 0)
+		return r;
+	archive_entry_linkresolver_set_strategy(links, archive_format(out));
+	r = setup_reader(disk, f);
+	if (r < 0)
+		return r;
+	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
+		return fail_write(f, out, ".");
+
+	r = write_tree(disk, out, links, h, st, f);
+	if (r < 0)
+		return r;
+	/* The end of the archive and what the filters held back: a write
+	 * error (ENOSPC) may show only now. */
+	if (archive_write_close(out) != ARCHIVE_OK)
+		return fail_write(f, out, ".");
+	return 0;
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cmd/helper.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+char *archive_helper(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *p = NULL;
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			if (asprintf(&p, "%s/nschroot-archive", self) < 0)
+				p = NULL;
+			if (p && access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	if (asprintf(&p, "%s/nschroot/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
+		die_errno(ENOMEM, "cannot find nschroot-archive");
+	return p;
+}
