@@ -162,21 +162,8 @@ static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
 	}
 	close(out[1]);
 
-	int interrupted = 0;
 	int wstatus = 0;
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			interrupted = sig;
-			kill(pid, SIGTERM);
-			continue;
-		}
-		if (waitpid(pid, &wstatus, WNOHANG) == pid)
-			break;
-	}
+	int interrupted = helper_wait(pid, &set, &wstatus);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	char line[256] = "";

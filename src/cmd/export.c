@@ -200,21 +200,8 @@ static int run_write(const sigset_t *set, const sigset_t *old, int outfd, char *
 		_exit(EXIT_SETUP);
 	}
 
-	int interrupted = 0;
 	int wstatus = 0;
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			interrupted = sig;
-			kill(pid, SIGTERM);
-			continue;
-		}
-		if (waitpid(pid, &wstatus, WNOHANG) == pid)
-			break;
-	}
+	int interrupted = helper_wait(pid, set, &wstatus);
 	if (interrupted)
 		return interrupted;
 	if (WIFSIGNALED(wstatus)) {

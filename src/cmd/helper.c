@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/log.h"
@@ -30,4 +32,22 @@ char *archive_helper(void)
 	if (asprintf(&p, "%s/nschroot/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
 		die_errno(ENOMEM, "cannot find nschroot-archive");
 	return p;
+}
+
+int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
+{
+	int interrupted = 0;
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			interrupted = sig;
+			kill(pid, SIGTERM);
+			continue;
+		}
+		if (waitpid(pid, wstatus, WNOHANG) == pid)
+			return interrupted;
+	}
 }
