@@ -14,7 +14,7 @@ ARCHIVE=${NSCHROOT_ARCHIVE:-}
 [ -x "$ARCHIVE" ] || skip_all "NSCHROOT_ARCHIVE does not name the built nschroot-archive"
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the test tarballs)"
 
-plan 89
+plan 90
 
 # skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
 # NSCHROOT_TEST_MUST_WORK=1.
@@ -211,6 +211,17 @@ EOF
 extract "$TMP/out.overwrite" < "$TMP/overwrite.tar"
 assert_eq "a file replacing a symlink replaces the link, not its target" \
 	"0|replaced|" "$status|$(cat "$TMP/out.overwrite/lnk")|$(ls -A "$outside")"
+
+# chmod through a symlink: a directory entry over a link to an outside
+# directory must not change that directory's mode.
+mkdir "$TMP/modebait" && chmod 700 "$TMP/modebait"
+mktar "$TMP/chmod.tar" gnu <<EOF
+symlink lnk $TMP/modebait
+dir lnk
+EOF
+extract "$TMP/out.chmod" < "$TMP/chmod.tar"
+assert_eq "a directory entry over a symlink does not chmod the link's target" \
+	"700" "$(stat -c %a "$TMP/modebait")"
 
 # --- Broken input -----------------------------------------------------------
 head -c 20000 "$TMP/rootfs.gzip" > "$TMP/truncated.tar.gz"
