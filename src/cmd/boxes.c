@@ -104,7 +104,8 @@ static int open_boxes_or_none(void)
 	return fd;
 }
 
-int cmd_list(int argc, char **argv)
+/* The options of list and info: --json and --help. */
+static bool parse_json_option(int argc, char **argv, const char *cmd)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
 					      { "help", no_argument, NULL, 'h' },
@@ -114,13 +115,19 @@ int cmd_list(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if (opt == 'h') {
-			help_command("list");
-			return 0;
+			help_command(cmd);
+			exit(0);
 		}
 		if (opt != 'j')
-			die_usage("list: unknown option '%s'", argv[optind - 1]);
+			die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
 		json = true;
 	}
+	return json;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	bool json = parse_json_option(argc, argv, "list");
 	if (optind < argc)
 		die_usage("list: unexpected argument '%s'", argv[optind]);
 
@@ -171,21 +178,7 @@ int cmd_list(int argc, char **argv)
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { 0 } };
-	bool json = false;
-	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("info");
-			return 0;
-		}
-		if (opt != 'j')
-			die_usage("info: unknown option '%s'", argv[optind - 1]);
-		json = true;
-	}
+	bool json = parse_json_option(argc, argv, "info");
 	if (optind + 1 != argc)
 		die_usage(optind < argc ? "info: too many arguments" : "info: missing NAME");
 	const char *name = argv[optind];

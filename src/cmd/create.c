@@ -34,12 +34,11 @@
 #include "util/log.h"
 #include "util/parse.h"
 
-enum progress { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 struct create_opts {
 	enum map_mode map;
 	bool fixup;
-	enum progress progress;
+	const char *progress;	/* auto, always or never */
 	const char *name;
 	const char *source;
 };
@@ -54,7 +53,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	*o = (struct create_opts){ .map = MAP_ROOT, .fixup = true };
+	*o = (struct create_opts){ .map = MAP_ROOT, .fixup = true, .progress = "auto" };
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
@@ -72,14 +71,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 			o->fixup = false;
 			break;
 		case OPT_PROGRESS:
-			if (strcmp(optarg, "auto") == 0)
-				o->progress = PROGRESS_AUTO;
-			else if (strcmp(optarg, "always") == 0)
-				o->progress = PROGRESS_ALWAYS;
-			else if (strcmp(optarg, "never") == 0)
-				o->progress = PROGRESS_NEVER;
-			else
-				die_usage("invalid --progress '%s': expected auto, always or never", optarg);
+			o->progress = check_progress_arg(optarg);
 			break;
 		case ':':
 			die_usage("create: option '%s' needs an argument", argv[optind - 1]);
@@ -92,9 +84,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 					    : "create: too many arguments");
 	o->name = argv[optind];
 	o->source = argv[optind + 1];
-	if (!box_name_valid(o->name))
-		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit", o->name);
+	check_box_name(o->name);
 }
 
 /* Staging directories left by a create that crashed: nobody holds their
@@ -314,8 +304,8 @@ int cmd_create(int argc, char **argv)
 	if (!store || asprintf(&rootfs, "%s/boxes/%s/rootfs", store, staging) < 0)
 		die_errno(ENOMEM, "cannot name the staging directory");
 
-	bool progress = o.progress == PROGRESS_ALWAYS ||
-			(o.progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+	bool progress = strcmp(o.progress, "always") == 0 ||
+			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
 	pid_t writer = -1;
 	if (from_dir) {
 		close(srcfd);

@@ -63,10 +63,7 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 			o->compress = optarg;
 			break;
 		case OPT_PROGRESS:
-			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
-			    strcmp(optarg, "never") != 0)
-				die_usage("invalid --progress '%s': expected auto, always or never", optarg);
-			o->progress = optarg;
+			o->progress = check_progress_arg(optarg);
 			break;
 		case ':':
 			die_usage("export: option '%s' needs an argument", argv[optind - 1]);
@@ -79,9 +76,7 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 					    : "export: too many arguments");
 	o->name = argv[optind];
 	o->file = argv[optind + 1];
-	if (!box_name_valid(o->name))
-		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit", o->name);
+	check_box_name(o->name);
 }
 
 /* Where the archive goes: fd, and tmp (to rename onto path) when it is a

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/parse.h"
 
 char *archive_helper(void)
 {
@@ -50,4 +51,18 @@ int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 		if (waitpid(pid, wstatus, WNOHANG) == pid)
 			return interrupted;
 	}
+}
+
+const char *check_progress_arg(const char *arg)
+{
+	if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 && strcmp(arg, "never") != 0)
+		die_usage("invalid --progress '%s': expected auto, always or never", arg);
+	return arg;
+}
+
+void check_box_name(const char *name)
+{
+	if (!box_name_valid(name))
+		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
+			  "starting with a letter or digit", name);
 }

@@ -5,6 +5,12 @@
  * a build tree, else in LIBEXECDIR/nschroot. Dies when out of memory. */
 char *archive_helper(void);
 
+/* --progress=WHEN: auto, always or never; a usage error otherwise. */
+const char *check_progress_arg(const char *arg);
+
+/* A usage error, with the rule, unless name is a valid box name. */
+void check_box_name(const char *name);
+
 #include <signal.h>
 #include <sys/types.h>
 
