@@ -310,7 +310,7 @@ check "and nothing was written there" test ! -e "$TMP/hostdir/escaped"
 
 # A caller that ignores SIGCHLD (inherited across exec) must not hang nschroot.
 if command -v python3 >/dev/null; then
-	timeout 20 python3 -c 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])' \
+	timeout -k 5 20 python3 -c 'import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])' \
 		"$NSCHROOT" run "$magic" true </dev/null
 	assert_eq "an ignored SIGCHLD in the caller does not hang nschroot" 0 $?
 else
