@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/errors.h"
 #include "util/cleanup.h"
 
 static void cleanup_archivep(struct archive **a)
@@ -95,24 +96,6 @@ static bool path_escapes(const char *p)
 	return false;
 }
 
-/* libarchive reports a malformed archive with EILSEQ (its
- * ARCHIVE_ERRNO_FILE_FORMAT), whose strerror would mislead. */
-#define ERRNO_FILE_FORMAT EILSEQ
-
-/* libarchive's own words, which name the problem. */
-static const char *message(struct archive *a)
-{
-	const char *s = archive_error_string(a);
-	return s ? s : "unknown error";
-}
-
-/* A real errno, or 0. */
-static int system_errno(struct archive *a)
-{
-	int err = archive_errno(a);
-	return err > 0 && err != ERRNO_FILE_FORMAT ? err : 0;
-}
-
 /* The input, read by our callback rather than archive_read_open_fd(), so
  * that an empty input can be told from one in an unknown format. */
 struct source {
@@ -139,25 +122,25 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
 
 static int fail_read(struct failure *f, struct archive *in, const struct source *src)
 {
-	int err = system_errno(in);
+	int err = archive_system_errno(in);
 	if (err)
-		return fail(f, err, "cannot read the archive: %s: %s", message(in), strerror(err));
+		return fail(f, err, "cannot read the archive: %s: %s", archive_message(in), strerror(err));
 	if (src->bytes == 0)
 		return fail(f, EIO, "cannot read the archive: the input is empty");
 	/* No format recognized: not an archive, or not one of ours. */
 	if (archive_format(in) == 0)
 		f->hint = "the source must be a tar archive (tar, pax, ustar, GNU), compressed "
 			  "with gzip, bzip2, xz, zstd or lz4, or not at all";
-	return fail(f, EIO, "cannot read the archive: %s", message(in));
+	return fail(f, EIO, "cannot read the archive: %s", archive_message(in));
 }
 
 /* Writes fail with an errno (ENOSPC, EACCES), which says it all. */
 static int fail_write(struct failure *f, struct archive *out, const char *path)
 {
-	int err = system_errno(out);
+	int err = archive_system_errno(out);
 	if (err)
 		return fail(f, err, "cannot extract '%s': %s", path, strerror(err));
-	return fail(f, EIO, "cannot extract '%s': %s", path, message(out));
+	return fail(f, EIO, "cannot extract '%s': %s", path, archive_message(out));
 }
 
 static int fail_hostile(struct failure *f, const char *path, const char *why)
@@ -171,7 +154,7 @@ static int fail_hostile(struct failure *f, const char *path, const char *why)
 static void warn(const struct extract_hooks *h, const char *path, struct archive *a)
 {
 	if (h->warning)
-		h->warning(h->ctx, path, message(a));
+		h->warning(h->ctx, path, archive_message(a));
 }
 
 static void progress(const struct extract_hooks *h, struct archive *in)
@@ -218,8 +201,8 @@ static int write_entry(struct archive *in, struct archive *out, struct archive_e
 	if (r == ARCHIVE_WARN)
 		warn(h, path, out);
 	else if (r != ARCHIVE_OK)
-		return system_errno(out) ? fail_write(f, out, path)
-					 : fail_hostile(f, path, message(out));
+		return archive_system_errno(out) ? fail_write(f, out, path)
+					 : fail_hostile(f, path, archive_message(out));
 	r = copy_data(in, out, path, src, h, st, f);
 	if (r < 0)
 		return r;

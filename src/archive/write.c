@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive/errors.h"
 #include "util/cleanup.h"
 
 static void cleanup_archivep(struct archive **a)
@@ -29,10 +30,6 @@ static void cleanup_resolverp(struct archive_entry_linkresolver **r)
 }
 #define _cleanup_resolver_ __attribute__((cleanup(cleanup_resolverp)))
 
-/* libarchive reports a malformed entry with EILSEQ (its
- * ARCHIVE_ERRNO_FILE_FORMAT), whose strerror would mislead. */
-#define ERRNO_FILE_FORMAT EILSEQ
-
 int write_compression_parse(const char *s, enum write_compression *out)
 {
 	static const char *const names[] = {
@@ -49,35 +46,22 @@ int write_compression_parse(const char *s, enum write_compression *out)
 	return -EINVAL;
 }
 
-static const char *message(struct archive *a)
-{
-	const char *s = archive_error_string(a);
-	return s ? s : "unknown error";
-}
-
-/* A real errno, or 0. */
-static int system_errno(struct archive *a)
-{
-	int err = archive_errno(a);
-	return err > 0 && err != ERRNO_FILE_FORMAT ? err : 0;
-}
-
 /* A failed write(2) to the output (ENOSPC, EPIPE) says it all; anything
  * else is about the entry. */
 static int fail_write(struct failure *f, struct archive *out, const char *path)
 {
-	int err = system_errno(out);
+	int err = archive_system_errno(out);
 	if (err)
 		return fail(f, err, "cannot write the archive: %s", strerror(err));
-	return fail(f, EIO, "cannot store '%s': %s", path, message(out));
+	return fail(f, EIO, "cannot store '%s': %s", path, archive_message(out));
 }
 
 static int fail_read(struct failure *f, struct archive *disk, const char *path)
 {
-	int err = system_errno(disk);
+	int err = archive_system_errno(disk);
 	if (err)
-		return fail(f, err, "cannot read '%s': %s: %s", path, message(disk), strerror(err));
-	return fail(f, EIO, "cannot read '%s': %s", path, message(disk));
+		return fail(f, err, "cannot read '%s': %s: %s", path, archive_message(disk), strerror(err));
+	return fail(f, EIO, "cannot read '%s': %s", path, archive_message(disk));
 }
 
 static void warn(const struct write_hooks *h, const char *path, const char *msg)
@@ -104,14 +88,14 @@ static int setup_writer(struct archive *out, enum write_compression c, struct fa
 	    [COMPRESS_ZSTD] = {"zstd", archive_write_add_filter_zstd},
 	};
 	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", message(out));
+		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	if (c == COMPRESS_NONE)
 		return 0;
 	if (filters[c].add(out) != ARCHIVE_OK)
 		return fail(f, ENOTSUP, "cannot compress with %s: libarchive was built without it",
 			    filters[c].name);
 	if (archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", message(out));
+		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	return 0;
 }
 
@@ -126,7 +110,7 @@ static int setup_reader(struct archive *disk, struct failure *f)
 {
 	if (archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
 	    archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", message(disk));
+		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(disk));
 	if (archive_read_disk_open(disk, ".") != ARCHIVE_OK)
 		return fail_read(f, disk, ".");
 	return 0;
@@ -147,7 +131,7 @@ static int copy_data(struct archive *disk, struct archive *out, const char *path
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r == ARCHIVE_WARN)
-			warn(h, path, message(disk));
+			warn(h, path, archive_message(disk));
 		else if (r != ARCHIVE_OK)
 			return fail_read(f, disk, path);
 		while (offset > done) {
@@ -187,7 +171,7 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
 	const char *path = archive_entry_pathname(e);
 	int r = archive_write_header(out, e);
 	if (r == ARCHIVE_WARN)
-		warn(h, path, message(out));
+		warn(h, path, archive_message(out));
 	else if (r != ARCHIVE_OK)
 		return fail_write(f, out, path);
 	/* A hard link to an entry already stored has no data of its own. */
@@ -199,7 +183,7 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
 	}
 	r = archive_write_finish_entry(out);
 	if (r == ARCHIVE_WARN)
-		warn(h, path, message(out));
+		warn(h, path, archive_message(out));
 	else if (r != ARCHIVE_OK)
 		return fail_write(f, out, path);
 	st->entries++;
@@ -224,7 +208,7 @@ static int write_tree(struct archive *disk, struct archive *out,
 			return 0;
 		const char *path = archive_entry_pathname(e) ? archive_entry_pathname(e) : "?";
 		if (r == ARCHIVE_WARN)
-			warn(h, path, message(disk));
+			warn(h, path, archive_message(disk));
 		else if (r != ARCHIVE_OK)
 			return fail_read(f, disk, path);
 		if (archive_read_disk_can_descend(disk) &&

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "tap.h"
+#include "tmptree.h"
 
 #define APT_FILE "etc/apt/apt.conf.d/99nschroot-sandbox"
 #define OWNED (FIXUP_APT | FIXUP_DPKG | FIXUP_HOSTS)
@@ -223,31 +223,6 @@ static void test_applicable(void)
 
 /* ---- on a temporary rootfs ---- */
 
-struct root {
-	char path[ROOT_MAX];
-	int fd;	   /* O_PATH, as the program opens a rootfs */
-	int dirfd; /* to plant and inspect */
-};
-
-static struct root new_root(const char *name)
-{
-	struct root r;
-	snprintf(r.path, sizeof(r.path), "%s/%s", base, name);
-	if (mkdir(r.path, 0755) < 0)
-		bail_out("mkdir '%s': %m", r.path);
-	r.fd = open(r.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	r.dirfd = open(r.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (r.fd < 0 || r.dirfd < 0)
-		bail_out("open '%s': %m", r.path);
-	return r;
-}
-
-static void close_root(const struct root *r)
-{
-	close(r->fd);
-	close(r->dirfd);
-}
-
 static void plant_dirs(int dirfd, const char *path)
 {
 	char p[256];
@@ -339,24 +314,8 @@ static ino_t ino_at(int dirfd, const char *path)
 	return fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_ino : 0;
 }
 
-static size_t count_entries(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		bail_out("open '%s': %m", path);
-	DIR *d = fdopendir(fd);
-	if (!d)
-		bail_out("fdopendir '%s': %m", path);
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* No ".nschroot-" temporary file left in dir under the root. */
-static bool no_temporaries(const struct root *r, const char *dir)
+static bool no_temporaries(const struct test_root *r, const char *dir)
 {
 	char path[SUBPATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", r->path, dir);
@@ -375,7 +334,7 @@ static bool no_temporaries(const struct root *r, const char *dir)
 
 static void outside_untouched(const char *when)
 {
-	is_int((long long)count_entries(outside), 1, "%s: nothing was made outside", when);
+	is_int((long long)count_entries(AT_FDCWD, outside), 1, "%s: nothing was made outside", when);
 	is_int(type_at(AT_FDCWD, outside), S_IFDIR, "%s: the outside is still a directory", when);
 }
 
@@ -389,7 +348,7 @@ static void on_alarm(int sig)
 
 static void test_read(void)
 {
-	struct root r = new_root("read");
+	struct test_root r = test_root_new(base, "read");
 	struct os_release os;
 	is_int(os_release_read(r.fd, &os), -ENOENT, "no os-release: -ENOENT");
 
@@ -447,13 +406,13 @@ static void test_read(void)
 	free(big);
 	is_int(os_release_read(r.fd, &os), 0, "an oversized /etc/os-release");
 	is_str(os.id, "ubuntu", "is skipped");
-	close_root(&r);
+	test_root_close(&r);
 }
 
 /* The three files a fixup writes whole. */
 static void test_owned(void)
 {
-	struct root r = new_root("owned");
+	struct test_root r = test_root_new(base, "owned");
 	struct failure f = { 0 };
 	unsigned done = 99;
 
@@ -503,10 +462,10 @@ static void test_owned(void)
 	done = 99;
 	is_int(fixups_undo(r.fd, OWNED, &done, &f), 0, "undo again");
 	is_int(done, 0, "is a no-op");
-	close_root(&r);
+	test_root_close(&r);
 
 	/* The rootfs' own files are kept, and never undone. */
-	r = new_root("foreign");
+	r = test_root_new(base, "foreign");
 	plant_dirs(r.dirfd, "etc/apt/apt.conf.d");
 	plant_dirs(r.dirfd, "usr/sbin");
 	plant_file(r.dirfd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 0\n", 0755);
@@ -536,13 +495,13 @@ static void test_owned(void)
 	is_int(fixups_apply(r.fd, FIXUP_HOSTS, &done, &f), 0, "apply hosts over an empty file");
 	is_int(done, FIXUP_HOSTS, "applies it");
 	ok(contains(r.dirfd, "etc/hosts", "127.0.0.1 localhost"), "with localhost");
-	close_root(&r);
+	test_root_close(&r);
 }
 
 /* A link at the final name is never written through. */
 static void test_links(void)
 {
-	struct root r = new_root("links");
+	struct test_root r = test_root_new(base, "links");
 	struct failure f = { 0 };
 	unsigned done = 99;
 	char path[SUBPATH_MAX];
@@ -591,35 +550,35 @@ static void test_links(void)
 	is_int(done, 0, "is kept, not replaced");
 	is_int(type_at(r.dirfd, "usr/sbin/policy-rc.d"), S_IFLNK, "still a link");
 	outside_untouched("policy-rc.d link");
-	close_root(&r);
+	test_root_close(&r);
 
 	/* /etc itself a link to the outside: resolved in the root, where
 	 * it dangles, and nothing is made through it. */
-	r = new_root("etc-link");
+	r = test_root_new(base, "etc-link");
 	plant_link(r.dirfd, outside, "etc");
 	f.what[0] = '\0';
 	int ret = fixups_apply(r.fd, FIXUP_HOSTS, &done, &f);
 	ok(ret < 0, "/etc linked out of the root: apply fails (%s)", strerror(-ret));
 	is_str(f.what, "cannot create directory '/etc'", "naming /etc");
 	outside_untouched("/etc linked out");
-	close_root(&r);
+	test_root_close(&r);
 
 	/* pacman.conf as a link is refused too. */
-	r = new_root("pacman-link");
+	r = test_root_new(base, "pacman-link");
 	plant_dirs(r.dirfd, "etc");
 	plant_file(r.dirfd, "etc/pacman.conf.real", "[options]\nDownloadUser = alpm\n", 0644);
 	plant_link(r.dirfd, "pacman.conf.real", "etc/pacman.conf");
 	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), -ELOOP, "a linked pacman.conf");
 	ok(has_text(r.dirfd, "etc/pacman.conf.real", "[options]\nDownloadUser = alpm\n"),
 	   "its target is untouched");
-	close_root(&r);
+	test_root_close(&r);
 }
 
 /* Apply, check, apply again, undo, check the original is back. */
 static void check_pacman(const char *name, const char *original, const char *want,
 			 bool applies)
 {
-	struct root r = new_root(name);
+	struct test_root r = test_root_new(base, name);
 	struct failure f = { 0 };
 	unsigned done = 99;
 	plant_dirs(r.dirfd, "etc");
@@ -639,7 +598,7 @@ static void check_pacman(const char *name, const char *original, const char *wan
 	is_int(fixups_undo(r.fd, FIXUP_PACMAN, &done, &f), 0, "%s: undo again", name);
 	is_int(done, 0, "%s: is a no-op", name);
 	ok(no_temporaries(&r, "etc"), "%s: no temporary file is left", name);
-	close_root(&r);
+	test_root_close(&r);
 }
 
 static void test_pacman(void)
@@ -666,20 +625,13 @@ static void test_pacman(void)
 		     true);
 	check_pacman("pacman-nooptions", "[core]\nServer = x\n", "[core]\nServer = x\n", false);
 
-	struct root r = new_root("pacman-absent");
+	struct test_root r = test_root_new(base, "pacman-absent");
 	struct failure f = { 0 };
 	unsigned done = 99;
 	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), 0, "no pacman.conf: apply succeeds");
 	is_int(done, 0, "and applies nothing");
 	is_int(type_at(r.dirfd, "etc/pacman.conf"), 0, "no pacman.conf is made");
-	close_root(&r);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (remove(path) < 0)
-		diag("cannot remove '%s': %m", path);
-	return 0;
+	test_root_close(&r);
 }
 
 int main(void)
@@ -688,16 +640,7 @@ int main(void)
 	test_names();
 	test_applicable();
 
-	char tmpl[BASE_MAX];
-	const char *tmp = getenv("TMPDIR");
-	snprintf(tmpl, sizeof(tmpl), "%s/nschroot-test-fixups.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpl))
-		bail_out("mkdtemp '%s': %m", tmpl);
-	char *canon = realpath(tmpl, NULL);
-	if (!canon || strlen(canon) >= sizeof(base))
-		bail_out("realpath '%s': %m, or too long", tmpl);
-	strcpy(base, canon);
-	free(canon);
+	tmptree_make("fixups", base);
 	snprintf(outside, sizeof(outside), "%s/outside", base);
 	if (mkdir(outside, 0755) < 0)
 		bail_out("mkdir '%s': %m", outside);
@@ -714,14 +657,14 @@ int main(void)
 	} else {
 		if (probe >= 0)
 			close(probe);
-		size_t fds = count_entries("/proc/self/fd");
+		size_t fds = count_entries(AT_FDCWD, "/proc/self/fd");
 		test_read();
 		test_owned();
 		test_links();
 		test_pacman();
-		is_int((long long)count_entries("/proc/self/fd"), (long long)fds,
+		is_int((long long)count_entries(AT_FDCWD, "/proc/self/fd"), (long long)fds,
 		       "no descriptor was leaked");
 	}
-	nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_remove(base);
 	return done_testing();
 }

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -29,6 +28,7 @@
 
 #include "store/remove.h"
 #include "tap.h"
+#include "tmptree.h"
 
 #define DEEP 2000
 
@@ -76,22 +76,6 @@ static bool exists(const char *path)
 {
 	struct stat st;
 	return fstatat(basefd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-static size_t count_entries(int dirfd, const char *path)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return (size_t)-1;
-	DIR *d = fdopendir(fd);
-	if (!d)
-		bail_out("fdopendir '%s': %m", path);
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
 }
 
 static size_t open_fds(void)
@@ -494,27 +478,9 @@ static void drop_capabilities(void)
 		bail_out("capset: %m");
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_DP || flag == FTW_D)
-		chmod(path, 0700);
-	if (remove(path) < 0)
-		diag("cannot remove '%s': %m", path);
-	return 0;
-}
-
 int main(void)
 {
-	char tmpl[BASE_MAX];
-	const char *tmp = getenv("TMPDIR");
-	snprintf(tmpl, sizeof(tmpl), "%s/nschroot-test-remove.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpl))
-		bail_out("mkdtemp '%s': %m", tmpl);
-	char *canon = realpath(tmpl, NULL);
-	if (!canon || strlen(canon) >= sizeof(base))
-		bail_out("realpath '%s': %m, or too long", tmpl);
-	strcpy(base, canon);
-	free(canon);
+	tmptree_make("remove", base);
 	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (basefd < 0)
 		bail_out("open '%s': %m", base);
@@ -560,6 +526,6 @@ int main(void)
 			syscall(SYS_capset, &hdr, data);
 		}
 	}
-	nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_remove(base);
 	return done_testing();
 }

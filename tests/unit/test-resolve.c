@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 
 #include "sandbox/resolve.h"
 #include "tap.h"
+#include "tmptree.h"
 
 /* Buffer sizes chosen so that every path built below provably fits (the
  * build's -Werror=format-truncation checks it): the temporary directory's
@@ -36,40 +36,15 @@ static char outside[ROOT_MAX]; /* base/outside: the "host" */
 #define OUTSIDE_ENTRIES 2
 
 /* One fresh root per group of tests, so their links cannot interfere. */
-struct root {
-	char path[ROOT_MAX];
-	int fd;	   /* O_PATH, as the program opens a rootfs */
-	int dirfd; /* a plain directory fd, to inspect and plant in */
-};
-
-static struct root new_root(const char *name)
-{
-	struct root r;
-	snprintf(r.path, sizeof(r.path), "%s/%s", base, name);
-	if (mkdir(r.path, 0755) < 0)
-		bail_out("mkdir '%s': %m", r.path);
-	r.fd = open(r.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	r.dirfd = open(r.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (r.fd < 0 || r.dirfd < 0)
-		bail_out("open '%s': %m", r.path);
-	return r;
-}
-
-static void close_root(const struct root *r)
-{
-	close(r->fd);
-	close(r->dirfd);
-}
-
 /* Setup helpers act on the test's own tree: a failure there is a broken
  * test machine, not a test result, hence bail_out. */
-static void plant_link(const struct root *r, const char *target, const char *path)
+static void plant_link(const struct test_root *r, const char *target, const char *path)
 {
 	if (symlinkat(target, r->dirfd, path) < 0)
 		bail_out("symlink '%s' -> '%s': %m", path, target);
 }
 
-static void plant_dir(const struct root *r, const char *path)
+static void plant_dir(const struct test_root *r, const char *path)
 {
 	if (mkdirat(r->dirfd, path, 0755) < 0)
 		bail_out("mkdir '%s': %m", path);
@@ -87,7 +62,7 @@ static void plant_file(int dirfd, const char *path, const char *content)
 }
 
 /* etc/PREFIX0 -> PREFIX1 -> ... -> PREFIX(n-1) -> PREFIX-end (missing). */
-static void plant_chain(const struct root *r, const char *prefix, int n)
+static void plant_chain(const struct test_root *r, const char *prefix, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char link[64], target[64];
@@ -102,7 +77,7 @@ static void plant_chain(const struct root *r, const char *prefix, int n)
 
 /* The in-root copy of the outside directory's absolute path (what an
  * absolute link to it means inside the root), made with its parents. */
-static void plant_mirror(const struct root *r, char mirror[MIRROR_MAX])
+static void plant_mirror(const struct test_root *r, char mirror[MIRROR_MAX])
 {
 	snprintf(mirror, MIRROR_MAX, "%s", outside + 1);
 	for (char *s = mirror;; s++) {
@@ -140,22 +115,9 @@ static long long size_at(int dirfd, const char *path)
 	return fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_size : -1;
 }
 
-static size_t count_entries(const char *path)
-{
-	DIR *d = opendir(path);
-	if (!d)
-		bail_out("opendir '%s': %m", path);
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void outside_untouched(const char *when)
 {
-	is_int((long long)count_entries(outside), OUTSIDE_ENTRIES,
+	is_int((long long)count_entries(AT_FDCWD, outside), OUTSIDE_ENTRIES,
 	       "%s: nothing was made in the outside directory", when);
 }
 
@@ -164,12 +126,12 @@ static void outside_untouched(const char *when)
  * directory stream's own descriptor is counted both times.) */
 static size_t open_fds(void)
 {
-	return count_entries("/proc/self/fd");
+	return count_entries(AT_FDCWD, "/proc/self/fd");
 }
 
 static void test_open(void)
 {
-	struct root r = new_root("open");
+	struct test_root r = test_root_new(base, "open");
 	char mirror[MIRROR_MAX], path[SUBPATH_MAX];
 
 	/* rootfs/etc -> the outside directory, by its absolute host path. */
@@ -217,12 +179,12 @@ static void test_open(void)
 	       "a path climbing out of the root is clamped to it");
 
 	outside_untouched("open_in_root");
-	close_root(&r);
+	test_root_close(&r);
 }
 
 static void test_mkdir(void)
 {
-	struct root r = new_root("mkdir");
+	struct test_root r = test_root_new(base, "mkdir");
 	char mirror[MIRROR_MAX], path[SUBPATH_MAX];
 
 	int fd = mkdir_in_root(r.fd, "/a/b/c");
@@ -244,7 +206,7 @@ static void test_mkdir(void)
 	fd = mkdir_in_root(r.fd, "../../../up-made");
 	ok(same_file(fd, r.dirfd, "up-made"), "'../../../up-made' is made at the root");
 	/* base holds "outside" and the roots of test_open and this test. */
-	is_int((long long)count_entries(base), 3, "nothing was made beside the root");
+	is_int((long long)count_entries(AT_FDCWD, base), 3, "nothing was made beside the root");
 	if (fd >= 0)
 		close(fd);
 
@@ -275,12 +237,12 @@ static void test_mkdir(void)
 	is_int(mkdir_in_root(r.fd, "/file/sub"), -ENOTDIR, "a file where a parent is wanted");
 	is_int(type_at(r.dirfd, "file"), S_IFREG, "the file is left as it was");
 
-	close_root(&r);
+	test_root_close(&r);
 }
 
 static void test_mkfile(void)
 {
-	struct root r = new_root("mkfile");
+	struct test_root r = test_root_new(base, "mkfile");
 	char mirror[MIRROR_MAX], path[SUBPATH_MAX];
 	plant_dir(&r, "etc");
 
@@ -362,7 +324,7 @@ static void test_mkfile(void)
 	if (fd >= 0)
 		close(fd);
 
-	close_root(&r);
+	test_root_close(&r);
 }
 
 static void on_alarm(int sig)
@@ -375,7 +337,7 @@ static void on_alarm(int sig)
 
 static void test_read(void)
 {
-	struct root r = new_root("read");
+	struct test_root r = test_root_new(base, "read");
 	plant_dir(&r, "etc");
 	plant_file(r.dirfd, "etc/hostname", "hello\n");
 	plant_file(r.dirfd, "etc/empty", "");
@@ -438,30 +400,12 @@ static void test_read(void)
 		free(buf);
 	}
 
-	close_root(&r);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (remove(path) < 0)
-		diag("cannot remove '%s': %m", path);
-	return 0;
+	test_root_close(&r);
 }
 
 int main(void)
 {
-	char tmpl[BASE_MAX];
-	const char *tmp = getenv("TMPDIR");
-	snprintf(tmpl, sizeof(tmpl), "%s/nschroot-test-resolve.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpl))
-		bail_out("mkdtemp '%s': %m", tmpl);
-	/* The canonical path: a link written with it must name the outside
-	 * directory exactly, even where /tmp is itself a symlink. */
-	char *canon = realpath(tmpl, NULL);
-	if (!canon || strlen(canon) >= sizeof(base))
-		bail_out("realpath '%s': %m, or too long", tmpl);
-	strcpy(base, canon);
-	free(canon);
+	tmptree_make("resolve", base);
 	snprintf(outside, sizeof(outside), "%s/outside", base);
 	if (mkdir(outside, 0755) < 0)
 		bail_out("mkdir '%s': %m", outside);
@@ -475,7 +419,7 @@ int main(void)
 	/* openat2 is Linux 5.6; a seccomp profile may also refuse it. */
 	int probe = open_in_root(AT_FDCWD, base, O_PATH);
 	if (probe == -ENOSYS || probe == -EPERM) {
-		nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		tmptree_remove(base);
 		skip_all("openat2 is not available: %s", strerror(-probe));
 	}
 	if (probe >= 0)
@@ -491,6 +435,6 @@ int main(void)
 	char fdbuf[FD_PATH_MAX];
 	is_str(fd_path(42, fdbuf), "/proc/self/fd/42", "fd_path names the descriptor");
 
-	nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmptree_remove(base);
 	return done_testing();
 }
