@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm export fixup help'
+_nschroot_commands='run enter create list info rm export fixup doctor help'
 
 # Whether option $2 of command $1 takes the next word as its argument.
 _nschroot_takes_arg()
@@ -108,10 +108,10 @@ _nschroot_values()
 _nschroot_option_arg()
 {
 	case $sub:$prev in
-	create:--map) _nschroot_values root ;;
+	create:--map) _nschroot_values root auto ;;
 	create:--progress | export:--progress) _nschroot_values auto always never ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
-	*:--map) _nschroot_values root user ;;
+	*:--map) _nschroot_values root user auto ;;
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
 	*:--fakeroot) _nschroot_values seccomp none ;;
@@ -280,6 +280,7 @@ _nschroot()
 	run | enter) _nschroot_run ;;
 	create) _nschroot_create ;;
 	list) _nschroot_before_operands '--json -h --help' ;;
+	doctor) _nschroot_before_operands '-h --help' ;;
 	info)
 		_nschroot_before_operands '--json -h --help' && return
 		# One NAME.

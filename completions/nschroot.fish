@@ -31,7 +31,7 @@ function __nschroot_state
             set takes_arg --map --progress
         case export
             set takes_arg --compress --progress
-        case list info rm fixup
+        case list info rm fixup doctor
         case '*'
             echo none
             return
@@ -117,11 +117,12 @@ complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's setting
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
 complete -c nschroot -n '__nschroot_is command' -a export -d 'Write a box as a tarball'
 complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
+complete -c nschroot -n '__nschroot_is command' -a doctor -d 'Check what nschroot needs of this machine'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup doctor help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -133,7 +134,7 @@ complete -c nschroot -n __nschroot_after_target_of_run -a '(__nschroot_command)'
 
 set -l opts -c nschroot -n '__nschroot_is run:options enter:options'
 complete $opts -l map -x -d 'Identity mapping' \
-    -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids"'
+    -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids" auto\t"Root inside, with the subordinate ids"'
 complete $opts -l bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] inside'
 complete $opts -l ro-bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] read-only'
 complete $opts -l tmpfs -x -d 'Mount an empty tmpfs on DEST inside'
@@ -158,7 +159,7 @@ complete $opts -s h -l help -d 'Show help'
 # directory.
 set opts -c nschroot -n '__nschroot_is create:options'
 complete $opts -l map -x -d "The box's identity mapping" \
-    -a 'root\t"The caller is root inside"'
+    -a 'root\t"The caller is root inside" auto\t"Root inside, with the subordinate ids"'
 complete $opts -l no-fixup -d 'Do not apply the distribution fixups'
 complete $opts -l progress -x -d 'Progress bar' \
     -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
@@ -180,6 +181,9 @@ complete -c nschroot -n '__nschroot_is export:arg1' -a - -d 'Standard output'
 # list [--json]
 complete -c nschroot -n '__nschroot_is list:options' -l json -d 'Print JSON'
 complete -c nschroot -n '__nschroot_is list:options' -s h -l help -d 'Show help'
+
+# doctor
+complete -c nschroot -n '__nschroot_is doctor:options' -s h -l help -d 'Show help'
 
 # info [--json] NAME
 complete -c nschroot -n '__nschroot_is info:options' -l json -d 'Print JSON'

@@ -20,6 +20,7 @@ static const struct {
 	{ "export", cmd_export },
 	{ "fixup", cmd_fixup },
 	{ "info", cmd_info },
+	{ "doctor", cmd_doctor },
 	{ "help", cmd_help },
 };
 

@@ -15,7 +15,16 @@ _tap_n=0
 _tap_failed=0
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nschroot-test.XXXXXX")
+# A test may set CLEANUP_HOOK to a function run first (to remove, from a
+# user namespace, files that belong to subordinate ids).
+CLEANUP_HOOK=
 _cleanup() {
+	[ -n "$CLEANUP_HOOK" ] && "$CLEANUP_HOOK"
+	# Boxes of auto mode hold files of subordinate ids: nschroot removes them.
+	for _box in "$TMP"/store/boxes/*; do
+		[ -e "$_box" ] && NSCHROOT_HOME=$TMP/store "$NSCHROOT" rm --force "${_box##*/}" \
+			</dev/null >/dev/null 2>&1
+	done
 	# Trees made inside a box can hold read-only directories.
 	chmod -R u+rwX "$TMP" 2>/dev/null
 	rm -rf "$TMP"
@@ -106,6 +115,23 @@ done_testing() {
 	fi
 	[ "$_tap_failed" -eq 0 ]
 	exit $?
+}
+
+# subid_start FILE: the start of the caller's first range in FILE
+# (/etc/subuid or /etc/subgid), matched by name or uid; empty when none.
+subid_start() {
+	awk -F: -v n="$(id -un)" -v u="$(id -u)" '($1 == n || $1 == u) && $3 > 0 { print $2; exit }' "$1"
+}
+
+# require_subids: the caller has subordinate ranges and newuidmap, else the
+# whole file skips (a failure under NSCHROOT_TEST_MUST_WORK=1).
+require_subids() {
+	SUBUID=$(subid_start /etc/subuid)
+	SUBGID=$(subid_start /etc/subgid)
+	[ -n "$SUBUID" ] && [ -n "$SUBGID" ] ||
+		skip_all "$(id -un) has no range in /etc/subuid and /etc/subgid (usermod --add-subuids)"
+	command -v newuidmap >/dev/null && command -v newgidmap >/dev/null ||
+		skip_all "newuidmap and newgidmap are not installed (apt-get install uidmap)"
 }
 
 # Fail early and clearly when user namespaces are unavailable here.

@@ -46,7 +46,7 @@ void confine_preload(void)
  * which the namespace's root could escape with a second chroot, this holds
  * even if a bug in libarchive hands control to the archive.
  */
-int confine_to(const char *dir, struct failure *f)
+int confine_to(const char *dir, bool in_userns, struct failure *f)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -56,7 +56,13 @@ int confine_to(const char *dir, struct failure *f)
 	if (!S_ISDIR(st.st_mode))
 		return fail(f, ENOTDIR, "cannot use '%s' as the archive's directory", dir);
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+	if (in_userns) {
+		if (geteuid() != 0)
+			return fail(f, EPERM, "--in-userns: not root in a user namespace");
+		if (unshare(CLONE_NEWNS) < 0)
+			return fail(f, errno, "cannot create a mount namespace to confine the "
+					      "archive work in");
+	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
 		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
 			f->hint = "unprivileged user namespaces look disabled; see the sysctls "
@@ -64,7 +70,7 @@ int confine_to(const char *dir, struct failure *f)
 				  "kernel.apparmor_restrict_unprivileged_userns";
 		return fail(f, err, "cannot create a user namespace to confine the archive work in");
 	}
-	int r = idmap_write_single(0, 0, uid, 0, gid, true);
+	int r = in_userns ? 0 : idmap_write_single(0, 0, uid, 0, gid, true);
 	if (r < 0)
 		return fail(f, r, "cannot write the user namespace's id maps");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -8,8 +8,11 @@
  * confine_to() that filesystem is the archive's. */
 void confine_preload(void);
 
+#include <stdbool.h>
+
 /* Enter a new user namespace, mapping its root to the caller's uid and gid
- * alone, and a new mount namespace whose root directory is dir (an absolute
- * path). Afterwards the process can reach no file outside dir. 0 or
- * -errno. */
-int confine_to(const char *dir, struct failure *f);
+ * alone (unless in_userns: the caller, nschroot, made and mapped one
+ * already, with subordinate ids perhaps, and we are its root), and a new
+ * mount namespace whose root directory is dir (an absolute path).
+ * Afterwards the process can reach no file outside dir. 0 or -errno. */
+int confine_to(const char *dir, bool in_userns, struct failure *f);

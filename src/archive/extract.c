@@ -33,8 +33,10 @@ static void cleanup_archivep(struct archive **a)
  * on, and the archive's attempt passes unnoticed; without it the entry is
  * refused and we stop. (Replacing a file or symlink by a later entry of the
  * same name works either way: libarchive unlinks what is in the way.)
- * OWNER is left out: one id is mapped, chown to any other would fail. PERM
- * keeps modes exactly (umask ignored); set-id bits are cleared beforehand.
+ * OWNER only when nschroot mapped the subordinate ids (auto mode): with one
+ * id mapped, chown to any other would fail. PERM keeps modes exactly
+ * (umask ignored); set-id bits are cleared beforehand unless owners are
+ * kept (libarchive then keeps them only where the chown succeeded).
  * XATTR restores extended attributes where the kernel lets the namespace's
  * root set them (user.*, security.capability as a namespaced capability);
  * others (trusted.*) fail with a warning.
@@ -230,10 +232,32 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 	return 0;
 }
 
+/* Owners out of the mapped range become root: chown would fail with
+ * EINVAL. Set-id bits do not follow a file to another owner. */
+static void adjust_owner(struct archive_entry *e, const struct extract_options *o,
+			 const struct extract_hooks *h, struct extract_stats *st)
+{
+	la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+	bool uid_out = uid < 0 || uid >= o->uids, gid_out = gid < 0 || gid >= o->gids;
+	if (!uid_out && !gid_out)
+		return;
+	if (uid_out)
+		archive_entry_set_uid(e, 0);
+	if (gid_out)
+		archive_entry_set_gid(e, 0);
+	mode_t perm = archive_entry_perm(e);
+	archive_entry_set_perm(e, perm & ~(mode_t)(S_ISUID | S_ISGID));
+	st->unmapped_ids++;
+	if (h->warning)
+		h->warning(h->ctx, archive_entry_pathname(e),
+			   "its owner is outside the mapped ids: it belongs to root instead");
+}
+
 /* Device nodes cannot be made without privilege, and set-id bits are not
  * kept for files that all belong to the caller. false: skip the entry. */
-static int adjust_entry(struct archive_entry *e, struct skipped *devices,
-			const struct extract_hooks *h, struct extract_stats *st, bool *keep)
+static int adjust_entry(struct archive_entry *e, const struct extract_options *o,
+			struct skipped *devices, const struct extract_hooks *h,
+			struct extract_stats *st, bool *keep)
 {
 	const char *path = archive_entry_pathname(e);
 	const char *target = archive_entry_hardlink(e);
@@ -253,7 +277,9 @@ static int adjust_entry(struct archive_entry *e, struct skipped *devices,
 		return 0;
 	}
 	mode_t perm = archive_entry_perm(e);
-	if (perm & (S_ISUID | S_ISGID))
+	if (o->keep_owners)
+		adjust_owner(e, o, h, st);
+	else if (perm & (S_ISUID | S_ISGID))
 		archive_entry_set_perm(e, perm & ~(mode_t)(S_ISUID | S_ISGID));
 	*keep = true;
 	return 0;
@@ -278,8 +304,8 @@ static int setup_reader(struct archive *in)
 	return archive_read_support_format_tar(in) == ARCHIVE_OK ? 0 : -1;
 }
 
-int extract_archive(int fd, const struct extract_hooks *h, struct extract_stats *st,
-		    struct failure *f)
+int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *h,
+		    struct extract_stats *st, struct failure *f)
 {
 	_cleanup_archive_ struct archive *in = archive_read_new();
 	_cleanup_archive_ struct archive *out = archive_write_disk_new();
@@ -289,7 +315,8 @@ int extract_archive(int fd, const struct extract_hooks *h, struct extract_stats 
 		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
 	if (setup_reader(in) < 0)
 		return fail_read(f, in, &src);
-	if (archive_write_disk_set_options(out, WRITE_FLAGS) != ARCHIVE_OK)
+	int flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0);
+	if (archive_write_disk_set_options(out, flags) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
 	if (archive_read_open(in, &src, NULL, source_read, NULL) != ARCHIVE_OK)
 		return fail_read(f, in, &src);
@@ -314,7 +341,7 @@ int extract_archive(int fd, const struct extract_hooks *h, struct extract_stats 
 			break;
 		const char *path = archive_entry_pathname(e);
 		bool keep;
-		r = adjust_entry(e, &devices, h, st, &keep);
+		r = adjust_entry(e, o, &devices, h, st, &keep);
 		if (r < 0) {
 			r = fail(f, r, "cannot extract '%s': %s", path, strerror(-r));
 			break;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/failure.h"
@@ -9,6 +10,17 @@ struct extract_stats {
 	uint64_t entries;	  /* entries written */
 	uint64_t bytes;		  /* file data written, uncompressed */
 	uint64_t skipped_devices; /* character and block devices not made */
+	uint64_t unmapped_ids;	  /* entries whose owner was out of range */
+};
+
+/* Ownership: with keep_owners the archive's numeric ids are restored (the
+ * namespace maps 0..uids-1 and 0..gids-1) and set-id bits kept; an id out
+ * of range becomes 0, the entry's set-id bits are dropped, and it is
+ * counted. Without, every file belongs to the namespace's root and set-id
+ * bits are dropped. */
+struct extract_options {
+	bool keep_owners;
+	uint32_t uids, gids;
 };
 
 /* What the extraction reports as it goes; each hook may be NULL. */
@@ -24,5 +36,5 @@ struct extract_hooks {
  * every entry that would land outside it. 0, or -errno (-EIO when the cause
  * is not an errno) with f saying what failed: "cannot read the archive: …"
  * or "cannot extract 'PATH': …", complete with the reason. */
-int extract_archive(int fd, const struct extract_hooks *hooks, struct extract_stats *st,
-		    struct failure *f);
+int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *hooks,
+		    struct extract_stats *st, struct failure *f);

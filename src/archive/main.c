@@ -20,6 +20,12 @@
  * those seen inside the box (the caller's own files belong to 0). On
  * failure the output is incomplete: the caller discards it.
  *
+ * --in-userns: nschroot started us in a user namespace it mapped (auto
+ * mode: with the subordinate ids); only the mount namespace is ours to
+ * make. --keep-ids=UIDS:GIDS (extract): that namespace maps 0..UIDS-1 and
+ * 0..GIDS-1, and the archive's owners are restored; the summary line then
+ * ends with "unmapped_ids=N", the entries whose owner was out of range.
+ *
  * Either way, on failure one line "nschroot: …" goes to standard error and
  * the status is 125.
  */
@@ -42,9 +48,10 @@
 #include "util/log.h"
 
 static const char usage_text[] =
-    "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR\n"
+    "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]\n"
+    "                                [--in-userns [--keep-ids=UIDS:GIDS]] DIR\n"
     "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
-    "                              [--progress=auto|always|never] DIR\n"
+    "                              [--progress=auto|always|never] [--in-userns] DIR\n"
     "Extract the tar archive on standard input into the directory DIR, or write\n"
     "the tree at DIR to standard output as a tar archive.\n";
 
@@ -69,6 +76,8 @@ struct options {
 	const char *dir;
 	uint64_t size;
 	bool progress;
+	bool in_userns;
+	struct extract_options extract;
 };
 
 static noreturn __attribute__((format(printf, 1, 2))) void usage_error(const char *fmt, ...)
@@ -98,6 +107,25 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+static int parse_ids(const char *s, struct extract_options *x)
+{
+	uint64_t uids, gids;
+	const char *colon = strchr(s, ':');
+	if (!colon)
+		return -EINVAL;
+	char first[24];
+	if ((size_t)(colon - s) >= sizeof(first))
+		return -EINVAL;
+	memcpy(first, s, (size_t)(colon - s));
+	first[colon - s] = '\0';
+	if (parse_u64(first, &uids) < 0 || parse_u64(colon + 1, &gids) < 0 || uids == 0 ||
+	    gids == 0 || uids > UINT32_MAX || gids > UINT32_MAX)
+		return -EINVAL;
+	*x = (struct extract_options){ .keep_owners = true, .uids = (uint32_t)uids,
+				       .gids = (uint32_t)gids };
+	return 0;
+}
+
 static void parse_mode(const char *s, struct options *o)
 {
 	if (strcmp(s, "extract") == 0)
@@ -110,8 +138,11 @@ static void parse_mode(const char *s, struct options *o)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_COMPRESS, OPT_HELP };
+	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_COMPRESS, OPT_IN_USERNS, OPT_KEEP_IDS,
+	       OPT_HELP };
 	static const struct option longopts[] = {
+	    {"in-userns", no_argument, NULL, OPT_IN_USERNS},
+	    {"keep-ids", required_argument, NULL, OPT_KEEP_IDS},
 	    {"progress", required_argument, NULL, OPT_PROGRESS},
 	    {"size", required_argument, NULL, OPT_SIZE},
 	    {"compress", required_argument, NULL, OPT_COMPRESS},
@@ -156,6 +187,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 				usage_error("invalid --compress '%s' (gzip, xz, zstd or none)",
 					    optarg);
 			break;
+		case OPT_IN_USERNS:
+			o->in_userns = true;
+			break;
+		case OPT_KEEP_IDS:
+			if (o->mode != MODE_EXTRACT)
+				usage_error("--keep-ids is an option of extract");
+			if (parse_ids(optarg, &o->extract) < 0)
+				usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts", optarg);
+			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			exit(0);
@@ -165,6 +205,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc - 1)
 		usage_error("%s takes one directory", o->mode == MODE_WRITE ? "write" : "extract");
+	if (o->extract.keep_owners && !o->in_userns)
+		usage_error("--keep-ids needs --in-userns: one id is mapped otherwise");
 	o->dir = argv[optind];
 	if (o->dir[0] != '/')
 		usage_error("the directory must be an absolute path, not '%s'", o->dir);
@@ -234,12 +276,15 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 	progress_start(&rep->bar, o->progress, o->size, "extracting");
 	struct extract_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = rep};
 	struct extract_stats st = {0};
-	int r = extract_archive(STDIN_FILENO, &hooks, &st, f);
+	int r = extract_archive(STDIN_FILENO, &o->extract, &hooks, &st, f);
 	if (r < 0)
 		return r;
 	progress_clear(&rep->bar);
-	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64 "\n", st.entries,
+	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64, st.entries,
 	       st.bytes, st.skipped_devices);
+	if (o->extract.keep_owners)
+		printf(" unmapped_ids=%" PRIu64, st.unmapped_ids);
+	printf("\n");
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return fail(f, errno, "cannot write to standard output: %s", strerror(errno));
 	return 0;
@@ -276,11 +321,9 @@ int main(int argc, char **argv)
 
 	confine_preload();
 	struct failure f = {0};
-	int r = confine_to(o.dir, &f);
+	int r = confine_to(o.dir, o.in_userns, &f);
 	if (r < 0) {
-		log_error("%s: %s", f.what, strerror(-r));
-		if (f.hint)
-			log_hint("%s", f.hint);
+		log_failure(r, &f);
 		return EXIT_SETUP;
 	}
 	die_with_parent(parent);

@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/mapping.h"
+#include "sandbox/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -38,6 +42,52 @@ static uint64_t rootfs_size(const char *name)
 	tree_bytes = 0;
 	nftw(rootfs, add_size, 32, FTW_PHYS | FTW_MOUNT);
 	return tree_bytes;
+}
+
+/*
+ * The sizes of the boxes named, in order. An auto box holds directories of
+ * subordinate ids that the caller cannot enter (apt's partial/, 0700 _apt):
+ * where there is one, every size is counted by one child, the root of a
+ * user namespace with the caller's widest map. A size that cannot be had
+ * is 0.
+ */
+static void box_sizes(char *const *names, size_t n, bool any_auto, uint64_t *sizes)
+{
+	memset(sizes, 0, n * sizeof(*sizes));
+	if (!any_auto) {
+		for (size_t i = 0; i < n; i++)
+			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
+		return;
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	struct idmap map;
+	mapping_widest(&map);
+	struct failure f = { 0 };
+	pid_t pid = userns_fork(&map, &f);
+	if (pid == 0) {
+		close(p[0]);
+		for (size_t i = 0; i < n; i++)
+			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
+		_exit(write_all(p[1], sizes, n * sizeof(*sizes)) < 0 ? EXIT_SETUP : 0);
+	}
+	close(p[1]);
+	if (pid > 0) {
+		size_t got = 0, want = n * sizeof(*sizes);
+		ssize_t r;
+		while (got < want && ((r = read(p[0], (char *)sizes + got, want - got)) > 0 ||
+				      (r < 0 && errno == EINTR)))
+			if (r > 0)
+				got += (size_t)r;
+		if (got != want)
+			memset(sizes, 0, want);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	} else {
+		log_warning("cannot count the boxes' sizes: %s: %s", f.what, strerror(-pid));
+	}
+	close(p[0]);
 }
 
 static void human_size(uint64_t bytes, char buf[16])
@@ -134,20 +184,33 @@ int cmd_list(int argc, char **argv)
 	_cleanup_close_ int boxes = open_boxes_or_none();
 	size_t n = 0;
 	char **names = boxes >= 0 ? box_names(boxes, &n) : NULL;
+	struct box_conf *confs = calloc(n ? n : 1, sizeof(*confs));
+	uint64_t *sizes = calloc(n ? n : 1, sizeof(*sizes));
+	if (!confs || !sizes)
+		die_errno(ENOMEM, "cannot list the boxes");
+	bool any_auto = false;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int dir = openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dir < 0 || store_read_conf(dir, &confs[i]) < 0) {
+			log_warning("skipping '%s': no readable box.conf", names[i]);
+			free(names[i]);
+			names[i] = NULL;
+			continue;
+		}
+		any_auto |= confs[i].map == MAP_AUTO;
+	}
+	box_sizes(names, n, any_auto, sizes);
+
 	size_t shown = 0;
 	if (json)
 		fputs("[", stdout);
 	else if (n)
 		printf("%-24s %-5s %-20s %8s  %s\n", "NAME", "MAP", "OS", "SIZE", "CREATED");
 	for (size_t i = 0; i < n; i++) {
-		struct box_conf c = { 0 };
-		_cleanup_close_ int dir = openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dir < 0 || store_read_conf(dir, &c) < 0) {
-			log_warning("skipping '%s': no readable box.conf", names[i]);
-			free(names[i]);
+		if (!names[i])
 			continue;
-		}
-		uint64_t size = rootfs_size(names[i]);
+		struct box_conf c = confs[i];
+		uint64_t size = sizes[i];
 		_cleanup_free_ char *os = os_string(&c);
 		if (json) {
 			fputs(shown ? ",\n  {" : "\n  {", stdout);
@@ -173,6 +236,8 @@ int cmd_list(int argc, char **argv)
 	if (json)
 		fputs(shown ? "\n]\n" : "]\n", stdout);
 	free(names);
+	free(confs);
+	free(sizes);
 	return 0;
 }
 
@@ -195,8 +260,13 @@ int cmd_info(int argc, char **argv)
 		die_errno(r, "cannot read the box.conf of '%s'", name);
 	_cleanup_free_ char *rootfs = NULL;
 	store_box_rootfs(name, &rootfs);
-	uint64_t size = rootfs_size(name);
+	uint64_t size;
+	char *const one[] = { (char *)name };
+	box_sizes(one, 1, c.map == MAP_AUTO, &size);
 	_cleanup_free_ char *os = os_string(&c);
+	char subuids[SUBID_MAX_RANGES * 24] = "", subgids[SUBID_MAX_RANGES * 24] = "";
+	subid_format(&c.subuids, subuids, sizeof(subuids));
+	subid_format(&c.subgids, subgids, sizeof(subgids));
 
 	if (json) {
 		fputs("{\"name\": ", stdout);
@@ -211,6 +281,9 @@ int cmd_info(int argc, char **argv)
 		json_string(stdout, c.os_version);
 		fputs(", \"fixups\": ", stdout);
 		json_string(stdout, c.fixups ? c.fixups : "");
+		if (c.map == MAP_AUTO) {
+			printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
+		}
 		fputs(", \"rootfs\": ", stdout);
 		json_string(stdout, rootfs);
 		printf(", \"size\": %" PRIu64 "}\n", size);
@@ -222,6 +295,8 @@ int cmd_info(int argc, char **argv)
 		       name, map_mode_name(c.map), c.source ? c.source : "-",
 		       c.created ? c.created : "-", os ? os : "-",
 		       c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
+		if (c.map == MAP_AUTO)
+			printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
 	}
 	box_conf_free(&c);
 	return 0;

@@ -12,6 +12,7 @@ int cmd_create(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_fixup(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* Usage texts, for --help and `nschroot help COMMAND`. */
 void help_main(void);

@@ -3,8 +3,10 @@
  * `nschroot create NAME SOURCE`: a box is there whole or not at all.
  *
  * The archive is extracted by nschroot-archive (libarchive stays off the
- * run path) into boxes/.NAME.XXXXXX, confined there by a user and mount
- * namespace of its own; then fixups, box.conf, a sync, and a rename that
+ * run path) into boxes/.NAME.XXXXXX, started in a user namespace mapped as
+ * the box will be (auto mode: with the subordinate ids, so the archive's
+ * owners are kept) and confined there by a mount namespace of its own;
+ * then fixups (under the same map), box.conf, a sync, and a rename that
  * never replaces an existing box. Any failure or SIGINT/SIGTERM/SIGHUP on
  * the way removes the staging directory.
  */
@@ -25,11 +27,12 @@
 
 #include "cmd/commands.h"
 #include "cmd/helper.h"
+#include "cmd/mapping.h"
 #include "sandbox/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
-#include "store/remove.h"
 #include "store/store.h"
+#include "sandbox/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -53,7 +56,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	*o = (struct create_opts){ .map = MAP_ROOT, .fixup = true, .progress = "auto" };
+	*o = (struct create_opts){ .map = MAP_UNSET, .fixup = true, .progress = "auto" };
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
@@ -63,9 +66,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 			exit(0);
 		case OPT_MAP:
 			if (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER)
-				die_usage("invalid --map '%s': expected root", optarg);
-			if (o->map == MAP_AUTO)
-				die("--map=auto is not supported yet");
+				die_usage("invalid --map '%s': expected root or auto", optarg);
 			break;
 		case OPT_NO_FIXUP:
 			o->fixup = false;
@@ -88,9 +89,12 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 }
 
 /* Staging directories left by a create that crashed: nobody holds their
- * lock any more. */
+ * lock any more. Removed under the widest map the caller has, since their
+ * mode is not known. */
 static void remove_stale_staging(int boxes)
 {
+	struct idmap widest;
+	bool have_map = false;
 	int fd = dup(boxes);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d)
@@ -102,15 +106,18 @@ static void remove_stale_staging(int boxes)
 		_cleanup_close_ int s = openat(boxes, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s < 0 || flock(s, LOCK_EX | LOCK_NB) < 0)
 			continue;
+		if (!have_map)
+			mapping_widest(&widest);
+		have_map = true;
 		struct failure f = { 0 };
-		if (remove_tree_at(boxes, e->d_name, &f) < 0)
+		if (remove_in_userns(&widest, boxes, e->d_name, &f) < 0)
 			log_warning("cannot remove stale staging directory '%s': %s", e->d_name, f.what);
 	}
 	closedir(d);
 }
 
 struct extract_result {
-	unsigned long long entries, bytes, skipped;
+	unsigned long long entries, bytes, skipped, unmapped;
 };
 
 /*
@@ -119,8 +126,8 @@ struct extract_result {
  * the helper is stopped and the caller cleans up. Returns 0, the signal
  * number that interrupted, or -1 when the helper failed (it said why).
  */
-static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
-		       struct extract_result *res)
+static int run_extract(const struct idmap *map, int srcfd, off_t size, const char *rootfs,
+		       bool progress, struct extract_result *res)
 {
 	sigset_t set, old;
 	sigemptyset(&set);
@@ -135,17 +142,29 @@ static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
 	int out[2];
 	if (pipe2(out, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
-	char sizearg[32];
+	char sizearg[32], idsarg[48];
 	snprintf(sizearg, sizeof(sizearg), "--size=%lld", (long long)size);
-	pid_t pid = fork();
-	if (pid < 0)
-		die_errno(errno, "cannot fork");
+	snprintf(idsarg, sizeof(idsarg), "--keep-ids=%u:%u", (unsigned)id_map_size(&map->uid),
+		 (unsigned)id_map_size(&map->gid));
+	struct failure f = { 0 };
+	pid_t pid = userns_fork(map, &f);
+	if (pid < 0) {
+		log_failure(pid, &f);
+		close(out[0]);
+		close(out[1]);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
 	if (pid == 0) {
 		if (dup2(srcfd, 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(EXIT_SETUP);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		char *argv[] = { helper, "extract", progress ? "--progress=always" : "--progress=never",
-				 sizearg, (char *)rootfs, NULL };
+				 sizearg, "--in-userns", (char *)rootfs, NULL, NULL };
+		if (map->mode == MAP_AUTO) {
+			argv[5] = idsarg;
+			argv[6] = (char *)rootfs;
+		}
 		execv(helper, argv);
 		log_error("cannot execute '%s': %s", helper, strerror(errno));
 		_exit(EXIT_SETUP);
@@ -164,8 +183,9 @@ static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		return -1;
 	line[n > 0 ? n : 0] = '\0';
-	if (sscanf(line, "entries=%llu bytes=%llu skipped_devices=%llu", &res->entries, &res->bytes,
-		   &res->skipped) != 3)
+	int want = map->mode == MAP_AUTO ? 4 : 3;
+	if (sscanf(line, "entries=%llu bytes=%llu skipped_devices=%llu unmapped_ids=%llu",
+		   &res->entries, &res->bytes, &res->skipped, &res->unmapped) != want)
 		die("nschroot-archive gave no summary");
 	return 0;
 }
@@ -174,22 +194,26 @@ static int run_extract(int srcfd, off_t size, const char *rootfs, bool progress,
  * A directory SOURCE is copied the way an archive is read: nschroot-archive
  * writes the tree (confined to it, as export does) into a pipe that the
  * extractor reads, so the copy takes the same checks and the same
- * confinement as a tarball, and its ids are the ones seen from inside.
+ * confinement as a tarball, and its ids are the ones seen from inside: for
+ * an auto box, inside the tree's own layout (mapping_for_dir).
  */
-static pid_t start_tree_writer(const char *dir, int *readfd)
+static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *readfd)
 {
 	_cleanup_free_ char *helper = archive_helper();
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
-	pid_t pid = fork();
-	if (pid < 0)
-		die_errno(errno, "cannot fork");
+	struct failure f = { 0 };
+	pid_t pid = userns_fork(map, &f);
+	if (pid < 0) {
+		log_failure(pid, &f);
+		exit(EXIT_SETUP);
+	}
 	if (pid == 0) {
 		if (dup2(p[1], 1) < 0)
 			_exit(EXIT_SETUP);
 		char *argv[] = { helper, "write", "--compress=none", "--progress=never",
-				 (char *)dir, NULL };
+				 "--in-userns", (char *)dir, NULL };
 		execv(helper, argv);
 		log_error("cannot execute '%s': %s", helper, strerror(errno));
 		_exit(EXIT_SETUP);
@@ -224,8 +248,9 @@ static char *now_utc(void)
 
 /* Fixups and box.conf in the staging directory: everything but the
  * rename. 0, or -errno with f set. */
-static int finish_staging(int stagefd, const struct create_opts *o, const char *source,
-			  struct box_conf *conf, struct failure *f)
+static int finish_staging(int stagefd, const struct create_opts *o, const struct idmap *map,
+			  const struct subids *ids, const char *source, struct box_conf *conf,
+			  struct failure *f)
 {
 	_cleanup_close_ int rootfd = openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
@@ -234,12 +259,13 @@ static int finish_staging(int stagefd, const struct create_opts *o, const char *
 	bool have_os = os_release_read(rootfd, &os) == 0;
 	unsigned applied = 0;
 	if (o->fixup && have_os) {
-		int r = fixups_apply(rootfd, fixups_applicable(&os, o->map == MAP_ROOT), &applied, f);
+		int r = fixups_in_userns(map, rootfd, fixups_applicable(&os, map->mode == MAP_ROOT),
+					 false, &applied, f);
 		if (r < 0)
 			return r;
 	}
 	*conf = (struct box_conf){
-		.map = o->map,
+		.map = map->mode,
 		.source = strdup(source),
 		.created = now_utc(),
 		.os_id = have_os && os.id[0] ? strdup(os.id) : NULL,
@@ -248,6 +274,10 @@ static int finish_staging(int stagefd, const struct create_opts *o, const char *
 	};
 	if (!conf->source || !conf->created || !conf->fixups)
 		return fail(f, ENOMEM, "cannot record the box");
+	if (map->mode == MAP_AUTO) {
+		conf->subuids = ids->uids;
+		conf->subgids = ids->gids;
+	}
 	int r = store_write_conf(stagefd, conf);
 	if (r < 0)
 		return fail(f, r, "cannot write box.conf");
@@ -260,6 +290,9 @@ int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
 	parse_create(argc, argv, &o);
+	struct idmap map;
+	struct subids ids;
+	mapping_for_create(o.map, &map, &ids);
 
 	/* The source first: a typo must not leave a store behind. */
 	_cleanup_close_ int srcfd = -1;
@@ -308,17 +341,19 @@ int cmd_create(int argc, char **argv)
 			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
 	pid_t writer = -1;
 	if (from_dir) {
+		struct idmap wmap;
+		mapping_for_dir(srcfd, o.source, map.mode, &wmap);
 		close(srcfd);
-		writer = start_tree_writer(source, &srcfd);
+		writer = start_tree_writer(&wmap, source, &srcfd);
 	}
 	struct extract_result res = { 0 };
-	int status = run_extract(srcfd, size, rootfs, progress, &res);
+	int status = run_extract(&map, srcfd, size, rootfs, progress, &res);
 	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
 		status = -1;
 
 	struct box_conf conf = { 0 };
 	if (status == 0) {
-		r = finish_staging(stagefd, &o, source, &conf, &f);
+		r = finish_staging(stagefd, &o, &map, &ids, source, &conf, &f);
 		if (r >= 0)
 			r = store_commit(boxes, staging, o.name);
 		if (r == -EEXIST)
@@ -329,7 +364,7 @@ int cmd_create(int argc, char **argv)
 	}
 	if (status != 0) {
 		struct failure rf = { 0 };
-		if (remove_tree_at(boxes, staging, &rf) < 0)
+		if (remove_in_userns(&map, boxes, staging, &rf) < 0)
 			log_warning("cannot remove the staging directory '%s': %s", staging, rf.what);
 		box_conf_free(&conf);
 		return status > 0 ? 128 + status : EXIT_SETUP;
@@ -340,6 +375,9 @@ int cmd_create(int argc, char **argv)
 	       conf.os_version ? conf.os_version : "", res.entries, res.bytes);
 	if (res.skipped)
 		printf(", %llu device nodes skipped", res.skipped);
+	if (res.unmapped)
+		printf(", %llu owned by root for want of a mapped id", res.unmapped);
+	printf("; map %s", map_mode_name(map.mode));
 	if (conf.fixups && *conf.fixups)
 		printf("; fixups: %s", conf.fixups);
 	printf("\n");

@@ -26,6 +26,8 @@
 
 #include "cmd/commands.h"
 #include "cmd/helper.h"
+#include "cmd/mapping.h"
+#include "sandbox/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -179,11 +181,13 @@ static void discard_output(struct output *out)
  * the signal number that interrupted, or -1 when the helper failed (it
  * said why).
  */
-static int run_write(const sigset_t *set, const sigset_t *old, int outfd, char *const argv[])
+static int run_write(const struct idmap *map, const sigset_t *set, const sigset_t *old, int outfd,
+		     char *const argv[])
 {
-	pid_t pid = fork();
+	struct failure f = { 0 };
+	pid_t pid = userns_fork(map, &f);
 	if (pid < 0) {
-		log_error("cannot fork: %s", strerror(errno));
+		log_failure(pid, &f);
 		return -1;
 	}
 	if (pid == 0) {
@@ -206,8 +210,9 @@ static int run_write(const sigset_t *set, const sigset_t *old, int outfd, char *
 	return WEXITSTATUS(wstatus) == 0 ? 0 : -1;
 }
 
-/* The box, locked exclusively: the descriptor holds the lock. */
-static int lock_box(const char *name)
+/* The box, locked exclusively: the descriptor holds the lock; *map is the
+ * one it was created with, so that the archive has the ids seen inside. */
+static int lock_box(const char *name, struct idmap *map)
 {
 	struct failure f = { 0 };
 	_cleanup_close_ int boxes = store_open_boxes(false, &f);
@@ -225,6 +230,12 @@ static int lock_box(const char *name)
 	}
 	if (lock < 0)
 		die_errno(lock, "cannot lock box '%s'", name);
+	struct box_conf conf = { 0 };
+	int r = store_read_conf(lock, &conf);
+	if (r < 0)
+		die_errno(r, "cannot read the box.conf of '%s'", name);
+	mapping_for_box(&conf, map);
+	box_conf_free(&conf);
 	return lock;
 }
 
@@ -233,7 +244,8 @@ int cmd_export(int argc, char **argv)
 	struct export_opts o;
 	parse_export(argc, argv, &o);
 
-	_cleanup_close_ int lock = lock_box(o.name);
+	struct idmap map;
+	_cleanup_close_ int lock = lock_box(o.name, &map);
 	_cleanup_free_ char *rootfs = NULL;
 	int r = store_box_rootfs(o.name, &rootfs);
 	if (r < 0)
@@ -243,7 +255,7 @@ int cmd_export(int argc, char **argv)
 	if (asprintf(&compress, "--compress=%s", o.compress) < 0 ||
 	    asprintf(&progress, "--progress=%s", o.progress) < 0)
 		die_errno(ENOMEM, "cannot run nschroot-archive");
-	char *const argv_helper[] = { helper, "write", compress, progress, rootfs, NULL };
+	char *const argv_helper[] = { helper, "write", compress, progress, "--in-userns", rootfs, NULL };
 
 	/* Blocked before the temporary file exists, so that no signal finds it
 	 * there without us to remove it. */
@@ -258,7 +270,7 @@ int cmd_export(int argc, char **argv)
 
 	struct output out;
 	open_output(o.file, &out);
-	int status = run_write(&set, &old, out.fd, argv_helper);
+	int status = run_write(&map, &set, &old, out.fd, argv_helper);
 	if (status == 0 && commit_output(&out, o.file) < 0)
 		status = -1;
 	if (status != 0)

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/helper.h"
+#include "cmd/mapping.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "store/store.h"
@@ -22,7 +24,8 @@
  * distribution and map mode are applied, as create does; named ones are
  * applied as asked. --undo reverts the named ones, or all. A box is locked
  * exclusively and its box.conf records the result; a directory TARGET is
- * changed in place (root mode: its files are the caller's).
+ * changed in place. The files are written as the root of a user namespace
+ * mapped as `run` would map TARGET, so they belong to the box's root.
  */
 int cmd_fixup(int argc, char **argv)
 {
@@ -92,6 +95,12 @@ int cmd_fixup(int argc, char **argv)
 	}
 	if (rootfd < 0)
 		die_errno(errno, "cannot open the root filesystem of '%s'", target);
+	struct idmap map;
+	if (is_box)
+		mapping_for_box(&conf, &map);
+	else
+		mapping_for_dir(rootfd, target, MAP_UNSET, &map);
+	conf.map = map.mode;
 
 	unsigned recorded = 0;
 	if (conf.fixups && fixups_parse(conf.fixups, &recorded) < 0)
@@ -104,7 +113,7 @@ int cmd_fixup(int argc, char **argv)
 
 	struct failure f = { 0 };
 	unsigned done = 0;
-	int r = undo ? fixups_undo(rootfd, which, &done, &f) : fixups_apply(rootfd, which, &done, &f);
+	int r = fixups_in_userns(&map, rootfd, which, undo, &done, &f);
 	if (r < 0)
 		die_errno(r, "%s", f.what);
 

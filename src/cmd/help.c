@@ -7,8 +7,10 @@
 
 #define RUN_OPTIONS \
 "Options:\n" \
-"      --map=MODE         identity mapping: root (the caller is root inside)\n" \
-"                           or user (the caller keeps their own ids)\n" \
+"      --map=MODE         identity mapping: root (the caller is root inside),\n" \
+"                           user (the caller keeps their own ids) or auto\n" \
+"                           (root inside, with the caller's subordinate ids\n" \
+"                           from /etc/subuid as 1..N, through newuidmap)\n" \
 "      --bind SRC[:DEST]  bind host path SRC on DEST inside (default: SRC)\n" \
 "      --ro-bind SRC[:DEST]\n" \
 "                         the same, read-only\n" \
@@ -29,7 +31,10 @@
 "  -h, --help             show this help\n" \
 "\n" \
 "TARGET is a path to a root filesystem directory (anything containing '/',\n" \
-"or '.' or '..'), or the name of a box in the store.\n" \
+"or '.' or '..'), or the name of a box in the store. A box is entered with\n" \
+"the map it was created with. A directory runs in root mode, or in auto mode\n" \
+"when it belongs to the first id of the caller's subordinate range (a tree\n" \
+"made by mmdebstrap --mode=unshare), with that id as root.\n" \
 "\n" \
 "Exit status: the command's; 128+N if it was killed by signal N; 125 if\n" \
 "nschroot failed; 126 if the command could not be executed; 127 if it was\n" \
@@ -53,6 +58,7 @@ void help_main(void)
 	      "  export [OPTIONS] NAME FILE|-\n"
 	      "                         write box NAME as a tarball to FILE or stdout\n"
 	      "  fixup [OPTIONS] TARGET apply or undo distribution fixups\n"
+	      "  doctor                 check what nschroot needs of this machine\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
 	      "Options:\n"
@@ -92,11 +98,16 @@ static void help_create(void)
 	      "Make the box NAME in the store from SOURCE: a tarball (tar, pax, ustar or\n"
 	      "GNU; gzip, bzip2, xz, zstd, lz4 or none, told from the content), '-' for\n"
 	      "standard input, or a directory to copy. The box appears whole or not at\n"
-	      "all. Device nodes are skipped (nschroot provides /dev); set-id bits are\n"
-	      "dropped in root mode.\n"
+	      "all. Device nodes are skipped (nschroot provides /dev).\n"
+	      "\n"
+	      "In auto mode (the default where newuidmap and a subordinate range are\n"
+	      "there) the archive's owners and set-id bits are kept; an owner outside\n"
+	      "the range becomes root. In root mode every file belongs to the caller\n"
+	      "(root inside) and set-id bits are dropped.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --map=root         the box's identity mapping (the only one yet)\n"
+	      "      --map=MODE         the box's identity mapping, kept for its life:\n"
+	      "                           auto or root\n"
 	      "      --no-fixup         do not apply the distribution fixups\n"
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
 	      "  -h, --help             show this help\n",
@@ -151,6 +162,21 @@ static void help_export(void)
 	      stdout);
 }
 
+static void help_doctor(void)
+{
+	fputs("Usage: nschroot doctor\n"
+	      "\n"
+	      "Check what nschroot needs of this machine, one line each, OK, WARN or\n"
+	      "FAIL with the reason: the kernel, user namespaces (tried, and the sysctls\n"
+	      "that govern them), newuidmap and newgidmap, the caller's subordinate ids,\n"
+	      "auto mode (tried), overlayfs in a user namespace, seccomp, the store.\n"
+	      "Exit status 0 when nschroot can work, 1 when it cannot.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
 static void help_list(void)
 {
 	fputs("Usage: nschroot list [--json]\n"
@@ -195,6 +221,8 @@ int help_command(const char *command)
 		help_list();
 	else if (strcmp(command, "info") == 0)
 		help_info();
+	else if (strcmp(command, "doctor") == 0)
+		help_doctor();
 	else if (strcmp(command, "help") == 0)
 		help_main();
 	else

@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/userns.h"
+#include "store/fixups.h"
+#include "store/remove.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -65,4 +68,43 @@ void check_box_name(const char *name)
 	if (!box_name_valid(name))
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
 			  "starting with a letter or digit", name);
+}
+
+struct remove_ctx {
+	int dirfd;
+	const char *name;
+};
+
+static int remove_fn(void *ctx, unsigned *result, struct failure *f)
+{
+	const struct remove_ctx *c = ctx;
+	return remove_tree_at(c->dirfd, c->name, f);
+}
+
+int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f)
+{
+	struct remove_ctx c = { dirfd, name };
+	unsigned unused;
+	return userns_call(m, remove_fn, &c, &unused, f);
+}
+
+struct fixups_ctx {
+	int rootfd;
+	unsigned which;
+	bool undo;
+};
+
+static int fixups_fn(void *ctx, unsigned *done, struct failure *f)
+{
+	const struct fixups_ctx *c = ctx;
+	return c->undo ? fixups_undo(c->rootfd, c->which, done, f)
+		       : fixups_apply(c->rootfd, c->which, done, f);
+}
+
+int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, bool undo,
+		     unsigned *done, struct failure *f)
+{
+	struct fixups_ctx c = { rootfd, which, undo };
+	*done = 0;
+	return userns_call(m, fixups_fn, &c, done, f);
 }

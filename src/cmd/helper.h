@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 /* The path of nschroot-archive, newly allocated: beside this executable in
  * a build tree, else in LIBEXECDIR/nschroot. Dies when out of memory. */
 char *archive_helper(void);
@@ -13,6 +15,20 @@ void check_box_name(const char *name);
 
 #include <signal.h>
 #include <sys/types.h>
+
+#include "sandbox/idmap.h"
+#include "util/failure.h"
+
+/* Delete name, an entry of dirfd, and all under it (remove_tree_at), as
+ * the root of a user namespace mapped by m: files of subordinate ids and
+ * directories without write permission go too. 0, or -errno with f set. */
+int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f);
+
+/* Apply (or undo) the fixups in which to the rootfs at rootfd, as the root
+ * of a user namespace mapped by m; *done as fixups_apply/fixups_undo give
+ * it. 0, or -errno with f set. */
+int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, bool undo,
+		     unsigned *done, struct failure *f);
 
 /* Wait for the helper pid, taking the signals of set (blocked by the
  * caller: SIGCHLD and those that interrupt) with sigwaitinfo. An

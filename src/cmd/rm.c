@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
-#include "store/remove.h"
+#include "cmd/helper.h"
+#include "cmd/mapping.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -16,11 +17,12 @@
 
 /*
  * A box is renamed to a hidden name first, under its exclusive lock, so it
- * disappears from the store at once; the tree is then deleted. In root
- * mode every file belongs to the caller (extraction maps the caller to the
- * box's root), so read-only and mode-000 directories are made writable and
- * removed. A box in use (run or enter holds its shared lock) is refused
- * unless --force.
+ * disappears from the store at once; the tree is then deleted as the root
+ * of a user namespace mapped as the box is, so that files of subordinate
+ * ids (auto mode), read-only and mode-000 directories are removed too. A
+ * box whose box.conf cannot be read is removed under the widest map the
+ * caller has. A box in use (run or enter holds its shared lock) is
+ * refused unless --force.
  */
 static int remove_box(int boxes, const char *name, bool force)
 {
@@ -42,6 +44,14 @@ static int remove_box(int boxes, const char *name, bool force)
 		log_error("cannot lock box '%s': %s", name, strerror(-lock));
 		return lock;
 	}
+	struct idmap map;
+	struct box_conf conf = { 0 };
+	if (lock >= 0 && store_read_conf(lock, &conf) == 0)
+		mapping_for_box(&conf, &map);
+	else
+		mapping_widest(&map);
+	box_conf_free(&conf);
+
 	_cleanup_free_ char *retired = NULL;
 	int r = store_retire(boxes, name, &retired);
 	if (r < 0) {
@@ -49,7 +59,7 @@ static int remove_box(int boxes, const char *name, bool force)
 		return r;
 	}
 	struct failure f = { 0 };
-	r = remove_tree_at(boxes, retired, &f);
+	r = remove_in_userns(&map, boxes, retired, &f);
 	if (r < 0) {
 		log_error("cannot remove box '%s': %s: %s", name, f.what, strerror(-r));
 		return r;

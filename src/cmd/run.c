@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/mapping.h"
 #include "sandbox/env.h"
 #include "sandbox/options.h"
 #include "sandbox/passwd.h"
@@ -125,9 +126,7 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 			enter ? help_enter() : help_run();
 			exit(0);
 		case OPT_MAP:
-			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root or user");
-			if (cfg->map == MAP_AUTO)
-				die("--map=auto is not supported yet");
+			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root, user or auto");
 			break;
 		case OPT_BIND:
 		case OPT_RO_BIND:
@@ -191,10 +190,13 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 
 /* The rootfs directory of TARGET: a path, or a box name. A box is locked
  * shared for the whole run (rm refuses a box in use) and always entered
- * with the map mode it was created with. */
-static char *resolve_target(struct run_config *cfg, int *lockfd)
+ * with the map it was created with; a directory's map is decided once it
+ * is open (mapping_for_dir). */
+static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map,
+			    bool *have_map)
 {
 	const char *target = cfg->target;
+	*have_map = false;
 	if (target_is_path(target)) {
 		char *p = realpath(target, NULL);
 		if (!p)
@@ -226,6 +228,8 @@ static char *resolve_target(struct run_config *cfg, int *lockfd)
 		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
 		    target, map_mode_name(conf.map), map_mode_name(cfg->map));
 	cfg->map = conf.map;
+	mapping_for_box(&conf, map);
+	*have_map = true;
 	box_conf_free(&conf);
 
 	char *p;
@@ -289,21 +293,45 @@ static void resolve_ids(struct sandbox *sb, int rootfd, struct pw_entry *pw, boo
 	}
 }
 
+/* In auto mode the command takes its ids with set*id: they must be mapped.
+ * (In root and user mode the nested namespace maps whichever was asked.) */
+static void check_ids_mapped(const struct sandbox *sb)
+{
+	if (sb->map != MAP_AUTO)
+		return;
+	uint32_t uids = id_map_size(&sb->idmap->uid), gids = id_map_size(&sb->idmap->gid);
+	if (sb->uid >= uids)
+		die("uid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)sb->uid,
+		    (unsigned)uids - 1);
+	if (sb->gid >= gids)
+		die("gid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)sb->gid,
+		    (unsigned)gids - 1);
+	/* The fake-root filter would turn the set*id calls that make the
+	 * command's user into no-ops, leaving it root. */
+	if (sb->fakeroot && (sb->uid != 0 || sb->gid != 0))
+		die_usage("--fakeroot=seccomp with --uid or --gid needs --map=root or --map=user");
+}
+
 static int run_or_enter(int argc, char **argv, bool enter)
 {
 	struct run_config cfg = { 0 };
 	parse_run_options(argc, argv, &cfg, enter);
 
 	_cleanup_close_ int boxlock = -1;
-	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock);
+	struct idmap map;
+	bool have_map;
+	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &have_map);
 	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
+	if (!have_map)
+		mapping_for_dir(rootfd, cfg.target, cfg.map, &map);
 
 	struct sandbox sb = {
 		.cfg = &cfg,
 		.rootfs = rootfs,
-		.map = cfg.map == MAP_UNSET ? MAP_ROOT : cfg.map,
+		.map = map.mode,
+		.idmap = &map,
 		.host_uid = getuid(),
 		.host_gid = getgid(),
 		.argv = cfg.argv,
@@ -319,6 +347,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	struct pw_entry pw = { 0 };
 	bool have_pw;
 	resolve_ids(&sb, rootfd, &pw, &have_pw);
+	check_ids_mapped(&sb);
 	close(steal_fd(&rootfd));
 
 	sb.home = have_pw && pw.home[0] == '/' ? pw.home : "/";

@@ -4,10 +4,92 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+
+void idmap_single(struct idmap *m, enum map_mode mode, uid_t uid, gid_t gid)
+{
+	*m = (struct idmap){ .mode = mode };
+	m->uid.e[0] = (struct id_extent){ mode == MAP_USER ? uid : 0, uid, 1 };
+	m->gid.e[0] = (struct id_extent){ mode == MAP_USER ? gid : 0, gid, 1 };
+	m->uid.n = m->gid.n = 1;
+}
+
+static void add_ranges(struct id_map *map, uint32_t first, const struct subid_ranges *s)
+{
+	uint32_t inside = first;
+	for (size_t i = 0; i < s->n; i++) {
+		map->e[map->n++] = (struct id_extent){ inside, s->r[i].start, s->r[i].count };
+		inside += s->r[i].count;
+	}
+}
+
+int idmap_auto(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges *subuids,
+	       const struct subid_ranges *subgids, bool subroot)
+{
+	*m = (struct idmap){ .mode = MAP_AUTO };
+	if (subuids->n == 0 || subgids->n == 0)
+		return -ENOENT;
+	if (!subroot) {
+		m->uid.e[m->uid.n++] = (struct id_extent){ 0, uid, 1 };
+		m->gid.e[m->gid.n++] = (struct id_extent){ 0, gid, 1 };
+	}
+	add_ranges(&m->uid, subroot ? 0 : 1, subuids);
+	add_ranges(&m->gid, subroot ? 0 : 1, subgids);
+	if (subroot) {
+		m->uid.e[m->uid.n++] = (struct id_extent){ subuids->total, uid, 1 };
+		m->gid.e[m->gid.n++] = (struct id_extent){ subgids->total, gid, 1 };
+	}
+	return 0;
+}
+
+uint32_t id_map_size(const struct id_map *m)
+{
+	uint32_t size = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->e[i].inside + m->e[i].count > size)
+			size = m->e[i].inside + m->e[i].count;
+	return size;
+}
+
+uint32_t id_map_root(const struct id_map *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->e[i].inside == 0)
+			return m->e[i].outside;
+	return (uint32_t)-1;
+}
+
+bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct id_extent *e = &m->e[i];
+		if (outside >= e->outside && outside - e->outside < e->count) {
+			*inside = e->inside + (outside - e->outside);
+			return true;
+		}
+	}
+	return false;
+}
+
+int id_map_format(const struct id_map *m, char *buf, size_t size)
+{
+	size_t off = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		int n = snprintf(buf + off, size - off, "%u %u %u\n", (unsigned)m->e[i].inside,
+				 (unsigned)m->e[i].outside, (unsigned)m->e[i].count);
+		if (n < 0 || (size_t)n >= size - off)
+			return -ENOSPC;
+		off += (size_t)n;
+	}
+	return 0;
+}
 
 static int write_proc(pid_t pid, const char *file, const char *text)
 {
@@ -52,4 +134,27 @@ int idmap_write_single(pid_t pid, uid_t inside_uid, uid_t outside_uid, gid_t ins
 	}
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)inside_gid, (unsigned)outside_gid);
 	return write_proc(pid, "gid_map", map);
+}
+
+/*
+ * One line per extent of the parent's map, not one line for all: the
+ * kernel translates each line's range through a single extent of the
+ * parent's map, so "0 0 65537" over a parent of "0 1000 1" and "1 100000
+ * 65536" is refused. Nested in a namespace whose setgroups is allowed
+ * (newgidmap left it so), the nested one inherits "allow": nothing to deny.
+ */
+static int write_identity(pid_t pid, const char *file, const struct id_map *parent)
+{
+	struct id_map same = *parent;
+	for (size_t i = 0; i < same.n; i++)
+		same.e[i].outside = same.e[i].inside;
+	char text[IDMAP_MAX_EXTENTS * 36];
+	int r = id_map_format(&same, text, sizeof(text));
+	return r < 0 ? r : write_proc(pid, file, text);
+}
+
+int idmap_write_identity(pid_t pid, const struct idmap *m)
+{
+	int r = write_identity(pid, "uid_map", &m->uid);
+	return r < 0 ? r : write_identity(pid, "gid_map", &m->gid);
 }

@@ -2,7 +2,59 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#include "sandbox/config.h"
+#include "sandbox/subid.h"
+#include "util/failure.h"
+
+/* One line of a uid_map or gid_map. */
+struct id_extent {
+	uint32_t inside, outside, count;
+};
+
+#define IDMAP_MAX_EXTENTS (1 + SUBID_MAX_RANGES)
+
+struct id_map {
+	struct id_extent e[IDMAP_MAX_EXTENTS];
+	size_t n;
+};
+
+/* How a user namespace of nschroot's is mapped (DESIGN.md, "Identity
+ * mapping"). The inside ids of every map are 0..size-1, in one piece. */
+struct idmap {
+	enum map_mode mode;	/* MAP_ROOT, MAP_USER or MAP_AUTO */
+	struct id_map uid, gid;
+};
+
+/* root: the caller is 0 inside; user: the caller keeps their ids. */
+void idmap_single(struct idmap *m, enum map_mode mode, uid_t uid, gid_t gid);
+
+/*
+ * auto: 0 is the caller, 1..N the subordinate ranges in order. With
+ * subroot, the layout of trees made by `unshare --map-auto` and mmdebstrap
+ * instead: 0..N-1 are the subordinate ranges, and the caller comes last, as
+ * N, so that the namespace's root can still reach the caller's own files
+ * (the directories above the tree, --bind sources). -ENOENT when either set
+ * of ranges is empty.
+ */
+int idmap_auto(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges *subuids,
+	       const struct subid_ranges *subgids, bool subroot);
+
+/* The number of inside ids of a map: 0..size-1 are mapped. */
+uint32_t id_map_size(const struct id_map *m);
+
+/* The outside id of inside id 0 (the owner of a box's root directory). */
+uint32_t id_map_root(const struct id_map *m);
+
+/* Whether the id outside is mapped by m, and to what (*inside). */
+bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside);
+
+/* The map as /proc/PID/uid_map takes it, "INSIDE OUTSIDE COUNT\n" lines,
+ * ids unsigned. -ENOSPC when size is too small. */
+int id_map_format(const struct id_map *m, char *buf, size_t size);
 
 /* Map one uid and one gid of the user namespace of pid (0: this process):
  * inside_uid to outside_uid, inside_gid to outside_gid. When deny_setgroups
@@ -10,3 +62,26 @@
  * unprivileged writer (CVE-2014-8989). 0 or -errno. */
 int idmap_write_single(pid_t pid, uid_t inside_uid, uid_t outside_uid, gid_t inside_gid,
 		       gid_t outside_gid, bool deny_setgroups);
+
+/* Map the user namespace of pid (as numbered by the /proc mounted at /proc),
+ * a child of the writer's, onto the ids of the writer's namespace as they
+ * are: every inside id of m to itself. The writer needs CAP_SETUID and
+ * CAP_SETGID over its own namespace. 0 or -errno. */
+int idmap_write_identity(pid_t pid, const struct idmap *m);
+
+/*
+ * Map the user namespace of pid, a child of the caller in a namespace the
+ * caller made: a single map is written by the caller itself; an auto map by
+ * the system's set-id newuidmap and newgidmap, run with pid, which check
+ * the ranges against /etc/subuid and /etc/subgid. 0, or -errno with f
+ * saying what failed (newuidmap's own words included) and a hint.
+ */
+int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f);
+
+/* The path of newuidmap or newgidmap (name) as found in $PATH (or
+ * /usr/bin:/bin), newly allocated; NULL when it is not there. */
+char *idmap_find_helper(const char *name);
+
+/* Whether path is a program that can map subordinate ids: executable, and
+ * set-user-id root or with file capabilities. */
+bool idmap_helper_usable(const char *path);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
 #include <poll.h>
 #include <sched.h>
@@ -27,6 +28,8 @@
 #include "sandbox/resolve.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
+#include "sandbox/userns.h"
+#include "util/io.h"
 #include "util/log.h"
 
 extern char **environ;
@@ -106,8 +109,28 @@ static void enter_workdir(const struct sandbox *sb)
 	close(root);
 }
 
+/* In auto mode the command's ids are real ids of the namespace, taken on
+ * with set*id as su would (which drops every capability unless the
+ * command runs as root). The caller's supplementary groups were dropped by
+ * init; the command has its own group only. */
+static void become_user(const struct sandbox *sb)
+{
+	if (sb->map != MAP_AUTO)
+		return;
+	gid_t gid = sb->gid;
+	if (setgroups(1, &gid) < 0)
+		die_errno(errno, "cannot set the supplementary groups");
+	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
+		die_errno(errno, "cannot change to group %u", (unsigned)sb->gid);
+	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+		die_errno(errno, "cannot change to user %u", (unsigned)sb->uid);
+}
+
 /* The command's process, in its nested namespaces, once its maps are
- * written: last settings, then exec. */
+ * written: last settings, then exec. The filter goes in while the process
+ * still holds CAP_SYS_ADMIN over its namespace (no no_new_privs needed, so
+ * su and sudo work inside), before become_user may drop it; the working
+ * directory is entered as the command's user, as su would. */
 static _Noreturn void exec_command(const struct sandbox *sb)
 {
 	if (sigprocmask(SIG_SETMASK, &sb->caller_sigmask, NULL) < 0)
@@ -116,11 +139,12 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	/* Descriptors first: a HOME of /proc/self/fd/N in a hostile passwd
 	 * would otherwise put the command's cwd on a host directory. */
 	close_all_but(sb->cfg);
-	enter_workdir(sb);
 
 	int r = seccomp_install(sb->fakeroot);
 	if (r < 0)
 		die_errno(r, "cannot install the seccomp filter");
+	become_user(sb);
+	enter_workdir(sb);
 
 	if (!sb->argv)
 		exec_login_shell(sb);
@@ -143,6 +167,36 @@ static void hide_command_line(const struct sandbox *sb)
 }
 
 /*
+ * The pid of the process behind pidfd as the /proc mounted at /proc numbers
+ * it: its fdinfo's "Pid:" is given in the pid namespace of the procfs
+ * instance it is read through. With a fresh /proc that is clone's return
+ * value; with the host's /proc bound (the fallback) it is the host's pid.
+ * The process is our unreaped child: the number cannot be reused meanwhile.
+ */
+static pid_t proc_pid_of(int pidfd)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "\nPid:");
+	int pid;
+	if (!p || sscanf(p + 5, "%d", &pid) != 1 || pid <= 0)
+		return -ESRCH;
+	return pid;
+}
+
+/*
  * The command runs in a user namespace nested in ours, with its own copy of
  * the mount namespace. The kernel locks every mount copied into a namespace
  * owned by a less privileged user namespace, flags included: the guest's
@@ -153,8 +207,11 @@ static void hide_command_line(const struct sandbox *sb)
  * allows that to the namespace's creator's uid, and setgroups is denied
  * already (inherited). /proc/self is right whichever /proc is mounted, the
  * fresh one or the host's bind, where a pid from this namespace would name
- * another process. The child waits on a pipe until init has made itself
- * undumpable and wiped its command line.
+ * another process. In auto mode the nested map is the identity over all
+ * of ours, which only a writer with CAP_SETUID over our namespace may
+ * write: init itself, through the child's pid as the mounted /proc numbers
+ * it (see proc_pid_of). The child waits on a pipe until its maps are
+ * written and init has made itself undumpable and wiped its command line.
  */
 static pid_t start_command(const struct sandbox *sb)
 {
@@ -164,25 +221,32 @@ static pid_t start_command(const struct sandbox *sb)
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
 
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+	bool is_auto = sb->map == MAP_AUTO;
+	int pidfd = -1;
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD | (is_auto ? CLONE_PIDFD : 0);
+	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, &pidfd, 0, 0);
 	if (pid < 0)
 		die_errno(errno, "cannot start the command in a nested user namespace");
 	if (pid == 0) {
 		close(sync[1]);
-		char c;
-		ssize_t n;
-		do
-			n = read(sync[0], &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
+		if (read_one_byte(sync[0]) != 1)
 			_exit(EXIT_SETUP); /* init failed and said why */
 		close(sync[0]);
-		int r = idmap_write_single(0, sb->uid, outer_uid, sb->gid, outer_gid, true);
-		if (r < 0)
-			die_errno(r, "cannot write the id maps of the command's namespace");
+		if (!is_auto) {
+			int r = idmap_write_single(0, sb->uid, outer_uid, sb->gid, outer_gid, true);
+			if (r < 0)
+				die_errno(r, "cannot write the id maps of the command's namespace");
+		}
 		exec_command(sb);
 	}
 	close(sync[0]);
+	if (is_auto) {
+		pid_t procpid = proc_pid_of(pidfd);
+		int r = procpid < 0 ? procpid : idmap_write_identity(procpid, sb->idmap);
+		if (r < 0)
+			die_errno(r, "cannot write the id maps of the command's namespace");
+		close(pidfd);
+	}
 	hide_command_line(sb);
 
 	/* Not dumpable: its /proc/1/{environ,exe,fd,cwd,root} become
@@ -252,17 +316,38 @@ static void drop_host_fds(void)
 	}
 }
 
+/* Auto mode: nschroot runs newuidmap and newgidmap on us from outside and
+ * then writes one byte to the lifeline; EOF means it failed, and said why.
+ * Then we become the namespace's root (see userns_become_root). That change
+ * of ids makes the kernel mark us undumpable, and the command's process
+ * would inherit it, its /proc files then owned by the host's root, out of
+ * our reach for its id maps: dumpable again until start_command. */
+static int wait_for_auto_map(int lifeline)
+{
+	if (read_one_byte(lifeline) != 1)
+		_exit(EXIT_SETUP);
+	int r = userns_become_root();
+	if (r == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		r = -errno;
+	return r;
+}
+
 _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline)
 {
 	/*
 	 * Map this namespace: root mode makes the caller root inside, user
 	 * mode keeps the caller's own ids. Written by this process for itself,
 	 * which the kernel allows unprivileged for a single id mapped to the
-	 * writer's own, once setgroups is denied.
+	 * writer's own, once setgroups is denied. Auto mode is mapped from
+	 * outside (spawn.c).
 	 */
 	uid_t uid = sb->map == MAP_USER ? sb->host_uid : 0;
 	gid_t gid = sb->map == MAP_USER ? sb->host_gid : 0;
-	int r = idmap_write_single(0, uid, sb->host_uid, gid, sb->host_gid, true);
+	int r = 0;
+	if (sb->map == MAP_AUTO)
+		r = wait_for_auto_map(lifeline);
+	else
+		r = idmap_write_single(0, uid, sb->host_uid, gid, sb->host_gid, true);
 	if (r < 0) {
 		log_error("cannot write the user namespace's id maps: %s", strerror(-r));
 		hint_userns();

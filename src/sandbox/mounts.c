@@ -195,8 +195,10 @@ static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 		return fail(f, errno, "cannot open directories in '/dev'");
 
 	/* gid=5 (tty) only where that gid is mapped: root mode maps one. */
+	bool tty_group = sb->map == MAP_AUTO && id_map_size(&sb->idmap->gid) > 5;
 	r = mount_on("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=620");
+		     tty_group ? "newinstance,ptmxmode=0666,mode=620,gid=5"
+			       : "newinstance,ptmxmode=0666,mode=620");
 	if (r < 0)
 		return fail(f, r, "cannot mount devpts on '/dev/pts'");
 	r = mount_on("tmpfs", shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "sandbox/config.h"
+#include "sandbox/idmap.h"
 
 /* A sandbox as resolved by the command layer: everything the setup needs,
  * decided before any namespace exists. */
@@ -13,6 +14,7 @@ struct sandbox {
 	const struct run_config *cfg;
 	const char *rootfs;	/* absolute, canonical host path */
 	enum map_mode map;
+	const struct idmap *idmap;	/* how the namespaces are mapped */
 	bool fakeroot;
 	uid_t host_uid;		/* the caller */
 	gid_t host_gid;

@@ -73,6 +73,22 @@ int sandbox_run(struct sandbox *sb)
 	}
 	close(lifeline[0]);
 
+	/* Auto mode: only newuidmap and newgidmap, from out here, can map the
+	 * subordinate ranges. The init waits for one byte on the lifeline. */
+	if (sb->map == MAP_AUTO) {
+		struct failure f = { 0 };
+		int r = idmap_apply(pid, sb->idmap, &f);
+		if (r == 0 && write(lifeline[1], "x", 1) != 1)
+			r = fail(&f, errno, "cannot start the sandbox");
+		if (r < 0) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			log_failure(r, &f);
+			return EXIT_SETUP;
+		}
+	}
+
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);

@@ -64,11 +64,18 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 				r = set_str(&c.os_version, v, vlen);
 			} else if (klen == 6 && memcmp(line, "fixups", 6) == 0) {
 				r = set_str(&c.fixups, v, vlen);
+			} else if (klen == 7 && memcmp(line, "subuids", 7) == 0) {
+				r = subid_parse_list(v, vlen, &c.subuids);
+			} else if (klen == 7 && memcmp(line, "subgids", 7) == 0) {
+				r = subid_parse_list(v, vlen, &c.subgids);
 			}
 		}
 		line = nl ? nl + 1 : end;
 	}
 	if (r == 0 && c.map == MAP_UNSET)
+		r = -EINVAL;
+	/* An auto box is entered with the ranges its files were made with. */
+	if (r == 0 && c.map == MAP_AUTO && (c.subuids.n == 0 || c.subgids.n == 0))
 		r = -EINVAL;
 	if (r < 0) {
 		box_conf_free(&c);
@@ -102,6 +109,11 @@ char *box_conf_format(const struct box_conf *conf)
 	put(f, "os-id", conf->os_id);
 	put(f, "os-version", conf->os_version);
 	put(f, "fixups", conf->fixups);
+	char ranges[SUBID_MAX_RANGES * 24];
+	if (conf->subuids.n && subid_format(&conf->subuids, ranges, sizeof(ranges)) == 0)
+		put(f, "subuids", ranges);
+	if (conf->subgids.n && subid_format(&conf->subgids, ranges, sizeof(ranges)) == 0)
+		put(f, "subgids", ranges);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

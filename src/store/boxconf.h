@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "sandbox/config.h"
+#include "sandbox/subid.h"
 
 /* boxes/NAME/box.conf: one "key=value" per line (DESIGN.md "The store"). */
 struct box_conf {
@@ -13,6 +14,8 @@ struct box_conf {
 	char *os_id;	/* os-release ID and VERSION_ID, or NULL */
 	char *os_version;
 	char *fixups;	/* "apt,dpkg", or NULL */
+	/* auto mode: the subordinate ranges the box was made with */
+	struct subid_ranges subuids, subgids;
 };
 
 /* Parse the text of a box.conf; unknown keys are ignored (a newer nschroot

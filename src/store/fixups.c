@@ -171,13 +171,7 @@ static int read_at(int dirfd, const char *name, size_t max, char **buf, size_t *
 		openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((size_t)st.st_size > max)
-		return -EFBIG;
-	return read_all(fd, (size_t)st.st_size, buf, len);
+	return read_regular(fd, max, buf, len);
 }
 
 /* Fill the new file: content, exact mode (not the umask's), the owner of

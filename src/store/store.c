@@ -129,16 +129,9 @@ int store_read_conf(int dirfd, struct box_conf *out)
 	_cleanup_close_ int fd = openat(dirfd, "box.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((size_t)st.st_size > BOX_CONF_MAX)
-		return -EFBIG;
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_all(fd, (size_t)st.st_size, &buf, &len);
+	int r = read_regular(fd, BOX_CONF_MAX, &buf, &len);
 	if (r < 0)
 		return r;
 	return box_conf_parse(buf, len, out);

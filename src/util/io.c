@@ -2,7 +2,9 @@
 #include "util/io.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -27,6 +29,28 @@ int read_all(int fd, size_t size, char **buf, size_t *len)
 	*len = got;
 	*buf = steal_pointer(&b);
 	return 0;
+}
+
+int read_regular(int fd, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size < 0 || (uintmax_t)st.st_size > max)
+		return -EFBIG;
+	return read_all(fd, (size_t)st.st_size, buf, len);
+}
+
+int read_one_byte(int fd)
+{
+	char c;
+	ssize_t n;
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
 }
 
 int write_all(int fd, const void *buf, size_t len)

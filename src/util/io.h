@@ -7,5 +7,13 @@
  * NUL-terminated *buf; a file that shrank gives what is there. 0 or -errno. */
 int read_all(int fd, size_t size, char **buf, size_t *len);
 
+/* The whole of fd, a regular file (-EINVAL otherwise) of at most max bytes
+ * (-EFBIG otherwise), read as read_all does. 0 or -errno. */
+int read_regular(int fd, size_t max, char **buf, size_t *len);
+
+/* Wait for one byte on fd, across EINTR: 1 when it came, 0 at end of file,
+ * -errno. */
+int read_one_byte(int fd);
+
 /* Write all of buf, across short writes and EINTR. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);

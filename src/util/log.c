@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/log.h"
+#include "util/failure.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +54,13 @@ void log_hint(const char *fmt, ...)
 	vlog("hint: ", fmt, ap, 0);
 	va_end(ap);
 	errno = saved;
+}
+
+void log_failure(int err, const struct failure *f)
+{
+	log_error("%s: %s", f->what, strerror(err < 0 ? -err : err));
+	if (f->hint)
+		log_hint("%s", f->hint);
 }
 
 noreturn void die(const char *fmt, ...)

@@ -18,6 +18,11 @@ void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hint: MESSAGE", where the user can do something about a failure. */
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "nschroot: WHAT: strerror(err)" for a module's failure (err of either
+ * sign), then its hint line if it has one. */
+struct failure;
+void log_failure(int err, const struct failure *f);
+
 /* Print "nschroot: MESSAGE" and exit 125. */
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "nschroot: MESSAGE: strerror(err)" and exit 125. */

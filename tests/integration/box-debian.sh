@@ -8,7 +8,7 @@ tarball=$(debian_tarball)
 plan 10
 export NSCHROOT_HOME="$TMP/store"
 
-out=$(nsrun create --progress=never deb "$tarball")
+out=$(nsrun create --map=root --progress=never deb "$tarball")
 assert_eq "create from the Debian tarball exits 0" 0 $?
 assert_match "device nodes are skipped and counted" "[0-9]+ device nodes skipped" "$out"
 out=$(nsrun info deb)
@@ -24,7 +24,7 @@ assert_eq "apt-get update && apt-get install -y hello openssh-client exits 0" 0 
 assert_eq "hello is still there in the next run" "Hello, world!" "$(nsrun run deb hello)"
 nsrun export --progress=never deb "$TMP/deb-export.tar.gz"
 assert_eq "export of the box exits 0" 0 $?
-nsrun create --progress=never deb2 "$TMP/deb-export.tar.gz" >/dev/null
+nsrun create --map=root --progress=never deb2 "$TMP/deb-export.tar.gz" >/dev/null
 assert_eq "a box created from the export runs hello" "Hello, world!" "$(nsrun run deb2 hello)"
 nsrun rm deb deb2
 assert_eq "rm leaves nothing behind" "" "$(ls -A "$TMP/store/boxes")"

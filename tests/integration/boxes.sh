@@ -17,7 +17,7 @@ tar -C "$tree" -cf "$TMP/bb.tar" .
 tar -C "$tree" -rf "$TMP/bb.tar" --no-recursion --mode=000 ./closed
 gzip -c "$TMP/bb.tar" >"$TMP/bb.tar.gz"
 
-out=$(nsrun create --progress=never bb "$TMP/bb.tar.gz")
+out=$(nsrun create --map=root --progress=never bb "$TMP/bb.tar.gz")
 assert_eq "create from a .tar.gz exits 0" 0 $?
 assert_match "create prints one summary line" "^Created box 'bb' \(busybox\): [0-9]+ entries, [0-9]+ bytes" "$out"
 assert_eq "the store is private" 700 "$(stat -c %a "$TMP/store")"
@@ -27,7 +27,7 @@ assert_eq "run by name" "0 busybox" "$(nsrun run bb sh -c 'echo $(id -u) $(. /et
 nsrun run bb sh -c 'echo kept > /root/state'
 assert_eq "a box keeps what was written in it" kept "$(nsrun run bb cat /root/state)"
 
-"$NSCHROOT" create --progress=never fromstdin - <"$TMP/bb.tar" >/dev/null
+"$NSCHROOT" create --map=root --progress=never fromstdin - <"$TMP/bb.tar" >/dev/null
 assert_eq "create from standard input" 0 $?
 check "the box from stdin runs" nsrun run fromstdin true
 

@@ -15,7 +15,7 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 command -v bash >/dev/null || skip_all "bash is not installed"
 
 # The commands that take options.
-COMMANDS="run enter create list info rm export fixup"
+COMMANDS="run enter create list info rm export fixup doctor"
 
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 49 per bash mode, 1 for a missing bash-completion, 38 for zsh, fish and
+# 50 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((49 * $# + (2 - $#) + 38))
+plan $((50 * $# + (2 - $#) + 41))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -114,7 +114,7 @@ comp() {
 
 nl='
 '
-all_commands="create${nl}enter${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}rm${nl}run"
+all_commands="create${nl}doctor${nl}enter${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
@@ -122,9 +122,9 @@ for mode in $modes; do
 	assert_eq "$mode: help COMMAND" "$all_commands" "$(comp "$mode" 'nschroot help ')"
 	assert_eq "$mode: run --ma gives --map=" "--map=" "$(comp "$mode" 'nschroot run --ma')"
 	assert_match "$mode: with no space after --map=" '^-o nospace$' "$(cat "$TMP/compopt")"
-	assert_eq "$mode: --map= values" "root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
+	assert_eq "$mode: --map= values" "auto${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
 	assert_eq "$mode: --map=r" "root" "$(comp "$mode" 'nschroot run --map=r')"
-	assert_eq "$mode: --map VALUE, as a separate word" "root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
+	assert_eq "$mode: --map VALUE, as a separate word" "auto${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
 	assert_eq "$mode: --net= values" "host${nl}none" "$(comp "$mode" 'nschroot run --net=')"
 	assert_eq "$mode: --dev= values" "host${nl}minimal" "$(comp "$mode" 'nschroot enter --dev=')"
 	assert_eq "$mode: --fakeroot= values" "none${nl}seccomp" "$(comp "$mode" 'nschroot run --fakeroot=')"
@@ -148,7 +148,7 @@ for mode in $modes; do
 		"$(comp "$mode" 'nschroot create --progress=')"
 	assert_eq "$mode: create --progress VALUE, as a separate word" "always${nl}auto${nl}never" \
 		"$(comp "$mode" 'nschroot create --progress ')"
-	assert_eq "$mode: create --map= values: root only" "root" "$(comp "$mode" 'nschroot create --map=')"
+	assert_eq "$mode: create --map= values: root and auto" "auto${nl}root" "$(comp "$mode" 'nschroot create --map=')"
 	assert_eq "$mode: nothing for create's NAME, which is new" "" "$(comp "$mode" 'nschroot create ')"
 	assert_eq "$mode: create's SOURCE completes files" "./tfile${nl}./tree" \
 		"$(comp "$mode" 'nschroot create --progress never --no-fixup new ./t')"
@@ -196,7 +196,7 @@ if command -v fish >/dev/null; then
 	}
 	check "fish -n completions/nschroot.fish" fish -n "$COMPLETIONS/nschroot.fish"
 	assert_eq "fish: commands" "$all_commands" "$(fish_complete 'nschroot ')"
-	assert_eq "fish: --map= values" "--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
+	assert_eq "fish: --map= values" "--map=auto${nl}--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
 	assert_eq "fish: box names and directories for TARGET" "alpha${nl}beta${nl}tree/" \
 		"$(fish_complete 'nschroot run ')"
 	assert_eq "fish: create --progress= values" \

@@ -20,7 +20,7 @@ ln -s "$HOME/secret" "$tree/homelink"
 ln -s "$HOME" "$tree/homedir"
 ln "$tree/etc/group" "$tree/etc/group-link"
 tar -C "$tree" -czf "$TMP/bb.tar.gz" .
-nsrun create --progress=never bb "$TMP/bb.tar.gz" >/dev/null ||
+nsrun create --map=root --progress=never bb "$TMP/bb.tar.gz" >/dev/null ||
 	skip_all "cannot create the busybox box"
 rootfs=$TMP/store/boxes/bb/rootfs
 # A socket, which tar cannot hold: bound in the box by its owner.

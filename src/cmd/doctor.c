@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `nschroot doctor`: what nschroot needs of this machine, checked one line
+ * at a time, each OK, WARN or FAIL with the reason. The namespace checks
+ * are done, not guessed from sysctls: a child makes the namespaces and
+ * mounts, as `run` would. Exit 0 when nschroot can work (root mode at
+ * least), 1 otherwise.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "cmd/mapping.h"
+#include "sandbox/userns.h"
+#include "store/store.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* The oldest kernel with every call nschroot makes: openat2 (5.6),
+ * close_range (5.9), mount_setattr (5.12). */
+#define KERNEL_MIN_MAJOR 5
+#define KERNEL_MIN_MINOR 12
+
+enum verdict { OK, WARN, FAIL };
+
+struct report {
+	bool failed;
+};
+
+static __attribute__((format(printf, 4, 5))) void line(struct report *rep, enum verdict v,
+						       const char *what, const char *fmt, ...)
+{
+	static const char *const words[] = { "OK", "WARN", "FAIL" };
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	printf("%-4s  %s: %s\n", words[v], what, detail);
+	if (v == FAIL)
+		rep->failed = true;
+}
+
+static void check_kernel(struct report *rep)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) {
+		line(rep, WARN, "kernel", "cannot tell the version");
+		return;
+	}
+	bool new_enough = major > KERNEL_MIN_MAJOR ||
+			  (major == KERNEL_MIN_MAJOR && minor >= KERNEL_MIN_MINOR);
+	line(rep, new_enough ? OK : FAIL, "kernel", "%s (%d.%d or later needed)", u.release,
+	     KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR);
+}
+
+/* A sysctl's value as a number; -1 when it is not there. */
+static long sysctl_value(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[32];
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* In a user namespace of one id: a private mount namespace and a tmpfs
+ * mounted, as `run` needs; AppArmor's restriction lets the namespace be
+ * made but takes its capabilities, which shows here. */
+static int try_mounts(void *ctx, unsigned *result, struct failure *f)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(f, errno, "cannot make a mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(f, errno, "cannot make the mounts private");
+	if (mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0700") < 0)
+		return fail(f, errno, "cannot mount a tmpfs");
+	return 0;
+}
+
+static bool check_userns(struct report *rep)
+{
+	long max = sysctl_value("/proc/sys/user/max_user_namespaces");
+	long clone = sysctl_value("/proc/sys/kernel/unprivileged_userns_clone");
+	long apparmor = sysctl_value("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+	char settings[192];
+	int n = snprintf(settings, sizeof(settings), "user.max_user_namespaces=%ld", max);
+	if (clone >= 0 && n > 0 && (size_t)n < sizeof(settings))
+		n += snprintf(settings + n, sizeof(settings) - (size_t)n,
+			      ", kernel.unprivileged_userns_clone=%ld", clone);
+	if (apparmor >= 0 && n > 0 && (size_t)n < sizeof(settings))
+		snprintf(settings + n, sizeof(settings) - (size_t)n,
+			 ", kernel.apparmor_restrict_unprivileged_userns=%ld", apparmor);
+
+	struct idmap m;
+	idmap_single(&m, MAP_ROOT, getuid(), getgid());
+	struct failure f = { 0 };
+	unsigned unused;
+	int r = userns_call(&m, try_mounts, NULL, &unused, &f);
+	if (r == -ENOSPC || r == -EUSERS) {
+		line(rep, FAIL, "user namespaces", "refused, the limit is reached (%s)", settings);
+		return false;
+	}
+	if (r < 0) {
+		line(rep, FAIL, "user namespaces", "%s: %s (%s)", f.what, strerror(-r), settings);
+		return false;
+	}
+	line(rep, OK, "user namespaces", "made, mapped, mounts work (%s)", settings);
+	return true;
+}
+
+/* "cap_setuid=ep", through libcap when it is installed: loaded here only,
+ * so that the run path does not pay for it. */
+static void file_caps_text(const char *path, char *buf, size_t size)
+{
+	snprintf(buf, size, "file capabilities");
+	void *lib = dlopen("libcap.so.2", RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return;
+	void *(*get_file)(const char *) = (void *(*)(const char *))dlsym(lib, "cap_get_file");
+	char *(*to_text)(void *, ssize_t *) = (char *(*)(void *, ssize_t *))dlsym(lib, "cap_to_text");
+	int (*cap_free)(void *) = (int (*)(void *))dlsym(lib, "cap_free");
+	void *caps = get_file && to_text && cap_free ? get_file(path) : NULL;
+	char *text = caps ? to_text(caps, NULL) : NULL;
+	if (text)
+		snprintf(buf, size, "file capabilities %s", text);
+	if (text)
+		cap_free(text);
+	if (caps)
+		cap_free(caps);
+	dlclose(lib);
+}
+
+static bool check_helper(struct report *rep, const char *name)
+{
+	_cleanup_free_ char *path = idmap_find_helper(name);
+	if (!path) {
+		line(rep, WARN, name, "not found: no auto mode (apt-get install uidmap)");
+		return false;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && (st.st_mode & S_ISUID) && st.st_uid == 0) {
+		line(rep, OK, name, "%s, set-user-id root", path);
+		return true;
+	}
+	if (idmap_helper_usable(path)) {
+		char caps[128];
+		file_caps_text(path, caps, sizeof(caps));
+		line(rep, OK, name, "%s, %s", path, caps);
+		return true;
+	}
+	line(rep, WARN, name, "%s is neither set-user-id root nor has file capabilities: no auto "
+			      "mode", path);
+	return false;
+}
+
+static void print_ranges(char *buf, size_t size, const struct subid_ranges *s)
+{
+	if (subid_format(s, buf, size) < 0 || !*buf)
+		snprintf(buf, size, "none");
+}
+
+static bool check_ranges(struct report *rep, const struct subids *s)
+{
+	char u[SUBID_MAX_RANGES * 24], g[SUBID_MAX_RANGES * 24];
+	print_ranges(u, sizeof(u), &s->uids);
+	print_ranges(g, sizeof(g), &s->gids);
+	const char *user = s->user ? s->user : "(no passwd entry)";
+	if (s->uids.n && s->gids.n) {
+		line(rep, OK, "subordinate ids", "%s: uids %s (%u), gids %s (%u)", user, u,
+		     (unsigned)s->uids.total, g, (unsigned)s->gids.total);
+		return true;
+	}
+	line(rep, WARN, "subordinate ids", "%s: uids %s, gids %s: no auto mode", user, u, g);
+	printf("      hint: an administrator can add ranges to %s and %s:\n"
+	       "      usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s\n",
+	       subid_uid_file(), subid_gid_file(), s->user ? s->user : "USER");
+	return false;
+}
+
+static int try_nothing(void *ctx, unsigned *result, struct failure *f)
+{
+	return 0;
+}
+
+static void check_auto(struct report *rep, const struct subids *s)
+{
+	struct idmap m;
+	idmap_auto(&m, getuid(), getgid(), &s->uids, &s->gids, false);
+	struct failure f = { 0 };
+	unsigned unused;
+	int r = userns_call(&m, try_nothing, NULL, &unused, &f);
+	if (r < 0)
+		line(rep, WARN, "auto mode", "%s: %s", f.what, strerror(-r));
+	else
+		line(rep, OK, "auto mode", "newuidmap and newgidmap mapped %u uids and %u gids",
+		     (unsigned)id_map_size(&m.uid), (unsigned)id_map_size(&m.gid));
+}
+
+/* An overlay of a lower and an upper directory on a tmpfs, in a user
+ * namespace (5.11+). */
+static int try_overlay(void *ctx, unsigned *result, struct failure *f)
+{
+	int r = try_mounts(ctx, result, f);
+	if (r < 0)
+		return r;
+	const char *dirs[] = { "/tmp/l", "/tmp/u", "/tmp/w", "/tmp/m" };
+	for (size_t i = 0; i < 4; i++)
+		if (mkdir(dirs[i], 0700) < 0)
+			return fail(f, errno, "cannot make '%s'", dirs[i]);
+	if (mount("overlay", "/tmp/m", "overlay", 0, "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") < 0)
+		return fail(f, errno, "cannot mount an overlay");
+	return 0;
+}
+
+static void check_overlay(struct report *rep)
+{
+	struct idmap m;
+	idmap_single(&m, MAP_ROOT, getuid(), getgid());
+	struct failure f = { 0 };
+	unsigned unused;
+	int r = userns_call(&m, try_overlay, NULL, &unused, &f);
+	if (r < 0)
+		line(rep, WARN, "overlayfs", "%s in a user namespace: %s", f.what, strerror(-r));
+	else
+		line(rep, OK, "overlayfs", "mounts in a user namespace");
+}
+
+static void check_seccomp(struct report *rep)
+{
+	unsigned action = SECCOMP_RET_ERRNO;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) < 0)
+		line(rep, FAIL, "seccomp", "filters unavailable: %s (TIOCSTI cannot be blocked)",
+		     strerror(errno));
+	else
+		line(rep, OK, "seccomp", "filters available");
+}
+
+static void check_store(struct report *rep)
+{
+	_cleanup_free_ char *path = store_path();
+	if (!path) {
+		line(rep, FAIL, "store", "no path: set HOME, XDG_DATA_HOME or NSCHROOT_HOME");
+		return;
+	}
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			line(rep, OK, "store", "%s (made by the first create)", path);
+		else
+			line(rep, FAIL, "store", "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		line(rep, FAIL, "store", "%s is not a directory", path);
+	else if (st.st_uid != getuid())
+		line(rep, FAIL, "store", "%s belongs to uid %u, not to you", path,
+		     (unsigned)st.st_uid);
+	else if (st.st_mode & 077)
+		line(rep, WARN, "store", "%s is mode %04o: other users can reach the boxes "
+					 "(chmod 700)", path, (unsigned)(st.st_mode & 07777));
+	else
+		line(rep, OK, "store", "%s, mode %04o", path, (unsigned)(st.st_mode & 07777));
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			help_command("doctor");
+			return 0;
+		}
+		die_usage("doctor: unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		die_usage("doctor: unexpected argument '%s'", argv[optind]);
+
+	struct report rep = { 0 };
+	check_kernel(&rep);
+	check_userns(&rep);
+	bool helpers = check_helper(&rep, "newuidmap");
+	helpers = check_helper(&rep, "newgidmap") && helpers;
+	struct subids s;
+	mapping_lookup(&s);
+	bool ranges = check_ranges(&rep, &s);
+	if (helpers && ranges)
+		check_auto(&rep, &s);
+	else
+		line(&rep, WARN, "auto mode", "unavailable: boxes are created in root mode");
+	check_overlay(&rep);
+	check_seccomp(&rep);
+	check_store(&rep);
+	fflush(stdout);
+	return rep.failed ? 1 : 0;
+}

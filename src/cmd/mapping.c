@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Which identity map a command uses (DESIGN.md, "Identity mapping"). */
+#include "cmd/mapping.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/log.h"
+
+void mapping_lookup(struct subids *s)
+{
+	*s = (struct subids){ 0 };
+	uid_t uid = getuid();
+	struct passwd *pw = getpwuid(uid);
+	s->user = pw ? pw->pw_name : NULL;
+	subid_read(subid_uid_file(), s->user, uid, &s->uids);
+	/* Both files are keyed by the user, not the group: shadow's helpers
+	 * match the name or the uid in decimal. */
+	subid_read(subid_gid_file(), s->user, uid, &s->gids);
+	_cleanup_free_ char *u = idmap_find_helper("newuidmap");
+	_cleanup_free_ char *g = idmap_find_helper("newgidmap");
+	s->helpers = u && g && idmap_helper_usable(u) && idmap_helper_usable(g);
+}
+
+bool mapping_auto_works(const struct subids *s)
+{
+	return s->helpers && s->uids.n > 0 && s->gids.n > 0;
+}
+
+/* Why auto mode cannot work, as an error, and exit 125. */
+static _Noreturn void die_no_auto(const struct subids *s)
+{
+	const char *user = s->user ? s->user : "you";
+	if (!s->helpers) {
+		log_error("--map=auto needs newuidmap and newgidmap, set-user-id root or with "
+			  "file capabilities");
+		log_hint("install the uidmap package (apt-get install uidmap)");
+	} else {
+		log_error("--map=auto: %s %s no range in %s", user, s->user ? "has" : "have",
+			  s->uids.n == 0 ? subid_uid_file() : subid_gid_file());
+		log_hint("an administrator can add one to /etc/subuid and /etc/subgid:");
+		log_hint("usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
+			 s->user ? s->user : "USER");
+	}
+	exit(EXIT_SETUP);
+}
+
+static void auto_map(const struct subids *s, bool subroot, struct idmap *m)
+{
+	if (!mapping_auto_works(s))
+		die_no_auto(s);
+	idmap_auto(m, getuid(), getgid(), &s->uids, &s->gids, subroot);
+}
+
+void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s)
+{
+	*s = (struct subids){ 0 };
+	if (requested == MAP_ROOT) {
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+		return;
+	}
+	mapping_lookup(s);
+	if (requested == MAP_UNSET && !mapping_auto_works(s))
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+	else
+		auto_map(s, false, m);
+}
+
+void mapping_widest(struct idmap *m)
+{
+	struct subids s;
+	mapping_for_create(MAP_UNSET, m, &s);
+}
+
+void mapping_for_box(const struct box_conf *conf, struct idmap *m)
+{
+	if (conf->map != MAP_AUTO)
+		idmap_single(m, conf->map, getuid(), getgid());
+	else
+		idmap_auto(m, getuid(), getgid(), &conf->subuids, &conf->subgids, false);
+}
+
+void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struct idmap *m)
+{
+	if (requested == MAP_ROOT || requested == MAP_USER) {
+		idmap_single(m, requested, getuid(), getgid());
+		return;
+	}
+	struct stat st;
+	if (fstat(dirfd, &st) < 0)
+		die_errno(errno, "cannot stat '%s'", name);
+	/* The common case reads no file at all. */
+	if (requested == MAP_UNSET && st.st_uid == getuid()) {
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+		return;
+	}
+	struct subids s;
+	mapping_lookup(&s);
+	bool subroot = s.uids.n > 0 && st.st_uid == s.uids.r[0].start;
+	if (requested == MAP_UNSET && !subroot) {
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+		return;
+	}
+	if (requested == MAP_UNSET && !mapping_auto_works(&s)) {
+		log_warning("'%s' belongs to your subordinate uid %u, but auto mode cannot work: "
+			    "using --map=root", name, (unsigned)st.st_uid);
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+		return;
+	}
+	auto_map(&s, subroot, m);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "sandbox/idmap.h"
+#include "store/boxconf.h"
+
+/* The caller's subordinate ranges (empty when there are none) and whether
+ * newuidmap and newgidmap can map them. Never fails: what is missing shows
+ * as an empty set or false. */
+struct subids {
+	struct subid_ranges uids, gids;
+	bool helpers;
+	const char *user;	/* the caller's name, or NULL */
+};
+void mapping_lookup(struct subids *s);
+
+/* Whether auto mode can work for the caller. */
+bool mapping_auto_works(const struct subids *s);
+
+/* The map of a new box: requested (MAP_UNSET: auto where it works, else
+ * root). Auto mode where it cannot work is an error (125, with a hint). */
+void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s);
+
+/* The widest map the caller can make: auto where it works, else root. For
+ * cleaning up what a create left behind, whichever its mode was. */
+void mapping_widest(struct idmap *m);
+
+/* The map a box was created with, from its box.conf. */
+void mapping_for_box(const struct box_conf *conf, struct idmap *m);
+
+/*
+ * The map for a directory TARGET, given its fd and what was asked
+ * (MAP_UNSET: decide). Undecided, a directory owned by the caller runs in
+ * root mode; one owned by the start of the caller's subordinate uid range
+ * (a tree made by `unshare --map-auto` or `mmdebstrap --mode=unshare`)
+ * runs in auto mode, with that id as root: its files are then seen with
+ * the owners they were made with.
+ */
+void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struct idmap *m);

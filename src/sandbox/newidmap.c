@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Mapping subordinate ids through the system's newuidmap and newgidmap.
+ *
+ * Only a process with CAP_SETUID over the parent namespace may map more
+ * than its own id; nschroot has none and must never be set-id itself. The
+ * uidmap package's helpers are set-id root (or carry file capabilities) and
+ * check each range against /etc/subuid and /etc/subgid. Debian 12 ships
+ * shadow 4.13, which takes a pid (not the later "fd:N" form): the pid is our
+ * own unreaped child, so it cannot be reused before the helpers are done.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "sandbox/idmap.h"
+#include "util/cleanup.h"
+
+char *idmap_find_helper(const char *name)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		const char *colon = strchrnul(path, ':');
+		char *p = NULL;
+		if (colon > path && asprintf(&p, "%.*s/%s", (int)(colon - path), path, name) >= 0) {
+			struct stat st;
+			if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+				return p;
+		}
+		free(p);
+		path = *colon ? colon + 1 : colon;
+	}
+	return NULL;
+}
+
+bool idmap_helper_usable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return false;
+	if ((st.st_mode & S_ISUID) && st.st_uid == 0)
+		return true;
+	return getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+/* The last non-empty line of text, trimmed, in place. */
+static const char *last_line(char *text)
+{
+	size_t n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	char *nl = strrchr(text, '\n');
+	return nl ? nl + 1 : text;
+}
+
+/* Run helper PID INSIDE OUTSIDE COUNT...; its standard error is kept for
+ * the failure message. */
+static int run_helper(const char *name, pid_t pid, const struct id_map *map, struct failure *f)
+{
+	_cleanup_free_ char *path = idmap_find_helper(name);
+	if (!path) {
+		f->hint = "install the uidmap package, which provides newuidmap and newgidmap";
+		return fail(f, ENOENT, "cannot map the subordinate ids: %s not found", name);
+	}
+	char args[IDMAP_MAX_EXTENTS * 3][12];
+	char pidarg[12];
+	char *argv[2 + IDMAP_MAX_EXTENTS * 3 + 1];
+	size_t a = 0;
+	argv[a++] = path;
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)pid);
+	argv[a++] = pidarg;
+	for (size_t i = 0; i < map->n; i++) {
+		uint32_t v[3] = { map->e[i].inside, map->e[i].outside, map->e[i].count };
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(args[i * 3 + k], sizeof(args[0]), "%u", (unsigned)v[k]);
+			argv[a++] = args[i * 3 + k];
+		}
+	}
+	argv[a] = NULL;
+
+	int err[2];
+	if (pipe2(err, O_CLOEXEC) < 0)
+		return fail(f, errno, "cannot make a pipe");
+	pid_t child = fork();
+	if (child < 0) {
+		int e = errno;
+		close(err[0]);
+		close(err[1]);
+		return fail(f, e, "cannot fork");
+	}
+	if (child == 0) {
+		if (dup2(err[1], STDERR_FILENO) < 0)
+			_exit(127);
+		execv(path, argv);
+		dprintf(STDERR_FILENO, "%s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(err[1]);
+	char out[512];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(out) - 1 &&
+	       ((n = read(err[0], out + got, sizeof(out) - 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	out[got] = '\0';
+	close(err[0]);
+	int wstatus;
+	while (waitpid(child, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return fail(f, errno, "cannot wait for %s", name);
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return 0;
+	f->hint = "the caller's ranges in /etc/subuid and /etc/subgid must cover the map "
+		  "(usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER)";
+	const char *why = last_line(out);
+	return fail(f, EPERM, "cannot map the subordinate ids: %s failed%s%s", name, *why ? ": " : "",
+		    why);
+}
+
+int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f)
+{
+	if (m->mode != MAP_AUTO) {
+		int r = idmap_write_single(pid, m->uid.e[0].inside, m->uid.e[0].outside,
+					   m->gid.e[0].inside, m->gid.e[0].outside, true);
+		return r < 0 ? fail(f, r, "cannot write the user namespace's id maps") : 0;
+	}
+	int r = run_helper("newuidmap", pid, &m->uid, f);
+	if (r == 0)
+		r = run_helper("newgidmap", pid, &m->gid, f);
+	return r;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sandbox/userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/io.h"
+#include "util/log.h"
+
+/*
+ * The maps of a namespace are written from its parent namespace (here, by
+ * this process or by newuidmap for it) once the child exists; until then
+ * the child has no ids and must do nothing, so it waits on a pipe. EOF
+ * without a byte means the parent failed: the child leaves quietly.
+ *
+ * In auto mode the child becomes the namespace's root (userns_become_root).
+ */
+/* The supplementary groups inside would only show as the overflow group,
+ * and files of the box must not be reachable through a host group by
+ * accident. */
+int userns_become_root(void)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+pid_t userns_fork(const struct idmap *m, struct failure *f)
+{
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return fail(f, errno, "cannot make a pipe");
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0) {
+		int err = errno;
+		close(sync[0]);
+		close(sync[1]);
+		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
+			f->hint = "unprivileged user namespaces look disabled; see the sysctls "
+				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
+				  "kernel.apparmor_restrict_unprivileged_userns";
+		return fail(f, err, "cannot create a user namespace");
+	}
+	if (pid == 0) {
+		close(sync[1]);
+		if (read_one_byte(sync[0]) != 1)
+			_exit(EXIT_SETUP);
+		close(sync[0]);
+		int r = m->mode == MAP_AUTO ? userns_become_root() : 0;
+		if (r < 0)
+			die_errno(r, "cannot become root in the user namespace");
+		return 0;
+	}
+	close(sync[0]);
+	int r = idmap_apply(pid, m, f);
+	if (r == 0 && write(sync[1], "x", 1) != 1)
+		r = fail(f, errno, "cannot start the process in its user namespace");
+	close(sync[1]);
+	if (r < 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return r;
+	}
+	return pid;
+}
+
+/* What userns_call's child sends back. hint points into this program's
+ * own constant strings, at the same address in parent and child. */
+struct call_reply {
+	int r;
+	unsigned result;
+	struct failure f;
+};
+
+int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result,
+		struct failure *f)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail(f, errno, "cannot make a pipe");
+	pid_t pid = userns_fork(m, f);
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		struct call_reply rep = { 0 };
+		rep.r = fn(ctx, &rep.result, &rep.f);
+		_exit(write(p[1], &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : EXIT_SETUP);
+	}
+	close(p[1]);
+	struct call_reply rep;
+	ssize_t n;
+	do
+		n = read(p[0], &rep, sizeof(rep));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rep))
+		return fail(f, ECHILD, "the process in the box's user namespace died");
+	*f = rep.f;
+	*result = rep.result;
+	return rep.r;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include "sandbox/idmap.h"
+#include "util/failure.h"
+
+/*
+ * Like fork(), into a new user namespace mapped by m: 0 in the child, which
+ * runs only once its maps are written (root inside, or the caller's own
+ * ids in user mode, with every capability over the namespace; in auto
+ * mode without supplementary groups); the child's pid in the parent; or
+ * -errno with f set, no child left behind. The child is in the caller's
+ * mount namespace still: it sees the host's files through the map.
+ */
+pid_t userns_fork(const struct idmap *m, struct failure *f);
+
+/*
+ * In a namespace just mapped in auto mode: become its root for real and
+ * drop the caller's supplementary groups (newgidmap leaves setgroups
+ * allowed). In the usual layout the caller is root already; in the
+ * subordinate-root layout the caller's own id is not mapped at all, and a
+ * process keeping it could create no file (EOVERFLOW). 0 or -errno.
+ */
+int userns_become_root(void);
+
+/* Work done by userns_call's child: 0 or -errno with f set; *result is
+ * passed back as well. */
+typedef int (*userns_fn)(void *ctx, unsigned *result, struct failure *f);
+
+/* Run fn in a child in a new user namespace mapped by m (see userns_fork)
+ * and wait for it: its return value, *result and f come back to the
+ * caller. A child that dies without a word gives -ECHILD. */
+int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result,
+		struct failure *f);

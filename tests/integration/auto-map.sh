@@ -1,0 +1,177 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# --map=auto: the caller's subordinate ids, mapped by the system's newuidmap
+# and newgidmap. run on a directory (and on one that belongs to the start
+# of the range); boxes, whose archive owners and set-id bits are kept, and
+# which rm, export and fixup handle under the same map; the fallbacks
+# without a range or without the helpers; `nschroot doctor`.
+. "$(dirname "$0")/../lib.sh"
+require_userns
+require_subids
+plan 61
+export NSCHROOT_HOME="$TMP/store"
+root=$TMP/root
+make_busybox_rootfs "$root"
+work=$TMP/work
+mkdir "$work"
+before=$(host_mounts)
+
+# Files of subordinate ids are beyond the caller's reach on the host: the
+# root of an auto namespace removes them.
+remove_subid_files() {
+	"$NSCHROOT" run --map=auto --bind "$TMP:/mnt" "$root" rm -rf /mnt/work /mnt/store </dev/null
+}
+CLEANUP_HOOK=remove_subid_files
+
+# auto ARGS...: nschroot run --map=auto with $work on /mnt.
+auto() { nsrun run --map=auto --bind "$work:/mnt" "$@"; }
+
+# --- run on a directory ------------------------------------------------------
+assert_eq "the caller is root inside" 0 "$(auto "$root" id -u)"
+auto "$root" sh -c 'touch /mnt/f && chown 42:43 /mnt/f'
+assert_eq "chown to 42:43 inside exits 0" 0 $?
+assert_eq "... and the file belongs to the range's start+41:+42 on the host" \
+	"$((SUBUID + 41)):$((SUBGID + 42))" "$(stat -c %u:%g "$work/f")"
+assert_eq "... and to 42:43 inside" "42:43" "$(auto "$root" stat -c %u:%g /mnt/f)"
+assert_eq "the caller's own files belong to root inside" "0:0" "$(auto "$root" stat -c %u:%g /mnt)"
+assert_eq "--uid=42 --gid=43 are real ids" "42 43 43" \
+	"$(auto --uid=42 --gid=43 "$root" sh -c 'echo $(id -u) $(id -g) $(id -G)')"
+assert_eq "--uid=42 has no capability left" "CapEff:	0000000000000000" \
+	"$(auto --uid=42 "$root" grep CapEff /proc/self/status)"
+assert_eq "root has no host supplementary group" 0 "$(auto "$root" id -G)"
+assert_eq "setgroups is allowed: su to nobody works" 65534 \
+	"$(auto "$root" su -s /bin/sh nobody -c 'id -u' 2>&1)"
+assert_no_match "control: in root mode without fake root, su fails" "^65534$" \
+	"$(nsrun run --fakeroot=none "$root" su -s /bin/sh nobody -c 'id -u' 2>&1)"
+err=$(auto --uid=70000 "$root" true 2>&1)
+assert_eq "--uid outside the map: 125" 125 $?
+assert_match "... saying so" "^nschroot: uid 70000 is not mapped in this sandbox \(auto mode maps 0-[0-9]+\)$" "$err"
+assert_status "--fakeroot=seccomp with --uid=42 in auto mode: 125" 125 \
+	auto --fakeroot=seccomp --uid=42 "$root" true
+assert_eq "the rootfs's read-only mounts stay locked" locked \
+	"$(auto "$root" sh -c 'mount -o remount,bind,rw /sys 2>/dev/null && echo rw || echo locked')"
+# The kernel shows devpts' gid as the initial namespace sees it.
+assert_match "devpts has the tty group (gid 5 is mapped)" "gid=$((SUBGID + 4))," \
+	"$(auto "$root" grep devpts /proc/mounts)"
+assert_eq "nothing appears in the host's mount table" "$before" "$(host_mounts)"
+
+# --- a directory that belongs to the start of the range ----------------------
+cp -a "$root" "$work/sub"
+auto "$root" chown -R 1:1 /mnt/sub
+assert_eq "a tree of the range's start (as mmdebstrap --mode=unshare makes)" \
+	"$SUBUID:$SUBGID" "$(stat -c %u:%g "$work/sub")"
+assert_eq "runs in auto mode by default, its owner root inside" "0 0:0" \
+	"$(nsrun run "$work/sub" sh -c 'echo $(id -u) $(stat -c %u:%g /bin/busybox)')"
+nsrun run "$work/sub" touch /etc/made
+assert_eq "files made there belong to the range's start on the host" "$SUBUID" \
+	"$(stat -c %u "$work/sub/etc/made")"
+assert_eq "with --map=root its files belong to nobody" 65534 \
+	"$(nsrun run --map=root "$work/sub" stat -c %u /bin/busybox)"
+
+# --- without a range, without the helpers ------------------------------------
+: >"$TMP/empty"
+err=$(NSCHROOT_SUBUID_FILE=$TMP/empty nsrun run --map=auto "$root" true 2>&1)
+assert_eq "no range: --map=auto fails with 125" 125 $?
+assert_match "... naming the file" "^nschroot: --map=auto: $(id -un) has no range in $TMP/empty$" "$err"
+assert_match "... and usermod --add-subuids" "^hint: usermod --add-subuids [0-9]+-[0-9]+ --add-subgids" "$err"
+err=$(PATH=/nonexistent nsrun run --map=auto "$root" true 2>&1)
+assert_eq "no newuidmap: --map=auto fails with 125" 125 $?
+assert_match "... naming the uidmap package" "^hint: install the uidmap package" "$err"
+
+tar -C "$root" --owner=0 --group=0 --numeric-owner -cf "$TMP/bb.tar" .
+gzip -k "$TMP/bb.tar"
+assert_status "no range: create --map=auto fails with 125" 125 \
+	env NSCHROOT_SUBUID_FILE="$TMP/empty" "$NSCHROOT" create --map=auto nr "$TMP/bb.tar.gz"
+assert_eq "... and leaves no box" "" "$(ls -A "$TMP/store/boxes" 2>/dev/null)"
+NSCHROOT_SUBUID_FILE=$TMP/empty nsrun create --progress=never nr "$TMP/bb.tar.gz" >/dev/null
+assert_match "no range: create falls back to root mode" "^map: root$" "$(nsrun info nr)"
+PATH=/nonexistent nsrun create --progress=never nh "$TMP/bb.tar.gz" >/dev/null
+assert_match "no newuidmap: create falls back to root mode" "^map: root$" "$(nsrun info nh)"
+nsrun rm nr nh
+
+# --- a box: owners and set-id bits kept ----------------------------------------
+mkdir -p "$TMP/extra/data42"
+echo x >"$TMP/extra/data42/file"
+chmod 700 "$TMP/extra/data42"
+echo x >"$TMP/extra/suid"
+echo x >"$TMP/extra/outside"
+tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=42 --group=42 --numeric-owner ./data42
+tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=0 --group=0 --numeric-owner --mode=4755 ./suid
+tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=70000 --group=70001 --numeric-owner ./outside
+gzip -c "$TMP/bb.tar" >"$TMP/owners.tar.gz"
+out=$(nsrun create --progress=never bb "$TMP/owners.tar.gz" 2>"$TMP/create.err")
+assert_eq "create (auto by default here) exits 0" 0 $?
+assert_match "its summary counts the owner out of range, and names the map" \
+	"1 owned by root for want of a mapped id; map auto" "$out"
+assert_match "... with one warning" "'./outside': its owner is outside the mapped ids" "$(cat "$TMP/create.err")"
+assert_match "box.conf records the ranges" "^subuids=$SUBUID:[0-9]+$" "$(cat "$TMP/store/boxes/bb/box.conf")"
+assert_match "info shows them" "^subgids: $SUBGID:[0-9]+$" "$(nsrun info bb)"
+assert_match "list shows an auto box" "^bb +auto +busybox " "$(nsrun list)"
+assert_eq "an archive owner of 42 is the range's start+41 on the host" "$((SUBUID + 41))" \
+	"$(stat -c %u "$TMP/store/boxes/bb/rootfs/data42")"
+assert_eq "... and 42 inside, mode kept" "42:42:700" "$(nsrun run bb stat -c %u:%g:%a /data42)"
+assert_eq "set-id bits are kept" 4755 "$(nsrun run bb stat -c %a /suid)"
+assert_eq "an owner outside the range becomes root" "0:0" "$(nsrun run bb stat -c %u:%g /outside)"
+assert_status "the box refuses --map=root: 125" 125 nsrun run --map=root bb true
+nsrun export --progress=never bb "$TMP/bb-export.tar.gz"
+assert_match "export gives the inside owners" "^drwx------ 42/42 .* \./data42/$" \
+	"$(tar -tvzf "$TMP/bb-export.tar.gz" --numeric-owner)"
+nsrun create --progress=never bb2 "$TMP/bb-export.tar.gz" >/dev/null
+assert_eq "a box created from the export keeps them" "42:42" "$(nsrun run bb2 stat -c %u:%g /data42)"
+nsrun fixup --undo bb >/dev/null
+assert_eq "fixup in an auto box" "Applied to 'bb': hosts" "$(nsrun fixup bb)"
+assert_eq "... writes files that belong to root inside" 0 "$(nsrun run bb stat -c %u /etc/hosts)"
+rm -rf "$TMP/store/boxes/bb/rootfs/data42" 2>/dev/null
+assert_eq "control: the caller cannot remove a subordinate directory on the host" 0 \
+	"$(nsrun run bb test -d /data42; echo $?)"
+nsrun rm bb bb2
+assert_eq "rm removes the boxes, subordinate files and all" "" "$(ls -A "$TMP/store/boxes")"
+
+# --- hostile tarballs through create, under the full map ------------------------
+# (archive-extract.sh tries every form on the helper; here the confinement
+# that create sets up for auto mode is what is tried.)
+outside=$TMP/outside
+mkdir "$outside"
+# hostile_tar FILE ENTRY...: ENTRY is TYPE:NAME[:LINK], TYPE file, dir,
+# symlink or hardlink; every entry owned by 42.
+hostile_tar() {
+	python3 - "$@" <<'PY'
+import io, sys, tarfile
+types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
+         "hardlink": tarfile.LNKTYPE}
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for e in sys.argv[2:]:
+        kind, name, *link = e.split(":", 2)
+        ti = tarfile.TarInfo(name)
+        ti.type, ti.uid, ti.gid, ti.mode = types[kind], 42, 42, 0o755
+        if link:
+            ti.linkname = link[0]
+        data = b"pwned" if kind == "file" else None
+        ti.size = len(data) if data else 0
+        t.addfile(ti, io.BytesIO(data) if data else None)
+PY
+}
+i=0
+for entries in "file:../escape" "symlink:lnk:$outside file:lnk/pwned" \
+	"hardlink:passwd:/etc/passwd" "dir:d symlink:d:$outside file:d/pwned"; do
+	i=$((i + 1))
+	hostile_tar "$TMP/hostile$i.tar" $entries
+	err=$(nsrun create --progress=never h$i "$TMP/hostile$i.tar" 2>&1)
+	assert_eq "hostile tarball $i ($entries): 125" 125 $?
+	assert_eq "... nothing written outside, no box and no staging left" "|" \
+		"$(ls -A "$outside")|$(ls -A "$TMP/store/boxes")"
+done
+
+# --- doctor --------------------------------------------------------------------
+out=$("$NSCHROOT" doctor)
+assert_eq "doctor exits 0 here" 0 $?
+assert_no_match "... with no FAIL" "^FAIL" "$out"
+assert_match "... and auto mode tried" "^OK    auto mode: newuidmap and newgidmap mapped [0-9]+ uids" "$out"
+out=$(NSCHROOT_SUBUID_FILE=$TMP/empty "$NSCHROOT" doctor)
+assert_eq "doctor without a range still exits 0 (root mode works)" 0 $?
+assert_match "... and warns" "^WARN  subordinate ids: " "$out"
+out=$(unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" doctor' "$NSCHROOT")
+assert_eq "doctor where user namespaces are refused exits 1" 1 $?
+assert_match "... with a FAIL line naming the sysctl" \
+	"^FAIL  user namespaces: refused, the limit is reached \(user.max_user_namespaces=0" "$out"
+done_testing
