@@ -194,20 +194,27 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
  * A directory SOURCE is copied the way an archive is read: nschroot-archive
  * writes the tree (confined to it, as export does) into a pipe that the
  * extractor reads, so the copy takes the same checks and the same
- * confinement as a tarball, and its ids are the ones seen from inside: for
- * an auto box, inside the tree's own layout (mapping_for_dir).
+ * confinement as a tarball, and its ids are the ones seen from inside. The
+ * writer only reads: it gets the widest map the caller has, in the tree's
+ * own layout (mapping_for_dir), whatever the box's mode, so that
+ * directories of subordinate ids can be entered. The pid, or -1 when it
+ * could not be started (said why).
  */
 static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *readfd)
 {
 	_cleanup_free_ char *helper = archive_helper();
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die_errno(errno, "cannot make a pipe");
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		log_error("cannot make a pipe: %s", strerror(errno));
+		return -1;
+	}
 	struct failure f = { 0 };
 	pid_t pid = userns_fork(map, &f);
 	if (pid < 0) {
 		log_failure(pid, &f);
-		exit(EXIT_SETUP);
+		close(p[0]);
+		close(p[1]);
+		return -1;
 	}
 	if (pid == 0) {
 		if (dup2(p[1], 1) < 0)
@@ -316,6 +323,13 @@ int cmd_create(int argc, char **argv)
 	if (srcfd < 0 || !source)
 		die_errno(errno, "cannot use '%s'", o.source);
 
+	struct idmap wmap;
+	if (from_dir) {
+		struct subids s;
+		mapping_lookup(&s);
+		mapping_for_dir(srcfd, o.source, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT, &wmap);
+	}
+
 	struct failure f = { 0 };
 	_cleanup_close_ int boxes = store_open_boxes(true, &f);
 	if (boxes < 0)
@@ -339,15 +353,26 @@ int cmd_create(int argc, char **argv)
 
 	bool progress = strcmp(o.progress, "always") == 0 ||
 			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
+	/* From here on a signal must find us to remove the staging directory:
+	 * blocked, it waits for run_extract's sigwaitinfo. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		die_errno(errno, "cannot block signals");
 	pid_t writer = -1;
+	int status = 0;
 	if (from_dir) {
-		struct idmap wmap;
-		mapping_for_dir(srcfd, o.source, map.mode, &wmap);
-		close(srcfd);
+		close(steal_fd(&srcfd));
 		writer = start_tree_writer(&wmap, source, &srcfd);
+		if (writer < 0)
+			status = -1;
 	}
 	struct extract_result res = { 0 };
-	int status = run_extract(&map, srcfd, size, rootfs, progress, &res);
+	if (status == 0)
+		status = run_extract(&map, srcfd, size, rootfs, progress, &res);
 	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
 		status = -1;
 
@@ -358,8 +383,10 @@ int cmd_create(int argc, char **argv)
 			r = store_commit(boxes, staging, o.name);
 		if (r == -EEXIST)
 			snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile", o.name);
+		if (r < 0 && !f.what[0])
+			fail(&f, r, "cannot commit the box");
 		if (r < 0)
-			log_error("%s: %s", f.what[0] ? f.what : "cannot commit the box", strerror(-r));
+			log_failure(r, &f);
 		status = r < 0 ? -1 : 0;
 	}
 	if (status != 0) {
@@ -369,6 +396,7 @@ int cmd_create(int argc, char **argv)
 		box_conf_free(&conf);
 		return status > 0 ? 128 + status : EXIT_SETUP;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	printf("Created box '%s' (%s%s%s): %llu entries, %llu bytes", o.name,
 	       conf.os_id ? conf.os_id : "unknown OS", conf.os_version ? " " : "",

@@ -195,20 +195,14 @@ static bool check_ranges(struct report *rep, const struct subids *s)
 	return false;
 }
 
-static int try_nothing(void *ctx, unsigned *result, struct failure *f)
-{
-	return 0;
-}
-
 static void check_auto(struct report *rep, const struct subids *s)
 {
 	struct idmap m;
 	idmap_auto(&m, getuid(), getgid(), &s->uids, &s->gids, false);
 	struct failure f = { 0 };
-	unsigned unused;
-	int r = userns_call(&m, try_nothing, NULL, &unused, &f);
+	int r = mapping_try(&m, &f);
 	if (r < 0)
-		line(rep, WARN, "auto mode", "%s: %s", f.what, strerror(-r));
+		line(rep, WARN, "auto mode", "%s", failure_text(r, &f, (char[640]){ 0 }, 640));
 	else
 		line(rep, OK, "auto mode", "newuidmap and newgidmap mapped %u uids and %u gids",
 		     (unsigned)id_map_size(&m.uid), (unsigned)id_map_size(&m.gid));
@@ -303,7 +297,10 @@ int cmd_doctor(int argc, char **argv)
 	struct subids s;
 	mapping_lookup(&s);
 	bool ranges = check_ranges(&rep, &s);
-	if (helpers && ranges)
+	if (s.no_new_privs)
+		line(&rep, WARN, "auto mode", "unavailable: no_new_privs is set on this process, "
+					      "so set-id helpers cannot work");
+	else if (helpers && ranges)
 		check_auto(&rep, &s);
 	else
 		line(&rep, WARN, "auto mode", "unavailable: boxes are created in root mode");

@@ -115,7 +115,7 @@ int cmd_fixup(int argc, char **argv)
 	unsigned done = 0;
 	int r = fixups_in_userns(&map, rootfd, which, undo, &done, &f);
 	if (r < 0)
-		die_errno(r, "%s", f.what);
+		die_failure(r, &f);
 
 	if (is_box) {
 		unsigned now = undo ? recorded & ~done : recorded | done;

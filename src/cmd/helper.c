@@ -81,11 +81,20 @@ static int remove_fn(void *ctx, unsigned *result, struct failure *f)
 	return remove_tree_at(c->dirfd, c->name, f);
 }
 
+/* When the namespace cannot be made (its map fails), nothing of a
+ * subordinate id can have been written with that map either: the caller
+ * removes what is there. */
 int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f)
 {
 	struct remove_ctx c = { dirfd, name };
 	unsigned unused;
-	return userns_call(m, remove_fn, &c, &unused, f);
+	int r = userns_call(m, remove_fn, &c, &unused, f);
+	if (r < 0) {
+		struct failure again = { 0 };
+		if (remove_tree_at(dirfd, name, &again) == 0)
+			return 0;
+	}
+	return r;
 }
 
 struct fixups_ctx {

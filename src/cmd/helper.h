@@ -21,7 +21,8 @@ void check_box_name(const char *name);
 
 /* Delete name, an entry of dirfd, and all under it (remove_tree_at), as
  * the root of a user namespace mapped by m: files of subordinate ids and
- * directories without write permission go too. 0, or -errno with f set. */
+ * directories without write permission go too; failing that, as the
+ * caller. 0, or -errno with f set. */
 int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f);
 
 /* Apply (or undo) the fixups in which to the rootfs at rootfd, as the root

@@ -6,9 +6,11 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sandbox/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -18,25 +20,41 @@ void mapping_lookup(struct subids *s)
 	uid_t uid = getuid();
 	struct passwd *pw = getpwuid(uid);
 	s->user = pw ? pw->pw_name : NULL;
-	subid_read(subid_uid_file(), s->user, uid, &s->uids);
-	/* Both files are keyed by the user, not the group: shadow's helpers
-	 * match the name or the uid in decimal. */
-	subid_read(subid_gid_file(), s->user, uid, &s->gids);
+	subid_read(subid_uid_file(), s->user, uid, uid, &s->uids);
+	subid_read(subid_gid_file(), s->user, uid, getgid(), &s->gids);
 	_cleanup_free_ char *u = idmap_find_helper("newuidmap");
 	_cleanup_free_ char *g = idmap_find_helper("newgidmap");
 	s->helpers = u && g && idmap_helper_usable(u) && idmap_helper_usable(g);
+	/* Under no_new_privs (flatpak, bwrap, systemd's NoNewPrivileges=)
+	 * exec ignores set-id bits and file capabilities. */
+	s->no_new_privs = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 }
 
 bool mapping_auto_works(const struct subids *s)
 {
-	return s->helpers && s->uids.n > 0 && s->gids.n > 0;
+	return s->helpers && !s->no_new_privs && s->uids.n > 0 && s->gids.n > 0;
+}
+
+static int do_nothing(void *ctx, unsigned *result, struct failure *f)
+{
+	return 0;
+}
+
+int mapping_try(const struct idmap *m, struct failure *f)
+{
+	unsigned unused;
+	return userns_call(m, do_nothing, NULL, &unused, f);
 }
 
 /* Why auto mode cannot work, as an error, and exit 125. */
 static _Noreturn void die_no_auto(const struct subids *s)
 {
 	const char *user = s->user ? s->user : "you";
-	if (!s->helpers) {
+	if (s->no_new_privs) {
+		log_error("--map=auto needs newuidmap and newgidmap to run set-id, which "
+			  "no_new_privs forbids here");
+		log_hint("run nschroot outside the sandbox that set no_new_privs, or use --map=root");
+	} else if (!s->helpers) {
 		log_error("--map=auto needs newuidmap and newgidmap, set-user-id root or with "
 			  "file capabilities");
 		log_hint("install the uidmap package (apt-get install uidmap)");
@@ -65,10 +83,21 @@ void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids 
 		return;
 	}
 	mapping_lookup(s);
-	if (requested == MAP_UNSET && !mapping_auto_works(s))
+	if (requested == MAP_UNSET && !mapping_auto_works(s)) {
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
-	else
-		auto_map(s, false, m);
+		return;
+	}
+	auto_map(s, false, m);
+	if (requested != MAP_UNSET)
+		return;
+	struct failure f = { 0 };
+	int r = mapping_try(m, &f);
+	if (r < 0) {
+		char text[640];
+		log_warning("auto mode does not work here, so the box is made in root mode: %s",
+			    failure_text(r, &f, text, sizeof(text)));
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
+	}
 }
 
 void mapping_widest(struct idmap *m)

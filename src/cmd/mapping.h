@@ -12,15 +12,22 @@
 struct subids {
 	struct subid_ranges uids, gids;
 	bool helpers;
+	bool no_new_privs;	/* set on us: set-id helpers cannot work */
 	const char *user;	/* the caller's name, or NULL */
 };
 void mapping_lookup(struct subids *s);
 
-/* Whether auto mode can work for the caller. */
+/* Whether auto mode can work for the caller, as far as can be told
+ * without trying (mapping_try). */
 bool mapping_auto_works(const struct subids *s);
 
-/* The map of a new box: requested (MAP_UNSET: auto where it works, else
- * root). Auto mode where it cannot work is an error (125, with a hint). */
+/* Make a user namespace mapped by m and leave it at once: 0 when the map
+ * works, else -errno with f set. */
+int mapping_try(const struct idmap *m, struct failure *f);
+
+/* The map of a new box: requested (MAP_UNSET: auto where it works, tried
+ * once, else root with a warning). Auto mode asked for where it cannot
+ * work is an error (125, with a hint). */
 void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s);
 
 /* The widest map the caller can make: auto where it works, else root. For

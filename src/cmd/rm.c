@@ -61,7 +61,8 @@ static int remove_box(int boxes, const char *name, bool force)
 	struct failure f = { 0 };
 	r = remove_in_userns(&map, boxes, retired, &f);
 	if (r < 0) {
-		log_error("cannot remove box '%s': %s: %s", name, f.what, strerror(-r));
+		char text[640];
+		log_error("cannot remove box '%s': %s", name, failure_text(r, &f, text, sizeof(text)));
 		return r;
 	}
 	return 0;

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,19 @@ static const char *last_line(char *text)
 	return nl ? nl + 1 : text;
 }
 
-/* Run helper PID INSIDE OUTSIDE COUNT...; its standard error is kept for
- * the failure message. */
-static int run_helper(const char *name, pid_t pid, const struct id_map *map, struct failure *f)
+/* A newuidmap or newgidmap on its way. */
+struct helper_run {
+	const char *name;
+	pid_t child;	/* -1: not started */
+	int errfd;	/* the read end of its standard error */
+};
+
+/* Start name PID INSIDE OUTSIDE COUNT...; its standard error is kept for
+ * the failure message. 0 or -errno with f set. */
+static int start_helper(struct helper_run *h, const char *name, pid_t pid,
+			const struct id_map *map, struct failure *f)
 {
+	*h = (struct helper_run){ .name = name, .child = -1, .errfd = -1 };
 	_cleanup_free_ char *path = idmap_find_helper(name);
 	if (!path) {
 		f->hint = "install the uidmap package, which provides newuidmap and newgidmap";
@@ -97,6 +107,11 @@ static int run_helper(const char *name, pid_t pid, const struct id_map *map, str
 		return fail(f, e, "cannot fork");
 	}
 	if (child == 0) {
+		/* The caller blocks the signals it waits for: a helper stuck
+		 * in a slow lookup must still die of Ctrl-C. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (dup2(err[1], STDERR_FILENO) < 0)
 			_exit(127);
 		execv(path, argv);
@@ -104,28 +119,51 @@ static int run_helper(const char *name, pid_t pid, const struct id_map *map, str
 		_exit(127);
 	}
 	close(err[1]);
+	h->child = child;
+	h->errfd = err[0];
+	return 0;
+}
+
+/* Wait for a started helper (none: nothing to do). 0 when it mapped the
+ * ids, else -errno with f set, its own last words included. */
+static int finish_helper(struct helper_run *h, struct failure *f)
+{
+	if (h->child < 0)
+		return 0;
 	char out[512];
 	size_t got = 0;
 	ssize_t n;
 	while (got < sizeof(out) - 1 &&
-	       ((n = read(err[0], out + got, sizeof(out) - 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+	       ((n = read(h->errfd, out + got, sizeof(out) - 1 - got)) > 0 ||
+		(n < 0 && errno == EINTR)))
 		if (n > 0)
 			got += (size_t)n;
 	out[got] = '\0';
-	close(err[0]);
+	close(h->errfd);
 	int wstatus;
-	while (waitpid(child, &wstatus, 0) < 0)
-		if (errno != EINTR)
-			return fail(f, errno, "cannot wait for %s", name);
+	pid_t r;
+	while ((r = waitpid(h->child, &wstatus, 0)) < 0 && errno == EINTR)
+		;
+	h->child = -1;
+	if (r < 0)
+		return fail(f, errno, "cannot wait for %s", h->name);
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return 0;
-	f->hint = "the caller's ranges in /etc/subuid and /etc/subgid must cover the map "
-		  "(usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER)";
 	const char *why = last_line(out);
-	return fail(f, EPERM, "cannot map the subordinate ids: %s failed%s%s", name, *why ? ": " : "",
-		    why);
+	if (strstr(why, "not allowed"))
+		f->hint = "the caller's ranges in /etc/subuid and /etc/subgid must cover the map "
+			  "(usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER)";
+	else if (strstr(why, "owned by a different user"))
+		f->hint = "newuidmap maps only a process whose real and effective ids are the "
+			  "caller's own: not under sg, newgrp or a changed group";
+	if (!*why)
+		return fail(f, EPERM, "cannot map the subordinate ids: %s failed", h->name);
+	return fail_said(f, EPERM, "cannot map the subordinate ids: %s", why);
 }
 
+/* The two helpers run side by side: they write different files, and each
+ * costs the exec of a set-id program. Both are waited for whatever
+ * happens; the first failure is the one reported. */
 int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f)
 {
 	if (m->mode != MAP_AUTO) {
@@ -133,8 +171,17 @@ int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f)
 					   m->gid.e[0].inside, m->gid.e[0].outside, true);
 		return r < 0 ? fail(f, r, "cannot write the user namespace's id maps") : 0;
 	}
-	int r = run_helper("newuidmap", pid, &m->uid, f);
-	if (r == 0)
-		r = run_helper("newgidmap", pid, &m->gid, f);
-	return r;
+	struct helper_run u = { .child = -1, .errfd = -1 }, g = u;
+	struct failure gf = { 0 };
+	int ru = start_helper(&u, "newuidmap", pid, &m->uid, f);
+	int rg = ru < 0 ? 0 : start_helper(&g, "newgidmap", pid, &m->gid, &gf);
+	int fu = finish_helper(&u, f);
+	int fg = finish_helper(&g, &gf);
+	if (ru < 0 || fu < 0)
+		return ru < 0 ? ru : fu;
+	if (rg < 0 || fg < 0) {
+		*f = gf;
+		return rg < 0 ? rg : fg;
+	}
+	return 0;
 }

@@ -32,26 +32,34 @@ static int field_u32(const char *s, size_t len, uint32_t min, uint32_t *out)
 	return parse_u32(buf, min, UINT32_MAX, out);
 }
 
-static void add_range(struct subid_ranges *out, uint32_t start, uint32_t count, uint32_t id)
+static bool overlaps(uint32_t start, uint32_t count, uint32_t s2, uint32_t c2)
+{
+	return (uint64_t)start < (uint64_t)s2 + c2 && (uint64_t)s2 < (uint64_t)start + count;
+}
+
+static void add_range(struct subid_ranges *out, uint32_t start, uint32_t count, uint32_t own)
 {
 	if (out->n == SUBID_MAX_RANGES || out->total == SUBID_MAX_IDS)
 		return;
 	if ((uint64_t)start + count - 1 > UINT32_MAX - 1)	/* 2^32 - 1 is "no id" */
 		return;
-	if (id >= start && id - start < count)			/* the caller's own id */
+	if (overlaps(start, count, own, 1))
 		return;
+	for (size_t i = 0; i < out->n; i++)
+		if (overlaps(start, count, out->r[i].start, out->r[i].count))
+			return;
 	if (count > SUBID_MAX_IDS - out->total)
 		count = SUBID_MAX_IDS - out->total;
 	out->r[out->n++] = (struct subid_range){ .start = start, .count = count };
 	out->total += count;
 }
 
-void subid_parse(const char *text, size_t len, const char *name, uint32_t id,
+void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own,
 		 struct subid_ranges *out)
 {
 	*out = (struct subid_ranges){ 0 };
 	char idbuf[16];
-	snprintf(idbuf, sizeof(idbuf), "%u", (unsigned)id);
+	snprintf(idbuf, sizeof(idbuf), "%u", (unsigned)uid);
 
 	const char *end = text + len;
 	for (const char *line = text; line < end;) {
@@ -67,12 +75,13 @@ void subid_parse(const char *text, size_t len, const char *name, uint32_t id,
 		     field_is(line, (size_t)(c1 - line), idbuf)) &&
 		    field_u32(c1 + 1, (size_t)(c2 - c1 - 1), 0, &start) == 0 &&
 		    field_u32(c2 + 1, (size_t)(eol - c2 - 1), 1, &count) == 0)
-			add_range(out, start, count, id);
+			add_range(out, start, count, own);
 		line = next;
 	}
 }
 
-int subid_read(const char *path, const char *name, uint32_t id, struct subid_ranges *out)
+int subid_read(const char *path, const char *name, uint32_t uid, uint32_t own,
+	       struct subid_ranges *out)
 {
 	*out = (struct subid_ranges){ 0 };
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -83,7 +92,7 @@ int subid_read(const char *path, const char *name, uint32_t id, struct subid_ran
 	int r = read_regular(fd, SUBID_FILE_MAX, &buf, &len);
 	if (r < 0)
 		return r;
-	subid_parse(buf, len, name, id, out);
+	subid_parse(buf, len, name, uid, own, out);
 	return 0;
 }
 

@@ -24,19 +24,24 @@ struct subid_ranges {
 
 /*
  * The ranges of text (the contents of /etc/subuid or /etc/subgid) that
- * belong to the user called name or numbered id: "OWNER:START:COUNT" lines
- * whose OWNER is the name or the id in decimal. Blank lines, lines starting
- * with '#' and malformed lines are skipped, as are ranges that would wrap
- * past 2^32 - 1 or overlap the id itself. Ranges are used in order until
- * SUBID_MAX_IDS ids are reached, the last one cut short if need be. name
- * may be NULL (no passwd entry). *out is empty when nothing matches.
+ * belong to the user called name or numbered uid: "OWNER:START:COUNT"
+ * lines whose OWNER is the name or the uid in decimal (both files are keyed
+ * by the user, as shadow's helpers read them). Blank lines, lines starting
+ * with '#' and malformed lines are skipped, as are ranges the kernel would
+ * refuse in one map: those reaching 2^32 - 1, those overlapping an earlier
+ * range, and those holding own, the caller's own id of that kind (its uid
+ * for subuid, its gid for subgid), which the map gives inside id 0. Ranges
+ * are used in order until SUBID_MAX_IDS ids are reached, the last one cut
+ * short if need be. name may be NULL (no passwd entry). *out is empty when
+ * nothing matches.
  */
-void subid_parse(const char *text, size_t len, const char *name, uint32_t id,
+void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own,
 		 struct subid_ranges *out);
 
 /* The same, read from path. 0 (perhaps with no range), or -errno from
  * reading the file (-ENOENT when it does not exist). */
-int subid_read(const char *path, const char *name, uint32_t id, struct subid_ranges *out);
+int subid_read(const char *path, const char *name, uint32_t uid, uint32_t own,
+	       struct subid_ranges *out);
 
 /* The files nschroot reads: /etc/subuid and /etc/subgid, or the paths in
  * $NSCHROOT_SUBUID_FILE and $NSCHROOT_SUBGID_FILE. newuidmap and newgidmap

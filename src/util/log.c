@@ -58,9 +58,16 @@ void log_hint(const char *fmt, ...)
 
 void log_failure(int err, const struct failure *f)
 {
-	log_error("%s: %s", f->what, strerror(err < 0 ? -err : err));
+	char text[640];
+	log_error("%s", failure_text(err, f, text, sizeof(text)));
 	if (f->hint)
 		log_hint("%s", f->hint);
+}
+
+noreturn void die_failure(int err, const struct failure *f)
+{
+	log_failure(err, f);
+	exit(EXIT_SETUP);
 }
 
 noreturn void die(const char *fmt, ...)

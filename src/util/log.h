@@ -19,9 +19,11 @@ void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "nschroot: WHAT: strerror(err)" for a module's failure (err of either
- * sign), then its hint line if it has one. */
+ * sign; no strerror when WHAT says why already), then its hint line if it
+ * has one. die_failure exits 125 after. */
 struct failure;
 void log_failure(int err, const struct failure *f);
+noreturn void die_failure(int err, const struct failure *f);
 
 /* Print "nschroot: MESSAGE" and exit 125. */
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

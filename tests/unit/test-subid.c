@@ -8,10 +8,11 @@
 #include "store/boxconf.h"
 #include "tap.h"
 
+/* Ranges of the user name/id, whose own id of the kind is id too. */
 static struct subid_ranges parse(const char *text, const char *name, uint32_t id)
 {
 	struct subid_ranges s;
-	subid_parse(text, strlen(text), name, id, &s);
+	subid_parse(text, strlen(text), name, id, id, &s);
 	return s;
 }
 
@@ -48,6 +49,12 @@ static void test_parse(void)
 	is_int((long long)s.n, 0, "ranges reaching 2^32-1 or past are skipped");
 	s = parse("bob:1000:10\n", "bob", 1005);
 	is_int((long long)s.n, 0, "a range holding the caller's own id is skipped");
+	subid_parse("bob:5000:10\nbob:7000:10\n", 24, "bob", 7005, 5003, &s);
+	is_int((long long)s.n, 1, "for gids, the own gid decides, not the uid");
+	is_int(s.r[0].start, 7000, "... the range holding the gid goes, the uid's stays");
+	s = parse("bob:100000:100\nbob:100050:100\nbob:99990:20\nbob:100100:5\n", "bob", 7);
+	is_int((long long)s.n, 2, "ranges overlapping an earlier one are skipped");
+	is_int(s.r[1].start, 100100, "... an adjacent one is kept");
 }
 
 static void test_list(void)
