@@ -48,46 +48,42 @@ static uint64_t rootfs_size(const char *name)
  * The sizes of the boxes named, in order. An auto box holds directories of
  * subordinate ids that the caller cannot enter (apt's partial/, 0700 _apt):
  * where there is one, every size is counted by one child, the root of a
- * user namespace with the caller's widest map. A size that cannot be had
- * is 0.
+ * user namespace with the caller's widest map; failing that, by the caller,
+ * short of what it cannot enter.
  */
 static void box_sizes(char *const *names, size_t n, bool any_auto, uint64_t *sizes)
 {
-	memset(sizes, 0, n * sizeof(*sizes));
-	if (!any_auto) {
-		for (size_t i = 0; i < n; i++)
-			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
-		return;
-	}
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return;
+	size_t want = n * sizeof(*sizes), got = 0;
+	int p[2] = { -1, -1 };
+	pid_t pid = -1;
 	struct idmap map;
-	mapping_widest(&map);
 	struct failure f = { 0 };
-	pid_t pid = userns_fork(&map, &f);
+	if (any_auto && pipe2(p, O_CLOEXEC) == 0) {
+		mapping_widest(&map);
+		pid = userns_fork(&map, &f);
+	}
 	if (pid == 0) {
 		close(p[0]);
 		for (size_t i = 0; i < n; i++)
 			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
-		_exit(write_all(p[1], sizes, n * sizeof(*sizes)) < 0 ? EXIT_SETUP : 0);
+		_exit(write_all(p[1], sizes, want) < 0 ? EXIT_SETUP : 0);
 	}
-	close(p[1]);
+	if (p[1] >= 0)
+		close(p[1]);
 	if (pid > 0) {
-		size_t got = 0, want = n * sizeof(*sizes);
 		ssize_t r;
 		while (got < want && ((r = read(p[0], (char *)sizes + got, want - got)) > 0 ||
 				      (r < 0 && errno == EINTR)))
 			if (r > 0)
 				got += (size_t)r;
-		if (got != want)
-			memset(sizes, 0, want);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-	} else {
-		log_warning("cannot count the boxes' sizes: %s: %s", f.what, strerror(-pid));
 	}
-	close(p[0]);
+	if (p[0] >= 0)
+		close(p[0]);
+	if (got != want)
+		for (size_t i = 0; i < n; i++)
+			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
 }
 
 static void human_size(uint64_t bytes, char buf[16])

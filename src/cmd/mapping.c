@@ -103,7 +103,11 @@ void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids 
 void mapping_widest(struct idmap *m)
 {
 	struct subids s;
-	mapping_for_create(MAP_UNSET, m, &s);
+	mapping_lookup(&s);
+	if (mapping_auto_works(&s))
+		idmap_auto(m, getuid(), getgid(), &s.uids, &s.gids, false);
+	else
+		idmap_single(m, MAP_ROOT, getuid(), getgid());
 }
 
 void mapping_for_box(const struct box_conf *conf, struct idmap *m)

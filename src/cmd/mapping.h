@@ -30,8 +30,9 @@ int mapping_try(const struct idmap *m, struct failure *f);
  * work is an error (125, with a hint). */
 void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s);
 
-/* The widest map the caller can make: auto where it works, else root. For
- * cleaning up what a create left behind, whichever its mode was. */
+/* The widest map the caller can make: auto where it looks like working
+ * (untried), else root. For reading or cleaning up boxes whose mode is not
+ * known; users fall back to the caller when the namespace fails. */
 void mapping_widest(struct idmap *m);
 
 /* The map a box was created with, from its box.conf. */
