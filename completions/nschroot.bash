@@ -8,6 +8,9 @@
 # The commands of nschroot.
 _nschroot_commands='run enter create list info rm export fixup doctor help'
 
+# The names of capabilities(7), for --cap-add and --cap-drop.
+_nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM'
+
 # Whether option $2 of command $1 takes the next word as its argument.
 _nschroot_takes_arg()
 {
@@ -15,7 +18,8 @@ _nschroot_takes_arg()
 	run:* | enter:*)
 		case $2 in
 		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
-			--hostname | --uid | --gid | --net | --dev | --preserve-fd | --fakeroot)
+			--hostname | --uid | --gid | --net | --dev | --preserve-fd | --fakeroot | \
+			--cap-add | --cap-drop)
 			return 0
 			;;
 		esac
@@ -115,6 +119,7 @@ _nschroot_option_arg()
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
 	*:--fakeroot) _nschroot_values seccomp none ;;
+	*:--cap-add | *:--cap-drop) COMPREPLY=($(compgen -W "ALL $_nschroot_caps" -- "${cur^^}")) ;;
 	*:--bind | *:--ro-bind)
 		# SRC is on the host; DEST, after ':', is inside the rootfs.
 		[[ $cur == *:* ]] || _nschroot_dirs
@@ -208,7 +213,8 @@ _nschroot_run()
 	fi
 	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
 		-e --env --unsetenv --keep-env --hostname --uid --gid
-		--read-only --net= --dev= --preserve-fd --fakeroot= -h --help' && return
+		--read-only --net= --dev= --preserve-fd --fakeroot= --cap-add --cap-drop
+		--no-new-privs -h --help' && return
 
 	# TARGET: a directory, or a box name (a word without '/').
 	_nschroot_dirs

@@ -26,7 +26,8 @@ function __nschroot_state
             return
         case run enter
             set takes_arg --map --bind --ro-bind --tmpfs -w --chdir -e --env \
-                --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot
+                --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot \
+                --cap-add --cap-drop
         case create
             set takes_arg --map --progress
         case export
@@ -153,6 +154,18 @@ complete $opts -l dev -x -d '/dev inside' \
 complete $opts -l preserve-fd -x -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
+# The names of capabilities(7).
+set -l caps ALL \
+    CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE \
+    CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK \
+    CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE \
+    CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON \
+    CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN \
+    CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE \
+    CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM
+complete $opts -l cap-drop -x -d 'Take a capability (or ALL) from the command' -a "$caps"
+complete $opts -l cap-add -x -d 'Give a capability (or ALL) back' -a "$caps"
+complete $opts -l no-new-privs -d 'Set no_new_privs: set-id programs gain nothing'
 complete $opts -s h -l help -d 'Show help'
 
 # create [OPTIONS] NAME SOURCE: NAME is new, SOURCE a tarball, '-' or a

@@ -28,6 +28,9 @@
 "      --preserve-fd N    pass file descriptor N to the command\n" \
 "      --fakeroot=MODE    seccomp (default in root mode) or none: make\n" \
 "                           chown, set*id and device mknod succeed as no-ops\n" \
+"      --cap-drop CAP     take capability CAP (or ALL) from the command\n" \
+"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n" \
+"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n" \
 "  -h, --help             show this help\n" \
 "\n" \
 "TARGET is a path to a root filesystem directory (anything containing '/',\n" \

@@ -42,6 +42,9 @@ enum {
 	OPT_DEV,
 	OPT_PRESERVE_FD,
 	OPT_FAKEROOT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_NO_NEW_PRIVS,
 };
 
 static const struct option run_options[] = {
@@ -61,6 +64,9 @@ static const struct option run_options[] = {
 	{ "dev", required_argument, NULL, OPT_DEV },
 	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
 	{ "fakeroot", required_argument, NULL, OPT_FAKEROOT },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -106,6 +112,19 @@ static void add_preserve_fd(struct run_config *cfg, const char *arg)
 	if (fcntl((int)fd, F_GETFD) < 0)
 		die("--preserve-fd %u: not an open file descriptor", fd);
 	APPEND(cfg->preserve_fds, cfg->n_preserve_fds, (int)fd);
+}
+
+static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
+{
+	struct cap_op op = { .add = opt == OPT_CAP_ADD };
+	int r = caps_parse(arg, &op.cap);
+	const char *name = opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop";
+	if (r == -ENOSYS)
+		die("%s: cannot load libcap and libcap-ng (apt-get install libcap2 libcap-ng0)", name);
+	if (r < 0)
+		die_usage("invalid %s '%s': not a capability name (see capabilities(7)) or ALL",
+			  name, arg);
+	APPEND(cfg->cap_ops, cfg->n_cap_ops, op);
 }
 
 #define PARSE_MODE(fn, arg, out, opt, choices)                                   \
@@ -169,6 +188,13 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 		case OPT_FAKEROOT:
 			PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
 				   "seccomp or none");
+			break;
+		case OPT_CAP_ADD:
+		case OPT_CAP_DROP:
+			add_cap_op(cfg, opt, optarg);
+			break;
+		case OPT_NO_NEW_PRIVS:
+			cfg->no_new_privs = true;
 			break;
 		case ':':
 			die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
@@ -348,6 +374,9 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	bool have_pw;
 	resolve_ids(&sb, rootfd, &pw, &have_pw);
 	check_ids_mapped(&sb);
+	sb.caps_given = cfg.n_cap_ops > 0;
+	if (sb.caps_given)
+		sb.caps = caps_resolve(cfg.cap_ops, cfg.n_cap_ops, caps_last_cap());
 	close(steal_fd(&rootfd));
 
 	sb.home = have_pw && pw.home[0] == '/' ? pw.home : "/";

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "sandbox/caps.h"
+
 enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
 enum net_mode { NET_HOST, NET_NONE };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
@@ -50,6 +52,9 @@ struct run_config {
 	size_t n_env_ops;
 	int *preserve_fds;
 	size_t n_preserve_fds;
+	struct cap_op *cap_ops;	/* --cap-add/--cap-drop, in order */
+	size_t n_cap_ops;
+	bool no_new_privs;
 };
 
 void run_config_free(struct run_config *cfg);

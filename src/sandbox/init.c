@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/caps.h"
 #include "sandbox/idmap.h"
 #include "sandbox/mounts.h"
 #include "sandbox/net.h"
@@ -143,7 +144,15 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	int r = seccomp_install(sb->fakeroot);
 	if (r < 0)
 		die_errno(r, "cannot install the seccomp filter");
+	/* The bounding set while CAP_SETPCAP is still there; a root command's
+	 * own sets once it has its ids (setgroups may need CAP_SETGID). */
+	if (sb->caps_given && (r = caps_limit_bounding(sb->caps)) < 0)
+		die_errno(r, "cannot limit the capability bounding set");
 	become_user(sb);
+	if (sb->caps_given && sb->uid == 0 && (r = caps_set_root(sb->caps)) < 0)
+		die_errno(r, "cannot set the command's capabilities");
+	if (sb->cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(errno, "cannot set no_new_privs");
 	enter_workdir(sb);
 
 	if (!sb->argv)

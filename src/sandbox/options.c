@@ -154,4 +154,5 @@ void run_config_free(struct run_config *cfg)
 	free(cfg->mounts);
 	free(cfg->env_ops);
 	free(cfg->preserve_fds);
+	free(cfg->cap_ops);
 }

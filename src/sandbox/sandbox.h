@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sandbox/config.h"
@@ -26,6 +27,9 @@ struct sandbox {
 	char *const *argv;
 	const char *workdir;	/* NULL: HOME if it exists inside, else "/" */
 	const char *home;
+
+	bool caps_given;	/* --cap-add/--cap-drop: caps is the set */
+	uint64_t caps;
 
 	sigset_t caller_sigmask;	/* restored for the command */
 

@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 50 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
+# 51 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((50 * $# + (2 - $#) + 41))
+plan $((51 * $# + (2 - $#) + 41))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -128,6 +128,8 @@ for mode in $modes; do
 	assert_eq "$mode: --net= values" "host${nl}none" "$(comp "$mode" 'nschroot run --net=')"
 	assert_eq "$mode: --dev= values" "host${nl}minimal" "$(comp "$mode" 'nschroot enter --dev=')"
 	assert_eq "$mode: --fakeroot= values" "none${nl}seccomp" "$(comp "$mode" 'nschroot run --fakeroot=')"
+	assert_eq "$mode: --cap-drop NAME, in either case" "CAP_SYS_BOOT" \
+		"$(comp "$mode" 'nschroot run --cap-drop cap_sys_b')"
 	assert_eq "$mode: box names from \$NSCHROOT_HOME for TARGET" "alpha" "$(comp "$mode" 'nschroot run al')"
 	assert_eq "$mode: TARGET: boxes (not staging, not a box-less directory) and directories" \
 		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot run ')"
