@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Hostile tarballs through `nschroot create` (archive-extract.sh tries the
+# classic ways out on the helper itself): hard links that carry data, a
+# directory entry over a link (chmod through it), extended attributes
+# through links, names too long for the kernel. A bait directory outside
+# gets a file and a mode; after each create both must be as they were, and
+# a failed create must leave no box and no staging directory.
+. "$(dirname "$0")/../lib.sh"
+require_userns
+command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the tarballs)"
+plan 23
+export NSCHROOT_HOME=$TMP/store
+outside=$TMP/outside
+mkdir "$outside"
+echo safe >"$outside/target"
+chmod 700 "$outside"
+state() {
+	printf '%s|%s|%s|%s' "$(stat -c %a "$outside")" "$(cat "$outside/target")" \
+		"$(ls -A "$outside" | tr '\n' ' ')" \
+		"$(python3 -c 'import os,sys; print(sorted(os.listxattr(sys.argv[1])))' "$outside/target")"
+}
+before=$(state)
+
+# mktar FILE ENTRY...: ENTRY is TYPE|NAME|LINK|DATA|XATTR (fields may be
+# empty); TYPE file, dir, symlink or hardlink. A hard link with DATA
+# carries a body, as pax allows.
+mktar() {
+	python3 - "$@" <<'PY'
+import io, sys, tarfile
+types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
+         "hardlink": tarfile.LNKTYPE}
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for e in sys.argv[2:]:
+        kind, name, link, data, xattr = (e.split("|") + [""] * 5)[:5]
+        ti = tarfile.TarInfo(name)
+        ti.type = types[kind]
+        ti.mode = 0o777 if kind == "dir" else 0o644
+        ti.linkname = link
+        body = data.encode() if data else None
+        ti.size = len(body) if body else 0
+        if xattr:
+            ti.pax_headers["SCHILY.xattr.user.pwn"] = xattr
+        if kind == "hardlink" and body:
+            # Without a pax size, readers take a hard link's body for 0.
+            ti.pax_headers["size"] = str(len(body))
+        t.addfile(ti, io.BytesIO(body) if body else None)
+PY
+}
+
+# attempt NAME ENTRY...: create box NAME from those entries.
+attempt() {
+	name=$1
+	shift
+	mktar "$TMP/$name.tar" "$@" || { not_ok "$name: cannot make the tarball"; return; }
+	timeout 60 "$NSCHROOT" create --progress=never "$name" "$TMP/$name.tar" </dev/null >/dev/null 2>"$TMP/err"
+	status=$?
+}
+
+# refused NAME ENTRY...: create must fail with 125 and leave nothing.
+refused() {
+	attempt "$@"
+	assert_eq "$1: refused with 125" 125 "$status"
+	assert_eq "$1: no box, no staging left" "" "$(ls -A "$TMP/store/boxes" 2>/dev/null)"
+	assert_eq "$1: outside untouched (mode, content, names, xattrs)" "$before" "$(state)"
+}
+
+refused hardlink-to-link-with-data \
+	"symlink|lnk|$outside/target" "hardlink|h|lnk|pwned"
+refused hardlink-through-link-with-data \
+	"symlink|d|$outside" "hardlink|h|d/target|pwned"
+refused xattr-through-link \
+	"symlink|d|$outside" "file|d/target|||pwned"
+refused long-name \
+	"file|$(printf 'n%.0s' $(seq 300))|||"
+
+# contained NAME ENTRY...: accepted or refused, but nothing outside; a
+# refusal leaves nothing in the store either.
+contained() {
+	attempt "$@"
+	assert_match "$1: ends with 0 or 125 ($status)" "^(0|125)$" "$status"
+	assert_eq "$1: outside untouched (mode, content, names, xattrs)" "$before" "$(state)"
+	# Accepted, the box must go with rm; refused, it must not be there.
+	[ "$status" = 0 ] && "$NSCHROOT" rm "$1"
+	assert_eq "$1: afterwards no box and no staging" "" "$(ls -A "$TMP/store/boxes")"
+}
+
+# A hard link with data inside the tree only touches the tree.
+attempt hardlink-inside "file|a||orig" "hardlink|h|a|new"
+assert_eq "hardlink-inside: accepted" 0 "$status"
+assert_eq "hardlink-inside: the body went to the linked file" new \
+	"$(cat "$TMP/store/boxes/hardlink-inside/rootfs/a")"
+"$NSCHROOT" rm hardlink-inside
+# A directory entry over a link to the outside: its mode must not be set
+# on the link's target.
+contained chmod-through-dir-link "symlink|d|$outside" "dir|d"
+# An xattr on an entry that is itself a link to the outside file.
+contained xattr-on-link "symlink|lnk|$outside/target||pwned"
+# A path longer than PATH_MAX, in names of a legal length.
+deep=$(for i in $(seq 45); do printf 'd%.0s' $(seq 100); printf /; done)
+contained deep-path "file|${deep}f|||"
+done_testing
