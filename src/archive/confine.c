@@ -31,6 +31,7 @@ void confine_preload(void)
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "C");
 	iconv_t cd = iconv_open(nl_langinfo(CODESET), "UTF-8");
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): iconv_open's failure value */
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 }

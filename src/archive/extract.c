@@ -21,7 +21,7 @@ static void cleanup_archivep(struct archive **a)
 #define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
 
 /* Large enough that reading a file or a pipe costs few system calls. */
-#define READ_BLOCK (256 * 1024)
+#define READ_BLOCK (256u << 10)
 
 /*
  * SECURE_NODOTDOT and SECURE_NOABSOLUTEPATHS refuse such names, in entries

@@ -245,7 +245,8 @@ int cmd_export(int argc, char **argv)
 	parse_export(argc, argv, &o);
 
 	struct idmap map;
-	_cleanup_close_ int lock = lock_box(o.name, &map);
+	/* Never read: holding the descriptor holds the box's lock until return. */
+	_cleanup_close_ int lock __attribute__((unused)) = lock_box(o.name, &map);
 	_cleanup_free_ char *rootfs = NULL;
 	int r = store_box_rootfs(o.name, &rootfs);
 	if (r < 0)

@@ -71,14 +71,14 @@ int cmd_fixup(int argc, char **argv)
 		die_usage(optind < argc ? "fixup: too many arguments" : "fixup: missing TARGET");
 	const char *target = argv[optind];
 
-	_cleanup_close_ int boxes = -1, lock = -1, rootfd = -1;
+	_cleanup_close_ int lock = -1, rootfd = -1;
 	struct box_conf conf = { .map = MAP_ROOT };
 	bool is_box = !target_is_path(target);
 	if (is_box) {
 		if (!box_name_valid(target))
 			die_usage("invalid box name '%s' (a path needs a '/')", target);
 		struct failure f = { 0 };
-		boxes = store_open_boxes(false, &f);
+		_cleanup_close_ int boxes = store_open_boxes(false, &f);
 		lock = boxes < 0 ? boxes : store_lock_box(boxes, target, true, false);
 		if (lock == -ENOENT)
 			die("no box named '%s' (to use a directory, write './%s')", target, target);

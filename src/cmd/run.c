@@ -22,8 +22,6 @@
 #include "util/log.h"
 #include "util/parse.h"
 
-extern char **environ;
-
 /* Files larger than this in the rootfs' /etc are not ours to read. */
 #define ETC_FILE_MAX (4u << 20)
 
@@ -309,13 +307,12 @@ static void resolve_ids(struct sandbox *sb, int rootfd, struct pw_entry *pw, boo
 		uint32_t id;
 		size_t glen = 0;
 		_cleanup_free_ char *group = NULL;
-		if (parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) == 0)
-			sb->gid = id;
-		else if ((group = read_etc(rootfd, "/etc/group", &glen)) &&
-			 group_find_name(group, glen, cfg->gid, &id) == 0)
-			sb->gid = id;
-		else
+		bool found = parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) == 0;
+		if (!found && (group = read_etc(rootfd, "/etc/group", &glen)))
+			found = group_find_name(group, glen, cfg->gid, &id) == 0;
+		if (!found)
 			die("--gid '%s': no such group in the rootfs' /etc/group", cfg->gid);
+		sb->gid = id;
 	}
 }
 

@@ -66,6 +66,7 @@ static void envv_unset(struct envv *e, const char *name)
 	ssize_t i = envv_find(e, name, strlen(name));
 	if (i < 0)
 		return;
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): found, so e->v holds it */
 	free(e->v[i]);
 	memmove(&e->v[i], &e->v[i + 1], (e->n - (size_t)i) * sizeof(char *));
 	e->n--;

@@ -33,8 +33,6 @@
 #include "util/io.h"
 #include "util/log.h"
 
-extern char **environ;
-
 static void hint_userns(void)
 {
 	log_hint("user namespaces may be restricted on this machine: see the sysctls");
@@ -200,6 +198,7 @@ static pid_t proc_pid_of(int pidfd)
 	buf[n] = '\0';
 	const char *p = strstr(buf, "\nPid:");
 	int pid;
+	/* NOLINTNEXTLINE(cert-err34-c): written by the kernel; pid <= 0 is refused */
 	if (!p || sscanf(p + 5, "%d", &pid) != 1 || pid <= 0)
 		return -ESRCH;
 	return pid;

@@ -53,6 +53,7 @@ static int split_last(const char *path, char **parent, const char **name)
 	return 0;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): one level per component, bounded by the path */
 int mkdir_in_root(int rootfd, const char *path)
 {
 	int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);

@@ -45,8 +45,8 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 			size_t klen = (size_t)(eq - line);
 			const char *v = eq + 1;
 			size_t vlen = (size_t)(eol - v);
-			char mode[8];
 			if (klen == 3 && memcmp(line, "map", 3) == 0) {
+				char mode[8];
 				if (vlen >= sizeof(mode))
 					r = -EINVAL;
 				else {

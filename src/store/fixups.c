@@ -14,8 +14,8 @@
 #include "util/io.h"
 
 /* Larger than any file nschroot writes, or any real pacman.conf. */
-#define OWNED_FILE_MAX (64 * 1024)
-#define PACMAN_CONF_MAX (1024 * 1024)
+#define OWNED_FILE_MAX (64u << 10)
+#define PACMAN_CONF_MAX (1u << 20)
 #define FIXUP_PATH_MAX 128
 
 static const char *const names[] = { "apt", "dpkg", "pacman", "hosts" };
@@ -243,6 +243,7 @@ static int is_ours(int dirfd, const struct owned_file *o, bool check_mode)
 	struct stat st;
 	if (check_mode && fstatat(dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): read_at set it */
 	return len == strlen(o->content) && memcmp(buf, o->content, len) == 0 &&
 	       (!check_mode || (st.st_mode & 07777) == o->mode);
 }
@@ -483,6 +484,7 @@ static int edit_pacman(int rootfd, bool undo, bool *done, struct failure *f)
 		return fail(f, r, "cannot read '%s'", path);
 
 	size_t lines = 1;
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): read_at set len */
 	for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
 		lines++;
 	_cleanup_free_ char *out =

@@ -10,7 +10,7 @@
 #include "util/cleanup.h"
 
 /* Real os-release files are a few hundred bytes. */
-#define OS_RELEASE_FILE_MAX (64 * 1024)
+#define OS_RELEASE_FILE_MAX (64u << 10)
 
 static bool is_blank(char c)
 {

@@ -61,7 +61,7 @@ static int place_of(int dirfd, const char *name, int flags, struct place *p)
 	*p = (struct place){
 		.dev = makedev(stx.stx_dev_major, stx.stx_dev_minor),
 		.ino = stx.stx_ino,
-		.mnt_id = stx.stx_mask & STATX_MNT_ID ? stx.stx_mnt_id : 0,
+		.mnt_id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0,
 		.mode = stx.stx_mode,
 	};
 	return 0;
@@ -179,12 +179,12 @@ static int descend(struct walk *w, const char *name)
 	if (fd < 0)
 		return fail_path(w->f, fd, "cannot open directory", base, blen, leaf);
 
-	struct place p;
+	struct place p = { 0 };
 	int r = place_of(fd, "", AT_EMPTY_PATH, &p);
 	if (r < 0)
 		return fail_path(w->f, r, "cannot stat", base, blen, leaf);
 	if (top) {
-		struct place parent_place;
+		struct place parent_place = { 0 };
 		r = place_of(w->dirfd, "", AT_EMPTY_PATH, &parent_place);
 		if (r < 0)
 			return fail_path(w->f, r, "cannot stat the directory holding", base, blen,

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int vfail(struct failure *f, int err, bool said_why, const char *fmt, va_list ap)
+static __attribute__((format(printf, 4, 0))) int vfail(struct failure *f, int err, bool said_why,
+						       const char *fmt, va_list ap)
 {
 	vsnprintf(f->what, sizeof(f->what), fmt, ap);
 	f->said_why = said_why;

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vlog(const char *prefix, const char *fmt, va_list ap, int err)
+static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const char *fmt,
+						       va_list ap, int err)
 {
 	/* One write per line, so that lines from the sandbox's processes do
 	 * not interleave. */

@@ -29,7 +29,7 @@ int done_testing(void)
 	return failed || (planned >= 0 && run != planned) ? 1 : 0;
 }
 
-static bool vok(bool cond, const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) bool vok(bool cond, const char *fmt, va_list ap)
 {
 	run++;
 	if (!cond)

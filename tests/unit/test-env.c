@@ -112,8 +112,8 @@ static void test_clean(void)
 
 	/* Ours, whatever the host says. */
 	const char *const ours[] = {
-		"container=nschroot", "PATH=" INSIDE_PATH, "HOME=/root",
-		"SHELL=/bin/bash",    "USER=root",	   "LOGNAME=root",
+		"container=nschroot", ("PATH=" INSIDE_PATH), "HOME=/root",
+		"SHELL=/bin/bash",    "USER=root",	     "LOGNAME=root",
 	};
 	for (size_t i = 0; i < N(ours); i++)
 		ok(env_has(env, ours[i]), "clean: '%s'", ours[i]);
