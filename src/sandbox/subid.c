@@ -143,6 +143,10 @@ int subid_parse_list(const char *s, size_t n, struct subid_ranges *out)
 		    count > SUBID_MAX_IDS - out->total ||
 		    (uint64_t)start + count - 1 > UINT32_MAX - 1)
 			return -EINVAL;
+		/* The kernel refuses a map with overlapping ranges. */
+		for (size_t i = 0; i < out->n; i++)
+			if (overlaps(start, count, out->r[i].start, out->r[i].count))
+				return -EINVAL;
 		out->r[out->n++] = (struct subid_range){ start, count };
 		out->total += count;
 		if (comma && comma + 1 == end)

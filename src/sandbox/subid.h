@@ -53,5 +53,6 @@ const char *subid_gid_file(void);
  * none). -ENOSPC when size is too small. */
 int subid_format(const struct subid_ranges *s, char *buf, size_t size);
 
-/* The inverse of subid_format, for the n bytes at s. 0 or -EINVAL. */
+/* The inverse of subid_format, for the n bytes at s. 0, or -EINVAL (also
+ * for overlapping ranges, which no map may hold). */
 int subid_parse_list(const char *s, size_t n, struct subid_ranges *out);

@@ -70,6 +70,7 @@ static void test_list(void)
 	is_int(subid_parse_list("1:2,", 4, &back), -22, "an empty item is refused");
 	is_int(subid_parse_list("1:0", 3, &back), -22, "a count of 0 is refused");
 	is_int(subid_parse_list("1:70000", 7, &back), -22, "more than 65536 ids are refused");
+	is_int(subid_parse_list("0:10,5:10", 9, &back), -22, "overlapping ranges are refused");
 	is_int(subid_format(&s, buf, 8), -28, "a short buffer is ENOSPC");
 
 	struct box_conf c = { 0 };

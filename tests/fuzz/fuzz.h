@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* libFuzzer's entry points, declared for -Werror=missing-prototypes: the
+ * runtime ships no header for them. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* A broken promise of a header is a finding like a sanitizer report: the
+ * trap makes libFuzzer save the input, the message says which promise. */
+#define fuzz_assert(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, __LINE__,     \
+				#cond);                                                            \
+			__builtin_trap();                                                          \
+		}                                                                                  \
+	} while (0)
