@@ -66,8 +66,8 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
 		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
-			f->hint = "unprivileged user namespaces look disabled; see the sysctls "
-				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
+			f->hint = "unprivileged user namespaces look disabled; see the sysctls\n"
+				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
 				  "kernel.apparmor_restrict_unprivileged_userns";
 		return fail(f, err, "cannot create a user namespace to confine the archive work in");
 	}

@@ -131,8 +131,8 @@ static int fail_read(struct failure *f, struct archive *in, const struct source 
 		return fail(f, EIO, "cannot read the archive: the input is empty");
 	/* No format recognized: not an archive, or not one of ours. */
 	if (archive_format(in) == 0)
-		f->hint = "the source must be a tar archive (tar, pax, ustar, GNU), compressed "
-			  "with gzip, bzip2, xz, zstd or lz4, or not at all";
+		f->hint = "the source must be a tar archive (tar, pax, ustar, GNU),\n"
+			  "compressed with gzip, bzip2, xz, zstd or lz4, or not at all";
 	return fail(f, EIO, "cannot read the archive: %s", archive_message(in));
 }
 

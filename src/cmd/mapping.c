@@ -51,12 +51,10 @@ static _Noreturn void die_no_auto(const struct subids *s)
 {
 	const char *user = s->user ? s->user : "you";
 	if (s->no_new_privs) {
-		log_error("--map=auto needs newuidmap and newgidmap to run set-id, which "
-			  "no_new_privs forbids here");
-		log_hint("run nschroot outside the sandbox that set no_new_privs, or use --map=root");
+		log_error("--map=auto: no_new_privs is set, so newuidmap cannot run set-id");
+		log_hint("run nschroot outside the sandbox that set it, or use --map=root");
 	} else if (!s->helpers) {
-		log_error("--map=auto needs newuidmap and newgidmap, set-user-id root or with "
-			  "file capabilities");
+		log_error("--map=auto needs newuidmap and newgidmap, set-id or with file caps");
 		log_hint("install the uidmap package (apt-get install uidmap)");
 	} else {
 		log_error("--map=auto: %s %s no range in %s", user, s->user ? "has" : "have",
@@ -94,8 +92,9 @@ void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids 
 	int r = mapping_try(m, &f);
 	if (r < 0) {
 		char text[640];
-		log_warning("auto mode does not work here, so the box is made in root mode: %s",
+		log_warning("auto mode does not work here: %s",
 			    failure_text(r, &f, text, sizeof(text)));
+		log_hint("the box is made in root mode; --map=auto makes this an error");
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
 	}
 }

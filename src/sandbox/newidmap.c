@@ -151,11 +151,11 @@ static int finish_helper(struct helper_run *h, struct failure *f)
 		return 0;
 	const char *why = last_line(out);
 	if (strstr(why, "not allowed"))
-		f->hint = "the caller's ranges in /etc/subuid and /etc/subgid must cover the map "
-			  "(usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER)";
+		f->hint = "your ranges in /etc/subuid and /etc/subgid must cover the map:\n"
+			  "usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER";
 	else if (strstr(why, "owned by a different user"))
-		f->hint = "newuidmap maps only a process whose real and effective ids are the "
-			  "caller's own: not under sg, newgrp or a changed group";
+		f->hint = "newuidmap maps only a process whose real and effective ids are\n"
+			  "the caller's own: not under sg, newgrp or a changed group";
 	if (!*why)
 		return fail(f, EPERM, "cannot map the subordinate ids: %s failed", h->name);
 	return fail_said(f, EPERM, "cannot map the subordinate ids: %s", why);

@@ -44,8 +44,8 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 		close(sync[0]);
 		close(sync[1]);
 		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
-			f->hint = "unprivileged user namespaces look disabled; see the sysctls "
-				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and "
+			f->hint = "unprivileged user namespaces look disabled; see the sysctls\n"
+				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
 				  "kernel.apparmor_restrict_unprivileged_userns";
 		return fail(f, err, "cannot create a user namespace");
 	}

@@ -47,13 +47,23 @@ void log_warning(const char *fmt, ...)
 	errno = saved;
 }
 
+/* A hint may hold newlines, so that each line fits 80 columns: every line
+ * gets its own "hint: ". */
 void log_hint(const char *fmt, ...)
 {
 	int saved = errno;
+	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("hint: ", fmt, ap, 0);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	for (char *line = text, *nl; line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		fflush(stdout);
+		fprintf(stderr, "hint: %s\n", line);
+	}
 	errno = saved;
 }
 

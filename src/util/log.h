@@ -15,7 +15,8 @@ enum {
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "nschroot: warning: MESSAGE". */
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "hint: MESSAGE", where the user can do something about a failure. */
+/* "hint: MESSAGE", where the user can do something about a failure; one
+ * "hint: " line for each line of MESSAGE. */
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "nschroot: WHAT: strerror(err)" for a module's failure (err of either

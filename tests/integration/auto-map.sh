@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 72
+plan 75
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -100,8 +100,10 @@ err=$(NSCHROOT_SUBUID_FILE=$TMP/ungranted nsrun run --map=auto "$root" true 2>&1
 assert_eq "a range not granted: 125" 125 $?
 assert_match "... with newuidmap's own words" \
 	"^nschroot: cannot map the subordinate ids: newuidmap: .*not allowed$" "$err"
+assert_eq "... each hint line fits 80 columns" "" "$(printf '%s\n' "$err" | grep '^hint' | awk 'length > 80')"
 err=$(PATH=/nonexistent nsrun run --map=auto "$root" true 2>&1)
 assert_eq "no newuidmap: --map=auto fails with 125" 125 $?
+assert_eq "... every line fits 80 columns" "" "$(printf '%s\n' "$err" | awk 'length > 80')"
 assert_match "... naming the uidmap package" "^hint: install the uidmap package" "$err"
 
 tar -C "$root" --owner=0 --group=0 --numeric-owner -cf "$TMP/bb.tar" .
@@ -118,7 +120,8 @@ assert_match "under no_new_privs (set-id helpers cannot work): root mode" "^map:
 err=$(NSCHROOT_SUBUID_FILE=$TMP/ungranted nsrun create --progress=never ng "$TMP/bb.tar.gz" 2>&1 >/dev/null)
 assert_match "a range newuidmap refuses: create tries it and falls back to root mode" "^map: root$" \
 	"$(nsrun info ng)"
-assert_match "... with a warning" "^nschroot: warning: auto mode does not work here, so the box is made in root mode: " "$err"
+assert_match "... with a warning" "^nschroot: warning: auto mode does not work here: " "$err"
+assert_match "... and a hint" "^hint: the box is made in root mode; --map=auto makes this an error$" "$err"
 nsrun rm nr nh nn ng
 assert_status "a range newuidmap refuses: create --map=auto fails with 125" 125 \
 	env NSCHROOT_SUBUID_FILE="$TMP/ungranted" "$NSCHROOT" create --map=auto ng "$TMP/bb.tar.gz"
