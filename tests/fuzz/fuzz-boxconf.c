@@ -30,16 +30,6 @@ static bool same_value(const char *parsed, const char *reparsed)
 	return true;
 }
 
-static bool same_ranges(const struct subid_ranges *a, const struct subid_ranges *b)
-{
-	if (a->n != b->n || a->total != b->total)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->r[i].start != b->r[i].start || a->r[i].count != b->r[i].count)
-			return false;
-	return true;
-}
-
 static void check_fixups(const char *value)
 {
 	unsigned set = ~0u;
@@ -76,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(same_value(c.os_id, again.os_id));
 	fuzz_assert(same_value(c.os_version, again.os_version));
 	fuzz_assert(same_value(c.fixups, again.fixups));
-	fuzz_assert(same_ranges(&c.subuids, &again.subuids));
-	fuzz_assert(same_ranges(&c.subgids, &again.subgids));
+	fuzz_assert(fuzz_same_ranges(&c.subuids, &again.subuids));
+	fuzz_assert(fuzz_same_ranges(&c.subgids, &again.subgids));
 
 	/* Written once, the text is a fixed point. */
 	char *text2 = box_conf_format(&again);

@@ -33,16 +33,6 @@ static void check_shape(const struct subid_ranges *s)
 	fuzz_assert(total == s->total && total <= SUBID_MAX_IDS);
 }
 
-static bool same(const struct subid_ranges *a, const struct subid_ranges *b)
-{
-	if (a->n != b->n || a->total != b->total)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->r[i].start != b->r[i].start || a->r[i].count != b->r[i].count)
-			return false;
-	return true;
-}
-
 /* box.conf stores what subid_format writes and reads it back with
  * subid_parse_list: the two must agree. */
 static void check_round_trip(const struct subid_ranges *s)
@@ -51,7 +41,7 @@ static void check_round_trip(const struct subid_ranges *s)
 	struct subid_ranges back;
 	fuzz_assert(subid_format(s, buf, sizeof(buf)) == 0);
 	fuzz_assert(subid_parse_list(buf, strlen(buf), &back) == 0);
-	fuzz_assert(same(s, &back));
+	fuzz_assert(fuzz_same_ranges(s, &back));
 }
 
 static void check_file(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own)

@@ -184,24 +184,15 @@ assert_eq "rm removes the boxes, subordinate files and all" "" "$(ls -A "$TMP/st
 # that create sets up for auto mode is what is tried.)
 outside=$TMP/outside
 mkdir "$outside"
-# hostile_tar FILE ENTRY...: ENTRY is TYPE:NAME[:LINK], TYPE file, dir,
-# symlink or hardlink; every entry owned by 42.
+# hostile_tar FILE ENTRY...: ENTRY is TYPE:NAME[:LINK]; every entry owned
+# by 42 (tests/fixtures/mktar.py makes it).
 hostile_tar() {
-	python3 - "$@" <<'PY'
-import io, sys, tarfile
-types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
-         "hardlink": tarfile.LNKTYPE}
-with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
-    for e in sys.argv[2:]:
-        kind, name, *link = e.split(":", 2)
-        ti = tarfile.TarInfo(name)
-        ti.type, ti.uid, ti.gid, ti.mode = types[kind], 42, 42, 0o755
-        if link:
-            ti.linkname = link[0]
-        data = b"pwned" if kind == "file" else None
-        ti.size = len(data) if data else 0
-        t.addfile(ti, io.BytesIO(data) if data else None)
-PY
+	file=$1
+	shift
+	set -- "$file" $(for e in "$@"; do
+		printf '%s\n' "$e" | awk -F: '{ printf "%s|%s|%s|%s||42\n", $1, $2, $3, ($1 == "file" ? "pwned" : "") }'
+	done)
+	python3 "$FIXTURES/mktar.py" "$@"
 }
 i=0
 for entries in "file:../escape" "symlink:lnk:$outside file:lnk/pwned" \

@@ -22,31 +22,8 @@ state() {
 }
 before=$(state)
 
-# mktar FILE ENTRY...: ENTRY is TYPE|NAME|LINK|DATA|XATTR (fields may be
-# empty); TYPE file, dir, symlink or hardlink. A hard link with DATA
-# carries a body, as pax allows.
-mktar() {
-	python3 - "$@" <<'PY'
-import io, sys, tarfile
-types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
-         "hardlink": tarfile.LNKTYPE}
-with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
-    for e in sys.argv[2:]:
-        kind, name, link, data, xattr = (e.split("|") + [""] * 5)[:5]
-        ti = tarfile.TarInfo(name)
-        ti.type = types[kind]
-        ti.mode = 0o777 if kind == "dir" else 0o644
-        ti.linkname = link
-        body = data.encode() if data else None
-        ti.size = len(body) if body else 0
-        if xattr:
-            ti.pax_headers["SCHILY.xattr.user.pwn"] = xattr
-        if kind == "hardlink" and body:
-            # Without a pax size, readers take a hard link's body for 0.
-            ti.pax_headers["size"] = str(len(body))
-        t.addfile(ti, io.BytesIO(body) if body else None)
-PY
-}
+# mktar FILE ENTRY...: see tests/fixtures/mktar.py.
+mktar() { python3 "$FIXTURES/mktar.py" "$@"; }
 
 # attempt NAME ENTRY...: create box NAME from those entries.
 attempt() {
