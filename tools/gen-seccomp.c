@@ -109,6 +109,13 @@ static void emit(FILE *out, const char *name, int fakeroot)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		fail("seccomp_init", ENOMEM);
+	/* A binary tree of syscall numbers rather than a chain: the kernel
+	 * runs the program for every syscall of every ABI when it is
+	 * installed (to cache the always-allowed ones), and the chain made
+	 * that cost about 120 us at each start against about 75 us. */
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		fail("seccomp_attr_set", r);
 	add_arches(ctx);
 	add_tty_rules(ctx);
 	if (fakeroot)
@@ -117,7 +124,7 @@ static void emit(FILE *out, const char *name, int fakeroot)
 	int fd = memfd_create("bpf", MFD_CLOEXEC);
 	if (fd < 0)
 		fail("memfd_create", errno);
-	int r = seccomp_export_bpf(ctx, fd);
+	r = seccomp_export_bpf(ctx, fd);
 	if (r < 0)
 		fail("seccomp_export_bpf", r);
 	off_t size = lseek(fd, 0, SEEK_END);
