@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,29 +57,40 @@ static void hint_userns(void)
 	log_hint("kernel.apparmor_restrict_unprivileged_userns");
 }
 
+#ifndef PIDFD_GET_MNT_NAMESPACE
+#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3) /* <linux/pidfd.h>, Linux 6.11 */
+#endif
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every descriptor from 3 up but those in keep (sorted here). */
+static void close_from_3_except(int *keep, size_t n)
+{
+	if (n)
+		qsort(keep, n, sizeof(int), cmp_int);
+	int next = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] > next)
+			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
+		if (keep[i] >= next)
+			next = keep[i] + 1;
+	}
+	closefrom(next);
 }
 
 /* Close every descriptor but 0, 1, 2 and those named by --preserve-fd, so
  * that no host file reaches the command by accident. */
 static void close_all_but(const struct run_config *cfg)
 {
-	int *keep = cfg->preserve_fds;
-	if (cfg->n_preserve_fds)
-		qsort(keep, cfg->n_preserve_fds, sizeof(int), cmp_int);
-	int next = 3;
+	close_from_3_except(cfg->preserve_fds, cfg->n_preserve_fds);
 	for (size_t i = 0; i < cfg->n_preserve_fds; i++) {
-		if (keep[i] > next)
-			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
-		if (keep[i] >= next)
-			next = keep[i] + 1;
-		int fl = fcntl(keep[i], F_GETFD);
+		int fl = fcntl(cfg->preserve_fds[i], F_GETFD);
 		if (fl >= 0)
-			fcntl(keep[i], F_SETFD, fl & ~FD_CLOEXEC);
+			fcntl(cfg->preserve_fds[i], F_SETFD, fl & ~FD_CLOEXEC);
 	}
-	closefrom(next);
 }
 
 static _Noreturn void exec_failed(const char *what, int err)
@@ -236,8 +248,14 @@ static pid_t proc_pid_of(int pidfd)
  * write: init itself, through the child's pid as the mounted /proc numbers
  * it (see proc_pid_of). The child waits on a pipe until its maps are
  * written and init has made itself undumpable and wiped its command line.
+ *
+ * Init keeps a descriptor of the command's mount namespace (where the
+ * kernel can give one, 6.11+): the namespace then outlives the command,
+ * whose exit would otherwise wait for its teardown (an RCU grace period)
+ * before init even hears of it, and goes with init, after the status is
+ * reported. *mntns is that descriptor, or -1.
  */
-static pid_t start_command(const struct sandbox *sb)
+static pid_t start_command(const struct sandbox *sb, int *mntns)
 {
 	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
 	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
@@ -247,7 +265,7 @@ static pid_t start_command(const struct sandbox *sb)
 
 	bool is_auto = sb->map == MAP_AUTO;
 	int pidfd = -1;
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD | (is_auto ? CLONE_PIDFD : 0);
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_PIDFD | SIGCHLD;
 	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, &pidfd, 0, 0);
 	if (pid < 0)
 		die_errno(errno, "cannot start the command in a nested user namespace");
@@ -269,8 +287,9 @@ static pid_t start_command(const struct sandbox *sb)
 		int r = procpid < 0 ? procpid : idmap_write_identity(procpid, sb->idmap);
 		if (r < 0)
 			die_errno(r, "cannot write the id maps of the command's namespace");
-		close(pidfd);
 	}
+	*mntns = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+	close(pidfd);
 	hide_command_line(sb);
 
 	/* Not dumpable: its /proc/1/{environ,exe,fd,cwd,root} become
@@ -297,14 +316,33 @@ static int status_of(int wstatus)
 }
 
 /*
+ * The command has exited with status: what is left of the box is killed
+ * and reaped here (as the kernel would do when init exits, but waiting for
+ * it), so that no process of the box outlives the report. __WALL: a child
+ * of the command's made with CLONE_PARENT may have any exit signal. Then
+ * the status goes to nschroot, which returns it while the kernel tears
+ * down the namespaces after init's exit.
+ */
+static _Noreturn void finish(int status, int status_fd)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	unsigned char byte = (unsigned char)status;
+	ssize_t n = write(status_fd, &byte, 1); /* fails only once nschroot is gone */
+	(void)n;
+	_exit(status);
+}
+
+/*
  * pid 1 duties: the kernel gives pid 1 no default signal actions, so the
  * signals it is to pass on are blocked and taken with sigwaitinfo. A signal
  * the kernel sent to the whole foreground process group (Ctrl-C on the
  * terminal, si_code SI_KERNEL) has reached the command already and is not
- * sent twice. Every orphan is reaped; when the command itself exits, so
- * does init, and the kernel kills what is left in the namespace.
+ * sent twice. Every orphan is reaped; when the command itself exits, the
+ * rest of the box goes with it (see finish).
  */
-static _Noreturn void init_loop(pid_t command)
+static _Noreturn void init_loop(pid_t command, int status_fd)
 {
 	sigset_t set;
 	sandbox_waited_signals(&set);
@@ -321,17 +359,18 @@ static _Noreturn void init_loop(pid_t command)
 		}
 		int wstatus;
 		pid_t pid;
-		while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
 			if (pid == command)
-				_exit(status_of(wstatus));
+				finish(status_of(wstatus), status_fd);
 	}
 }
 
-/* Stop holding the caller's stdin and stdout, and any other descriptor:
- * only the command has a use for them. stderr stays for init's messages. */
-static void drop_host_fds(void)
+/* Stop holding the caller's stdin and stdout, and any other descriptor
+ * but keep's: only the command has a use for them. stderr stays for
+ * init's messages. */
+static void drop_host_fds(int *keep, size_t n)
 {
-	closefrom(3);
+	close_from_3_except(keep, n);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -356,7 +395,7 @@ static int wait_for_auto_map(int lifeline)
 	return r;
 }
 
-_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline)
+_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_fd)
 {
 #ifdef __SANITIZE_ADDRESS__
 	in_sandbox = 1;
@@ -404,7 +443,9 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline)
 			die_errno(r, "cannot bring the loopback interface up");
 	}
 
-	pid_t command = start_command(sb);
-	drop_host_fds();
-	init_loop(command);
+	int mntns;
+	pid_t command = start_command(sb, &mntns);
+	int keep[2] = { status_fd, mntns };
+	drop_host_fds(keep, mntns >= 0 ? 2 : 1);
+	init_loop(command, status_fd);
 }

@@ -49,5 +49,6 @@ void sandbox_waited_signals(sigset_t *set);
 int sandbox_run(struct sandbox *sb);
 
 /* In the first child, pid 1 of the new namespaces: set up, start the
- * command, act as its init. Never returns. */
-_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline);
+ * command, act as its init, and write the command's status (one byte) to
+ * status_fd once every process of the box is gone. Never returns. */
+_Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_fd);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,26 +36,73 @@ void sandbox_waited_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+static int status_of_init(pid_t init)
+{
+	int wstatus;
+	while (waitpid(init, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SETUP;
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	return WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : EXIT_SETUP;
+}
+
 /*
- * The outer nschroot stays on the host, outside every namespace, and waits.
- * Signals sent to it with kill(2) are passed to the sandbox's init, which
- * passes them to the command; the terminal's own signals (SI_KERNEL) reach
- * the command directly, as they reach every process of the foreground
- * group, and are not passed twice.
+ * The outer nschroot stays on the host, outside every namespace, and waits
+ * for the command's status on the status pipe. Init writes it once the
+ * command and every other process of the box are dead and reaped, and
+ * only then exits: the kernel's teardown of the namespaces (each mount
+ * namespace waits for an RCU grace period) goes on after nschroot has
+ * returned, as it does after bubblewrap's. End of file with no status
+ * means init failed (and said why) or was killed: its own exit status is
+ * nschroot's then.
+ *
+ * Signals sent to nschroot with kill(2) are passed to the sandbox's init,
+ * which passes them to the command; the terminal's own signals (SI_KERNEL)
+ * reach the command directly, as they reach every process of the
+ * foreground group, and are not passed twice.
  */
+static int wait_for_status(pid_t init, int status_fd, const sigset_t *set)
+{
+	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		log_error("cannot wait for signals: %s", strerror(errno));
+		kill(init, SIGKILL);
+		return EXIT_SETUP;
+	}
+	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	for (;;) {
+		if (poll(p, 2, -1) < 0)
+			continue; /* EINTR; nothing else can fail here */
+		if (p[0].revents) {
+			unsigned char status;
+			ssize_t n = read(status_fd, &status, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			close(sfd);
+			return n == 1 ? status : status_of_init(init);
+		}
+		struct signalfd_siginfo si;
+		if (p[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD &&
+		    si.ssi_code != SI_KERNEL)
+			kill(init, (int)si.ssi_signo);
+	}
+}
+
 int sandbox_run(struct sandbox *sb)
 {
 	/* An ignored SIGCHLD (inherited from the caller) would make the kernel
-	 * reap children unseen, and sigwaitinfo below wait forever. */
+	 * reap init unseen, and the wait for its status fail. */
 	signal(SIGCHLD, SIG_DFL);
 	sigset_t set;
 	sandbox_waited_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &sb->caller_sigmask) < 0)
 		die_errno(errno, "cannot block signals");
 
-	/* The child holds the read end: it sees EOF once nschroot is gone. */
-	int lifeline[2];
-	if (pipe2(lifeline, O_CLOEXEC) < 0)
+	/* The child holds the read end of the lifeline: it sees EOF once
+	 * nschroot is gone. Init holds the write end of the status pipe. */
+	int lifeline[2], status[2];
+	if (pipe2(lifeline, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
 
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
@@ -69,9 +118,11 @@ int sandbox_run(struct sandbox *sb)
 	}
 	if (pid == 0) {
 		close(lifeline[1]);
-		sandbox_init(sb, lifeline[0]);
+		close(status[0]);
+		sandbox_init(sb, lifeline[0], status[1]);
 	}
 	close(lifeline[0]);
+	close(status[1]);
 
 	/* Auto mode: only newuidmap and newgidmap, from out here, can map the
 	 * subordinate ranges. The init waits for one byte on the lifeline. */
@@ -89,23 +140,5 @@ int sandbox_run(struct sandbox *sb)
 		}
 	}
 
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			if (si.si_code != SI_KERNEL)
-				kill(pid, sig);
-			continue;
-		}
-		int wstatus;
-		pid_t r = waitpid(pid, &wstatus, WNOHANG);
-		if (r == pid) {
-			if (WIFEXITED(wstatus))
-				return WEXITSTATUS(wstatus);
-			if (WIFSIGNALED(wstatus))
-				return 128 + WTERMSIG(wstatus);
-		}
-	}
+	return wait_for_status(pid, status[0], &set);
 }
