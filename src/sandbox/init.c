@@ -306,15 +306,6 @@ static pid_t start_command(const struct sandbox *sb, int *mntns)
 	return pid;
 }
 
-static int status_of(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_SETUP;
-}
-
 /*
  * The command has exited with status: what is left of the box is killed
  * and reaped here (as the kernel would do when init exits, but waiting for
@@ -361,7 +352,7 @@ static _Noreturn void init_loop(pid_t command, int status_fd)
 		pid_t pid;
 		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
 			if (pid == command)
-				finish(status_of(wstatus), status_fd);
+				finish(sandbox_exit_status(wstatus), status_fd);
 	}
 }
 

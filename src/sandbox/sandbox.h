@@ -44,6 +44,10 @@ struct sandbox {
  * take with sigwaitinfo. */
 void sandbox_waited_signals(sigset_t *set);
 
+/* What nschroot exits with for a process that ended with wstatus: its
+ * exit status, 128+N for signal N, 125 otherwise. */
+int sandbox_exit_status(int wstatus);
+
 /* Run the sandbox and return the status nschroot exits with: the command's,
  * 128+N when it was killed by signal N, 125 when nschroot failed. */
 int sandbox_run(struct sandbox *sb);

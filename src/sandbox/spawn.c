@@ -36,15 +36,22 @@ void sandbox_waited_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+int sandbox_exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_SETUP;
+}
+
 static int status_of_init(pid_t init)
 {
 	int wstatus;
 	while (waitpid(init, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_SETUP;
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	return WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : EXIT_SETUP;
+	return sandbox_exit_status(wstatus);
 }
 
 /*
@@ -70,7 +77,8 @@ static int wait_for_status(pid_t init, int status_fd, const sigset_t *set)
 		kill(init, SIGKILL);
 		return EXIT_SETUP;
 	}
-	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN },
+			       { .fd = sfd, .events = POLLIN } };
 	for (;;) {
 		if (poll(p, 2, -1) < 0)
 			continue; /* EINTR; nothing else can fail here */
@@ -83,8 +91,8 @@ static int wait_for_status(pid_t init, int status_fd, const sigset_t *set)
 			return n == 1 ? status : status_of_init(init);
 		}
 		struct signalfd_siginfo si;
-		if (p[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD &&
-		    si.ssi_code != SI_KERNEL)
+		if (p[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+		    si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
 			kill(init, (int)si.ssi_signo);
 	}
 }
