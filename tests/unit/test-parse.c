@@ -4,6 +4,7 @@
  * refused rather than half-parsed (the atoi/strtoul traps). */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
@@ -12,12 +13,32 @@
 /* A value parse_u32 must not write on failure. */
 #define SENTINEL 0xdeadbeefu
 
+/* s as a test name shows it: control characters escaped, so that a
+ * newline in an input does not break the TAP line. */
+static const char *shown(const char *s, char *buf, size_t size)
+{
+	if (!s)
+		return "(null)";
+	size_t n = 0;
+	for (; *s && n + 5 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+		else
+			buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void check_u32(const char *s, uint32_t min, uint32_t max, int want_r, uint32_t want)
 {
 	uint32_t v = SENTINEL;
 	int r = parse_u32(s, min, max, &v);
-	is_int(r, want_r, "parse_u32('%s', %u, %u) returns %d", s ? s : "(null)", min, max, want_r);
-	is_int(v, want_r == 0 ? want : SENTINEL, "parse_u32('%s') %s", s ? s : "(null)",
+	char buf[128];
+	const char *name = shown(s, buf, sizeof(buf));
+	is_int(r, want_r, "parse_u32('%s', %u, %u) returns %d", name, min, max, want_r);
+	is_int(v, want_r == 0 ? want : SENTINEL, "parse_u32('%s') %s", name,
 	       want_r == 0 ? "stores the value" : "leaves the output alone");
 }
 
