@@ -3,9 +3,25 @@
 #include "util/failure.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static bool exit_immediately;
+
+void log_exit_immediately(void)
+{
+	exit_immediately = true;
+}
+
+static noreturn void end(int status)
+{
+	if (exit_immediately)
+		_exit(status);
+	exit(status);
+}
 
 static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const char *fmt,
 						       va_list ap, int err)
@@ -78,7 +94,7 @@ void log_failure(int err, const struct failure *f)
 noreturn void die_failure(int err, const struct failure *f)
 {
 	log_failure(err, f);
-	exit(EXIT_SETUP);
+	end(EXIT_SETUP);
 }
 
 noreturn void die(const char *fmt, ...)
@@ -87,7 +103,7 @@ noreturn void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("nschroot: ", fmt, ap, 0);
 	va_end(ap);
-	exit(EXIT_SETUP);
+	end(EXIT_SETUP);
 }
 
 noreturn void die_errno(int err, const char *fmt, ...)
@@ -96,7 +112,7 @@ noreturn void die_errno(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("nschroot: ", fmt, ap, err < 0 ? -err : err);
 	va_end(ap);
-	exit(EXIT_SETUP);
+	end(EXIT_SETUP);
 }
 
 noreturn void die_usage(const char *fmt, ...)
@@ -106,5 +122,5 @@ noreturn void die_usage(const char *fmt, ...)
 	vlog("nschroot: ", fmt, ap, 0);
 	va_end(ap);
 	fputs("Try 'nschroot --help'.\n", stderr);
-	exit(EXIT_SETUP);
+	end(EXIT_SETUP);
 }
