@@ -2,35 +2,33 @@
 /*
  * The first process of the new namespaces: nschroot's own pid 1.
  *
- * It sets up the file system view, then starts the command in a nested user
- * and mount namespace and stays behind as its init: it forwards signals,
- * reaps orphans and exits with the command's status, whereupon the kernel
- * kills whatever is left in the pid namespace.
+ * It sets up the file system view, moves into a nested user and mount
+ * namespace that locks it, starts the command there and stays behind as
+ * its init: it forwards signals, reaps orphans, kills what is left of the
+ * box once the command has exited, and reports the command's status.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <libgen.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/caps.h"
 #include "sandbox/idmap.h"
 #include "sandbox/mounts.h"
+#include "sandbox/nested.h"
 #include "sandbox/net.h"
 #include "sandbox/resolve.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
 #include "sandbox/userns.h"
+#include "util/failure.h"
 #include "util/io.h"
 #include "util/log.h"
 
@@ -56,10 +54,6 @@ static void hint_userns(void)
 	log_hint("kernel.unprivileged_userns_clone, user.max_user_namespaces and");
 	log_hint("kernel.apparmor_restrict_unprivileged_userns");
 }
-
-#ifndef PIDFD_GET_MNT_NAMESPACE
-#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3) /* <linux/pidfd.h>, Linux 6.11 */
-#endif
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -153,11 +147,14 @@ static void become_user(const struct sandbox *sb)
 		die_errno(errno, "cannot change to user %u", (unsigned)sb->uid);
 }
 
-/* The command's process, in its nested namespaces, once its maps are
- * written: last settings, then exec. The filter goes in while the process
- * still holds CAP_SYS_ADMIN over its namespace (no no_new_privs needed, so
- * su and sudo work inside), before become_user may drop it; the working
- * directory is entered as the command's user, as su would. */
+/*
+ * The command's process, vforked by init: it shares init's memory, init
+ * waiting, until it execs. So it only makes system calls on its own task
+ * (its descriptors, credentials, signal mask, working directory), never
+ * returns, and leaves by exec or _exit (log_exit_immediately is in force).
+ * The seccomp filter is init's, inherited. The working directory is
+ * entered as the command's user, as su would.
+ */
 static _Noreturn void exec_command(const struct sandbox *sb)
 {
 	if (sigprocmask(SIG_SETMASK, &sb->caller_sigmask, NULL) < 0)
@@ -167,11 +164,9 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	 * would otherwise put the command's cwd on a host directory. */
 	close_all_but(sb->cfg);
 
-	int r = seccomp_install(sb->fakeroot);
-	if (r < 0)
-		die_errno(r, "cannot install the seccomp filter");
 	/* The bounding set while CAP_SETPCAP is still there; a root command's
 	 * own sets once it has its ids (setgroups may need CAP_SETGID). */
+	int r;
 	if (sb->caps_given && (r = caps_limit_bounding(sb->caps)) < 0)
 		die_errno(r, "cannot limit the capability bounding set");
 	become_user(sb);
@@ -183,16 +178,17 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 
 	if (!sb->argv)
 		exec_login_shell(sb);
-	/* execvp searches the PATH of environ: the inside one. */
+	/* execvp searches the PATH of environ: the inside one. (init's
+	 * environ too, in shared memory: init has no use for it.) */
 	environ = sb->envp;
 	execvp(sb->argv[0], sb->argv);
 	exec_failed(sb->argv[0], errno);
 }
 
 /* The guest can read /proc/1/cmdline: it would show nschroot's whole
- * command line (host paths, --bind sources, -e values). The command, forked
- * already, has its own copy of those strings: overwrite init's before the
- * command can run. */
+ * command line (host paths, --bind sources, -e values). Overwritten before
+ * the command starts; what the command needs of it is copied first (see
+ * copy_command_strings). */
 static void hide_command_line(const struct sandbox *sb)
 {
 	if (!sb->cmdline || sb->cmdline_len < sizeof("init"))
@@ -201,108 +197,68 @@ static void hide_command_line(const struct sandbox *sb)
 	memcpy(sb->cmdline, "init", sizeof("init"));
 }
 
-/*
- * The pid of the process behind pidfd as the /proc mounted at /proc numbers
- * it: its fdinfo's "Pid:" is given in the pid namespace of the procfs
- * instance it is read through. With a fresh /proc that is clone's return
- * value; with the host's /proc bound (the fallback) it is the host's pid.
- * The process is our unreaped child: the number cannot be reused meanwhile.
- */
-static pid_t proc_pid_of(int pidfd)
+/* A copy of the strings of nschroot's command line that the command's
+ * process uses, argv and -w, in memory that hide_command_line leaves
+ * alone. Init keeps it for its lifetime. */
+static void copy_command_strings(struct sandbox *sb)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n;
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	const char *p = strstr(buf, "\nPid:");
-	int pid;
-	/* NOLINTNEXTLINE(cert-err34-c): written by the kernel; pid <= 0 is refused */
-	if (!p || sscanf(p + 5, "%d", &pid) != 1 || pid <= 0)
-		return -ESRCH;
-	return pid;
+	size_t n = 0;
+	while (sb->argv && sb->argv[n])
+		n++;
+	char **argv = calloc(n + 1, sizeof(*argv));
+	if (!argv)
+		die_errno(ENOMEM, "cannot start the command");
+	for (size_t i = 0; i < n; i++)
+		if (!(argv[i] = strdup(sb->argv[i])))
+			die_errno(ENOMEM, "cannot start the command");
+	if (sb->argv)
+		sb->argv = argv;
+	else
+		free(argv);
+	if (sb->workdir && !(sb->workdir = strdup(sb->workdir)))
+		die_errno(ENOMEM, "cannot start the command");
 }
 
 /*
- * The command runs in a user namespace nested in ours, with its own copy of
- * the mount namespace. The kernel locks every mount copied into a namespace
- * owned by a less privileged user namespace, flags included: the guest's
- * root can still mount things of its own, but can neither remount a
- * read-only bind read-write nor unmount /proc to see what lies beneath.
+ * Init enters the nested namespaces that lock the mounts (nested.c) and
+ * installs the seccomp filter, which the command inherits: the filter goes
+ * in while CAP_SYS_ADMIN over the namespace is there (no no_new_privs
+ * needed, so su and sudo work inside), and the program is freed with
+ * init, after the report, rather than at the command's exit. *kept is the
+ * descriptor of the mount namespace left behind.
  *
- * With a single id, the child maps itself through /proc/self: the kernel
- * allows that to the namespace's creator's uid, and setgroups is denied
- * already (inherited). /proc/self is right whichever /proc is mounted, the
- * fresh one or the host's bind, where a pid from this namespace would name
- * another process. In auto mode the nested map is the identity over all
- * of ours, which only a writer with CAP_SETUID over our namespace may
- * write: init itself, through the child's pid as the mounted /proc numbers
- * it (see proc_pid_of). The child waits on a pipe until its maps are
- * written and init has made itself undumpable and wiped its command line.
+ * Then init makes itself undumpable: its /proc/1/{environ,exe,fd,cwd,root}
+ * become unreachable for the guest, since this process's memory belongs
+ * to the host's user namespace (it was forked, never exec'd, in here);
+ * and its command line is wiped. Both before the command exists.
  *
- * Init keeps a descriptor of the command's mount namespace (where the
- * kernel can give one, 6.11+): the namespace then outlives the command,
- * whose exit would otherwise wait for its teardown (an RCU grace period)
- * before init even hears of it, and goes with init, after the status is
- * reported. *mntns is that descriptor, or -1.
+ * The command is started with vfork: no copy of init's page tables and no
+ * copy-on-write faults on either side, init waiting until the exec.
  */
-static pid_t start_command(const struct sandbox *sb, int *mntns)
+static pid_t start_command(const struct sandbox *sb, int *kept)
 {
-	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
-	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
-	int sync[2];
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die_errno(errno, "cannot make a pipe");
+	struct failure f = { 0 };
+	int r = nested_enter(sb, kept, &f);
+	if (r < 0)
+		die_failure(r, &f);
+	r = seccomp_install(sb->fakeroot);
+	if (r < 0)
+		die_errno(r, "cannot install the seccomp filter");
 
-	bool is_auto = sb->map == MAP_AUTO;
-	int pidfd = -1;
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_PIDFD | SIGCHLD;
-	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, &pidfd, 0, 0);
-	if (pid < 0)
-		die_errno(errno, "cannot start the command in a nested user namespace");
-	if (pid == 0) {
-		close(sync[1]);
-		if (read_one_byte(sync[0]) != 1)
-			_exit(EXIT_SETUP); /* init failed and said why */
-		close(sync[0]);
-		if (!is_auto) {
-			int r = idmap_write_single(0, sb->uid, outer_uid, sb->gid, outer_gid, true);
-			if (r < 0)
-				die_errno(r, "cannot write the id maps of the command's namespace");
-		}
-		exec_command(sb);
-	}
-	close(sync[0]);
-	if (is_auto) {
-		pid_t procpid = proc_pid_of(pidfd);
-		int r = procpid < 0 ? procpid : idmap_write_identity(procpid, sb->idmap);
-		if (r < 0)
-			die_errno(r, "cannot write the id maps of the command's namespace");
-	}
-	*mntns = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
-	close(pidfd);
+	struct sandbox command = *sb;
+	copy_command_strings(&command);
 	hide_command_line(sb);
-
-	/* Not dumpable: its /proc/1/{environ,exe,fd,cwd,root} become
-	 * unreachable for the guest, since this process's memory belongs to
-	 * the host's user namespace (it was forked, never exec'd, in here).
-	 * Only now, after the fork: a child forked undumpable could not write
-	 * its own /proc/self/uid_map. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno(errno, "cannot make nschroot's init undumpable");
 
-	if (write(sync[1], "x", 1) != 1)
+	/* posix_spawn cannot set ids, capabilities or no_new_privs;
+	 * exec_command keeps to what a vfork child may do (see there). */
+	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.vfork) */
+	pid_t pid = vfork();
+	if (pid == 0)
+		exec_command(&command); /* NOLINT(clang-analyzer-unix.Vfork) */
+	if (pid < 0)
 		die_errno(errno, "cannot start the command");
-	close(sync[1]);
 	return pid;
 }
 
@@ -316,9 +272,14 @@ static pid_t start_command(const struct sandbox *sb, int *mntns)
  */
 static _Noreturn void finish(int status, int status_fd)
 {
-	kill(-1, SIGKILL);
-	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
-		;
+	/* Every process of the box descends from init, orphans being
+	 * reparented here: no child at all means nothing is left to kill. */
+	siginfo_t si;
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0) {
+		kill(-1, SIGKILL);
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	}
 	unsigned char byte = (unsigned char)status;
 	ssize_t n = write(status_fd, &byte, 1); /* fails only once nschroot is gone */
 	(void)n;
@@ -373,9 +334,9 @@ static void drop_host_fds(int *keep, size_t n)
 /* Auto mode: nschroot runs newuidmap and newgidmap on us from outside and
  * then writes one byte to the lifeline; EOF means it failed, and said why.
  * Then we become the namespace's root (see userns_become_root). That change
- * of ids makes the kernel mark us undumpable, and the command's process
- * would inherit it, its /proc files then owned by the host's root, out of
- * our reach for its id maps: dumpable again until start_command. */
+ * of ids makes the kernel mark us undumpable, our /proc files then owned
+ * by the host's root, out of reach of the child that writes the nested
+ * namespace's maps (nested.c): dumpable again until start_command. */
 static int wait_for_auto_map(int lifeline)
 {
 	if (read_one_byte(lifeline) != 1)
@@ -391,6 +352,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 #ifdef __SANITIZE_ADDRESS__
 	in_sandbox = 1;
 #endif
+	log_exit_immediately();
 	/*
 	 * Map this namespace: root mode makes the caller root inside, user
 	 * mode keeps the caller's own ids. Written by this process for itself,
@@ -434,9 +396,9 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 			die_errno(r, "cannot bring the loopback interface up");
 	}
 
-	int mntns;
-	pid_t command = start_command(sb, &mntns);
-	int keep[2] = { status_fd, mntns };
-	drop_host_fds(keep, mntns >= 0 ? 2 : 1);
+	int kept_ns;
+	pid_t command = start_command(sb, &kept_ns);
+	int keep[2] = { status_fd, kept_ns };
+	drop_host_fds(keep, 2);
 	init_loop(command, status_fd);
 }

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The nested user and mount namespace that locks the sandbox's mounts.
+ *
+ * The kernel locks every mount copied into a mount namespace owned by a
+ * less privileged user namespace, flags included: the guest's root can
+ * still mount things of its own, but can neither remount a read-only bind
+ * read-write nor unmount /proc to see what lies beneath. Init itself moves
+ * there, with unshare, once its mounts are made and it has pivoted into
+ * the rootfs; the command is then a plain child of init, in init's
+ * namespaces, so that the command's exit tears down no namespace.
+ */
+#include "sandbox/nested.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/idmap.h"
+#include "util/io.h"
+
+/* This process's pid as the /proc mounted at /proc numbers it (the fresh
+ * procfs of the sandbox's pid namespace, or the host's in the fallback):
+ * /proc/self is a link to that number. */
+static pid_t proc_self_pid(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n < 0 ? -errno : -ENOENT;
+	buf[n] = '\0';
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	if (*end || pid <= 0 || pid > INT32_MAX)
+		return -ESRCH;
+	return (pid_t)pid;
+}
+
+/*
+ * Auto mode: the nested map is the identity over all of our ids, which
+ * only a writer with CAP_SETUID over our namespace may write, from it: a
+ * child forked before the unshare, which stays behind. It waits for one
+ * byte on go (EOF: we failed), maps init, whose pid the mounted /proc
+ * gives as self, and exits with 0 or the errno of the failed write.
+ */
+static pid_t fork_mapper(const struct idmap *m, pid_t self, int go)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid < 0 ? -errno : pid;
+	int r = read_one_byte(go) == 1 ? idmap_write_identity(self, m) : -ECANCELED;
+	_exit(r < 0 ? -r : 0);
+}
+
+static int reap_mapper(pid_t mapper)
+{
+	int wstatus;
+	while (waitpid(mapper, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(wstatus))
+		return -ECHILD;
+	return -WEXITSTATUS(wstatus);
+}
+
+/* In a single-id mode the process maps itself through /proc/self: the
+ * kernel allows a namespace's creator to map its own id, and setgroups is
+ * denied already (inherited). */
+static int map_self(const struct sandbox *sb)
+{
+	uid_t outer_uid = sb->map == MAP_USER ? sb->host_uid : 0;
+	gid_t outer_gid = sb->map == MAP_USER ? sb->host_gid : 0;
+	return idmap_write_single(0, sb->uid, outer_uid, sb->gid, outer_gid, true);
+}
+
+int nested_enter(const struct sandbox *sb, int *kept, struct failure *f)
+{
+	/* Leaving our mount namespace would tear it down on the spot, an RCU
+	 * grace period on the way to the command: a descriptor keeps it until
+	 * init exits, after the status is reported. */
+	*kept = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (*kept < 0)
+		return fail(f, errno, "cannot open the sandbox's mount namespace");
+
+	bool is_auto = sb->map == MAP_AUTO;
+	int go[2] = { -1, -1 };
+	pid_t mapper = 0;
+	if (is_auto) {
+		pid_t self = proc_self_pid();
+		if (self < 0)
+			return fail(f, self, "cannot find init's pid in /proc");
+		if (pipe2(go, O_CLOEXEC) < 0)
+			return fail(f, errno, "cannot make a pipe");
+		mapper = fork_mapper(sb->idmap, self, go[0]);
+		close(go[0]);
+		if (mapper < 0) {
+			close(go[1]);
+			return fail(f, mapper, "cannot fork");
+		}
+	}
+
+	int r = 0;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		r = fail(f, errno, "cannot create the nested user namespace");
+	if (is_auto) {
+		if (r == 0 && write(go[1], "x", 1) != 1)
+			r = fail(f, errno, "cannot start the id mapper");
+		close(go[1]);
+		int m = reap_mapper(mapper);
+		if (r == 0 && m < 0)
+			r = fail(f, m, "cannot write the id maps of the nested user namespace");
+	} else if (r == 0 && (r = map_self(sb)) < 0) {
+		r = fail(f, r, "cannot write the id maps of the nested user namespace");
+	}
+	return r;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "sandbox/sandbox.h"
+#include "util/failure.h"
+
+/* Move the calling process (the sandbox's init, its mounts made and
+ * pivoted into) into a user and mount namespace nested in its own, which
+ * locks every mount against the command, and map it there. *kept is then
+ * a descriptor of the mount namespace left behind, to be closed only once
+ * the status is reported. 0 or -errno (f says what failed). */
+int nested_enter(const struct sandbox *sb, int *kept, struct failure *f);
