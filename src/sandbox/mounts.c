@@ -113,23 +113,23 @@ static int setup_proc(int rootfd, struct failure *f)
 	return 0;
 }
 
+/* Two system calls a node, no descriptor: the mount point is made in our
+ * own fresh tmpfs, which nothing else can reach yet, so its name there is
+ * as good as a descriptor; the source is the host's, looked up from the
+ * host's root, where init still is. */
 static int bind_host_dev(int devfd, const char *name, struct failure *f)
 {
-	char host[64];
+	char host[64], fdbuf[FD_PATH_MAX], dst[FD_PATH_MAX + 16];
 	snprintf(host, sizeof(host), "/dev/%s", name);
-	_cleanup_close_ int src = open(host, O_PATH | O_CLOEXEC);
-	if (src < 0 && strcmp(name, "tty") == 0)
-		return 0; /* a host without /dev/tty: nothing to offer */
-	if (src < 0)
-		return fail(f, errno, "cannot open '%s'", host);
-	int fd = openat(devfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0)
+	snprintf(dst, sizeof(dst), "%s/%s", fd_path(devfd, fdbuf), name);
+	if (mknodat(devfd, name, S_IFREG | 0666, 0) < 0)
 		return fail(f, errno, "cannot make '/dev/%s'", name);
-	int r = bind_on(src, fd, false);
-	close(fd);
-	if (r < 0)
-		return fail(f, r, "cannot bind '%s' on '/dev/%s'", host, name);
-	return 0;
+	if (mount(host, dst, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	int err = errno;
+	if (err == ENOENT && strcmp(name, "tty") == 0 && unlinkat(devfd, name, 0) == 0)
+		return 0; /* a host without /dev/tty: nothing to offer */
+	return fail(f, err, "cannot bind '%s' on '/dev/%s'", host, name);
 }
 
 /* The caller's terminal on /dev/console, as a login on a console has it.
