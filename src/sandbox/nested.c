@@ -44,15 +44,18 @@ static pid_t proc_self_pid(void)
  * Auto mode: the nested map is the identity over all of our ids, which
  * only a writer with CAP_SETUID over our namespace may write, from it: a
  * child forked before the unshare, which stays behind. It waits for one
- * byte on go (EOF: we failed), maps init, whose pid the mounted /proc
- * gives as self, and exits with 0 or the errno of the failed write.
+ * byte on the pipe go (EOF: we failed; its own copy of the write end is
+ * closed first, or that EOF would never come), maps init, whose pid the
+ * mounted /proc gives as self, and exits with 0 or the errno of the
+ * failed write.
  */
-static pid_t fork_mapper(const struct idmap *m, pid_t self, int go)
+static pid_t fork_mapper(const struct idmap *m, pid_t self, const int go[2])
 {
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid < 0 ? -errno : pid;
-	int r = read_one_byte(go) == 1 ? idmap_write_identity(self, m) : -ECANCELED;
+	close(go[1]);
+	int r = read_one_byte(go[0]) == 1 ? idmap_write_identity(self, m) : -ECANCELED;
 	_exit(r < 0 ? -r : 0);
 }
 
@@ -95,7 +98,7 @@ int nested_enter(const struct sandbox *sb, int *kept, struct failure *f)
 			return fail(f, self, "cannot find init's pid in /proc");
 		if (pipe2(go, O_CLOEXEC) < 0)
 			return fail(f, errno, "cannot make a pipe");
-		mapper = fork_mapper(sb->idmap, self, go[0]);
+		mapper = fork_mapper(sb->idmap, self, go);
 		close(go[0]);
 		if (mapper < 0) {
 			close(go[1]);
