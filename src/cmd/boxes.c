@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
@@ -76,8 +75,7 @@ static void box_sizes(char *const *names, size_t n, bool any_auto, uint64_t *siz
 				      (r < 0 && errno == EINTR)))
 			if (r > 0)
 				got += (size_t)r;
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		wait_child(pid, NULL);
 	}
 	if (p[0] >= 0)
 		close(p[0]);

@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "sandbox/userns.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -238,10 +239,7 @@ static bool tree_writer_done(pid_t pid, bool stop)
 	if (stop)
 		kill(pid, SIGTERM);
 	int wstatus;
-	while (waitpid(pid, &wstatus, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
+	return wait_child(pid, &wstatus) == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 }
 
 static char *now_utc(void)

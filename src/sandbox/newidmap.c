@@ -22,6 +22,7 @@
 
 #include "sandbox/idmap.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 
 char *idmap_find_helper(const char *name)
 {
@@ -141,12 +142,10 @@ static int finish_helper(struct helper_run *h, struct failure *f)
 	out[got] = '\0';
 	close(h->errfd);
 	int wstatus;
-	pid_t r;
-	while ((r = waitpid(h->child, &wstatus, 0)) < 0 && errno == EINTR)
-		;
+	int r = wait_child(h->child, &wstatus);
 	h->child = -1;
 	if (r < 0)
-		return fail(f, errno, "cannot wait for %s", h->name);
+		return fail(f, r, "cannot wait for %s", h->name);
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return 0;
 	const char *why = last_line(out);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
+#include "sandbox/userns.h"
+#include "util/io.h"
 #include "util/log.h"
 
 static void explain_clone_failure(int err)
@@ -21,11 +23,8 @@ static void explain_clone_failure(int err)
 			  "is reached");
 	else
 		log_error("cannot create the sandbox's namespaces: %s", strerror(err));
-	if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES) {
-		log_hint("unprivileged user namespaces look disabled; see the sysctls");
-		log_hint("kernel.unprivileged_userns_clone, user.max_user_namespaces and");
-		log_hint("kernel.apparmor_restrict_unprivileged_userns");
-	}
+	if (userns_refused(err))
+		log_hint("%s", USERNS_HINT);
 }
 
 void sandbox_waited_signals(sigset_t *set)
@@ -48,10 +47,7 @@ int sandbox_exit_status(int wstatus)
 static int status_of_init(pid_t init)
 {
 	int wstatus;
-	while (waitpid(init, &wstatus, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_SETUP;
-	return sandbox_exit_status(wstatus);
+	return wait_child(init, &wstatus) < 0 ? EXIT_SETUP : sandbox_exit_status(wstatus);
 }
 
 /*
@@ -141,8 +137,7 @@ int sandbox_run(struct sandbox *sb)
 			r = fail(&f, errno, "cannot start the sandbox");
 		if (r < 0) {
 			kill(pid, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
+			wait_child(pid, NULL);
 			log_failure(r, &f);
 			return EXIT_SETUP;
 		}

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/io.h"
@@ -25,6 +24,12 @@
 /* The supplementary groups inside would only show as the overflow group,
  * and files of the box must not be reachable through a host group by
  * accident. */
+bool userns_refused(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES;
+}
+
 int userns_become_root(void)
 {
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -43,10 +48,8 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 		int err = errno;
 		close(sync[0]);
 		close(sync[1]);
-		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
-			f->hint = "unprivileged user namespaces look disabled; see the sysctls\n"
-				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
-				  "kernel.apparmor_restrict_unprivileged_userns";
+		if (userns_refused(err))
+			f->hint = USERNS_HINT;
 		return fail(f, err, "cannot create a user namespace");
 	}
 	if (pid == 0) {
@@ -65,8 +68,7 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 		r = fail(f, errno, "cannot start the process in its user namespace");
 	close(sync[1]);
 	if (r < 0) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		wait_child(pid, NULL);
 		return r;
 	}
 	return pid;
@@ -105,8 +107,7 @@ int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result
 		n = read(p[0], &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
 	close(p[0]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	wait_child(pid, NULL);
 	if (n != (ssize_t)sizeof(rep))
 		return fail(f, ECHILD, "the process in the box's user namespace died");
 	*f = rep.f;

@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "sandbox/idmap.h"
 #include "util/failure.h"
+
+/* What to say when the kernel refuses a new user namespace: where a
+ * machine may disable or limit them. One line a sysctl, for log_hint. */
+#define USERNS_HINT                                                          \
+	"unprivileged user namespaces look disabled or limited; see the sysctls\n" \
+	"kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"        \
+	"kernel.apparmor_restrict_unprivileged_userns"
+
+/* Whether err (either sign), from creating a user namespace, is one the
+ * machine's settings give (USERNS_HINT then applies). */
+bool userns_refused(int err);
 
 /*
  * Like fork(), into a new user namespace mapped by m: 0 in the child, which

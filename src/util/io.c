@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -51,6 +52,14 @@ int read_one_byte(int fd)
 		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : (int)n;
+}
+
+int wait_child(pid_t pid, int *wstatus)
+{
+	while (waitpid(pid, wstatus, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Read up to size bytes from fd (a regular file of that size) into a new
  * NUL-terminated *buf; a file that shrank gives what is there. 0 or -errno. */
@@ -14,6 +15,10 @@ int read_regular(int fd, size_t max, char **buf, size_t *len);
 /* Wait for one byte on fd, across EINTR: 1 when it came, 0 at end of file,
  * -errno. */
 int read_one_byte(int fd);
+
+/* Wait for the child pid to end, across EINTR, its status in *wstatus
+ * (wstatus may be NULL). 0 or -errno. */
+int wait_child(pid_t pid, int *wstatus);
 
 /* Write all of buf, across short writes and EINTR. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
