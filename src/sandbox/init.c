@@ -48,13 +48,6 @@ int __lsan_is_turned_off(void)
 }
 #endif
 
-static void hint_userns(void)
-{
-	log_hint("user namespaces may be restricted on this machine: see the sysctls");
-	log_hint("kernel.unprivileged_userns_clone, user.max_user_namespaces and");
-	log_hint("kernel.apparmor_restrict_unprivileged_userns");
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
@@ -224,8 +217,7 @@ static void copy_command_strings(struct sandbox *sb)
  * installs the seccomp filter, which the command inherits: the filter goes
  * in while CAP_SYS_ADMIN over the namespace is there (no no_new_privs
  * needed, so su and sudo work inside), and the program is freed with
- * init, after the report, rather than at the command's exit. *kept is the
- * descriptor of the mount namespace left behind.
+ * init, after the report, rather than at the command's exit.
  *
  * Then init makes itself undumpable: its /proc/1/{environ,exe,fd,cwd,root}
  * become unreachable for the guest, since this process's memory belongs
@@ -235,10 +227,10 @@ static void copy_command_strings(struct sandbox *sb)
  * The command is started with vfork: no copy of init's page tables and no
  * copy-on-write faults on either side, init waiting until the exec.
  */
-static pid_t start_command(const struct sandbox *sb, int *kept)
+static pid_t start_command(const struct sandbox *sb)
 {
 	struct failure f = { 0 };
-	int r = nested_enter(sb, kept, &f);
+	int r = nested_enter(sb, &f);
 	if (r < 0)
 		die_failure(r, &f);
 	r = seccomp_install(sb->fakeroot);
@@ -318,11 +310,11 @@ static _Noreturn void init_loop(pid_t command, int status_fd)
 }
 
 /* Stop holding the caller's stdin and stdout, and any other descriptor
- * but keep's: only the command has a use for them. stderr stays for
- * init's messages. */
-static void drop_host_fds(int *keep, size_t n)
+ * but keep: only the command has a use for them. stderr stays for init's
+ * messages. */
+static void drop_host_fds(int keep)
 {
-	close_from_3_except(keep, n);
+	close_from_3_except(&keep, 1);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -369,7 +361,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 		r = idmap_write_single(0, uid, sb->host_uid, gid, sb->host_gid, true);
 	if (r < 0) {
 		log_error("cannot write the user namespace's id maps: %s", strerror(-r));
-		hint_userns();
+		log_hint("%s", USERNS_HINT);
 		_exit(EXIT_SETUP);
 	}
 
@@ -396,9 +388,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 			die_errno(r, "cannot bring the loopback interface up");
 	}
 
-	int kept_ns;
-	pid_t command = start_command(sb, &kept_ns);
-	int keep[2] = { status_fd, kept_ns };
-	drop_host_fds(keep, 2);
+	pid_t command = start_command(sb);
+	drop_host_fds(status_fd);
 	init_loop(command, status_fd);
 }

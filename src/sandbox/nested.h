@@ -6,7 +6,6 @@
 
 /* Move the calling process (the sandbox's init, its mounts made and
  * pivoted into) into a user and mount namespace nested in its own, which
- * locks every mount against the command, and map it there. *kept is then
- * a descriptor of the mount namespace left behind, to be closed only once
- * the status is reported. 0 or -errno (f says what failed). */
-int nested_enter(const struct sandbox *sb, int *kept, struct failure *f);
+ * locks every mount against the command, and map it there. 0 or -errno
+ * (f says what failed). */
+int nested_enter(const struct sandbox *sb, struct failure *f);
