@@ -6,7 +6,6 @@
  * mounts, as `run` would. Exit 0 when nschroot can work (root mode at
  * least), 1 otherwise.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -127,26 +127,18 @@ static bool check_userns(struct report *rep)
 	return true;
 }
 
-/* "cap_setuid=ep", through libcap when it is installed: loaded here only,
- * so that the run path does not pay for it. */
+/* "cap_setuid=ep", as libcap writes it. */
 static void file_caps_text(const char *path, char *buf, size_t size)
 {
 	snprintf(buf, size, "file capabilities");
-	void *lib = dlopen("libcap.so.2", RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
-		return;
-	void *(*get_file)(const char *) = (void *(*)(const char *))dlsym(lib, "cap_get_file");
-	char *(*to_text)(void *, ssize_t *) = (char *(*)(void *, ssize_t *))dlsym(lib, "cap_to_text");
-	int (*cap_free)(void *) = (int (*)(void *))dlsym(lib, "cap_free");
-	void *caps = get_file && to_text && cap_free ? get_file(path) : NULL;
-	char *text = caps ? to_text(caps, NULL) : NULL;
+	cap_t caps = cap_get_file(path);
+	char *text = caps ? cap_to_text(caps, NULL) : NULL;
 	if (text) {
 		snprintf(buf, size, "file capabilities %s", text);
 		cap_free(text);
 	}
 	if (caps)
 		cap_free(caps);
-	dlclose(lib);
 }
 
 static bool check_helper(struct report *rep, const char *name)
@@ -183,7 +175,7 @@ static bool check_ranges(struct report *rep, const struct subids *s)
 	char u[SUBID_MAX_RANGES * 24], g[SUBID_MAX_RANGES * 24];
 	print_ranges(u, sizeof(u), &s->uids);
 	print_ranges(g, sizeof(g), &s->gids);
-	const char *user = s->user ? s->user : "(no passwd entry)";
+	const char *user = s->user[0] ? s->user : "(no passwd entry)";
 	if (s->uids.n && s->gids.n) {
 		line(rep, OK, "subordinate ids", "%s: uids %s (%u), gids %s (%u)", user, u,
 		     (unsigned)s->uids.total, g, (unsigned)s->gids.total);
@@ -192,7 +184,7 @@ static bool check_ranges(struct report *rep, const struct subids *s)
 	line(rep, WARN, "subordinate ids", "%s: uids %s, gids %s: no auto mode", user, u, g);
 	printf("      hint: an administrator can add ranges to %s and %s:\n"
 	       "      usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s\n",
-	       subid_uid_file(), subid_gid_file(), s->user ? s->user : "USER");
+	       subid_uid_file(), subid_gid_file(), s->user[0] ? s->user : "USER");
 	return false;
 }
 

@@ -3,13 +3,13 @@
 #include "cmd/mapping.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/hostuser.h"
 #include "sandbox/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -18,10 +18,9 @@ void mapping_lookup(struct subids *s)
 {
 	*s = (struct subids){ 0 };
 	uid_t uid = getuid();
-	struct passwd *pw = getpwuid(uid);
-	s->user = pw ? pw->pw_name : NULL;
-	subid_read(subid_uid_file(), s->user, uid, uid, &s->uids);
-	subid_read(subid_gid_file(), s->user, uid, getgid(), &s->gids);
+	const char *user = host_user_name(uid, s->user, sizeof(s->user)) == 0 ? s->user : NULL;
+	subid_read(subid_uid_file(), user, uid, uid, &s->uids);
+	subid_read(subid_gid_file(), user, uid, getgid(), &s->gids);
 	_cleanup_free_ char *u = idmap_find_helper("newuidmap");
 	_cleanup_free_ char *g = idmap_find_helper("newgidmap");
 	s->helpers = u && g && idmap_helper_usable(u) && idmap_helper_usable(g);
@@ -49,7 +48,7 @@ int mapping_try(const struct idmap *m, struct failure *f)
 /* Why auto mode cannot work, as an error, and exit 125. */
 static _Noreturn void die_no_auto(const struct subids *s)
 {
-	const char *user = s->user ? s->user : "you";
+	const char *user = s->user[0] ? s->user : "you";
 	if (s->no_new_privs) {
 		log_error("--map=auto: no_new_privs is set, so newuidmap cannot run set-id");
 		log_hint("run nschroot outside the sandbox that set it, or use --map=root");
@@ -57,11 +56,11 @@ static _Noreturn void die_no_auto(const struct subids *s)
 		log_error("--map=auto needs newuidmap and newgidmap, set-id or with file caps");
 		log_hint("install the uidmap package (apt-get install uidmap)");
 	} else {
-		log_error("--map=auto: %s %s no range in %s", user, s->user ? "has" : "have",
+		log_error("--map=auto: %s %s no range in %s", user, s->user[0] ? "has" : "have",
 			  s->uids.n == 0 ? subid_uid_file() : subid_gid_file());
 		log_hint("an administrator can add one to /etc/subuid and /etc/subgid:");
 		log_hint("usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
-			 s->user ? s->user : "USER");
+			 s->user[0] ? s->user : "USER");
 	}
 	exit(EXIT_SETUP);
 }

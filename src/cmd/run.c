@@ -117,8 +117,6 @@ static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 	struct cap_op op = { .add = opt == OPT_CAP_ADD };
 	int r = caps_parse(arg, &op.cap);
 	const char *name = opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop";
-	if (r == -ENOSYS)
-		die("%s: cannot load libcap and libcap-ng (apt-get install libcap2 libcap-ng0)", name);
 	if (r < 0)
 		die_usage("invalid %s '%s': not a capability name (see capabilities(7)) or ALL",
 			  name, arg);

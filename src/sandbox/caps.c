@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Capabilities of the command: --cap-drop, --cap-add (libcap for the
- * names, libcap-ng for the sets, both loaded with dlopen only when one of
- * these options is given).
+ * Capabilities of the command: --cap-drop, --cap-add, through libcap (the
+ * names and the sets).
  *
  * For a root command the set decides the bounding, effective, permitted
  * and inheritable sets: after execve a root process gets its bounding set,
@@ -12,9 +11,7 @@
  */
 #include "sandbox/caps.h"
 
-#include <cap-ng.h>
 #include <ctype.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,33 +21,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static struct {
-	int (*from_name)(const char *, cap_value_t *);
-	void (*clear)(capng_select_t);
-	int (*update)(capng_act_t, capng_type_t, unsigned int);
-	int (*apply)(capng_select_t);
-} lib;
-
-static int load(void)
-{
-	if (lib.from_name && lib.apply)
-		return 0;
-	void *cap = dlopen(LIBCAP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	void *ng = dlopen(LIBCAP_NG_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!cap || !ng)
-		return -ENOSYS;
-	*(void **)&lib.from_name = dlsym(cap, "cap_from_name");
-	*(void **)&lib.clear = dlsym(ng, "capng_clear");
-	*(void **)&lib.update = dlsym(ng, "capng_update");
-	*(void **)&lib.apply = dlsym(ng, "capng_apply");
-	return lib.from_name && lib.clear && lib.update && lib.apply ? 0 : -ENOSYS;
-}
-
 int caps_parse(const char *name, int *cap)
 {
-	int r = load();
-	if (r < 0)
-		return r;
 	if (strcasecmp(name, "ALL") == 0) {
 		*cap = CAP_OP_ALL;
 		return 0;
@@ -66,7 +38,7 @@ int caps_parse(const char *name, int *cap)
 		buf[i++] = (char)tolower((unsigned char)*p);
 	buf[i] = '\0';
 	cap_value_t v;
-	if (lib.from_name(buf, &v) < 0 || v < 0 || v > 63)
+	if (cap_from_name(buf, &v) < 0 || v < 0 || v > 63)
 		return -EINVAL;
 	*cap = v;
 	return 0;
@@ -97,29 +69,35 @@ uint64_t caps_resolve(const struct cap_op *ops, size_t n, unsigned last_cap)
 	return set & all;
 }
 
-static int apply_set(capng_select_t select, capng_type_t types, uint64_t set)
-{
-	lib.clear(select);
-	for (unsigned c = 0; c < 64; c++)
-		if ((set >> c & 1) && lib.update(CAPNG_ADD, types, c) < 0)
-			return -EINVAL;
-	return lib.apply(select) < 0 ? -EPERM : 0;
-}
-
+/* Every capability the kernel knows and set leaves out is dropped from
+ * the bounding set (cap_max_bits: how many the kernel knows). */
 int caps_limit_bounding(uint64_t set)
 {
-	int r = load();
-	if (r == 0)
-		r = apply_set(CAPNG_SELECT_BOUNDS, CAPNG_BOUNDING_SET, set);
-	if (r == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		r = -errno;
-	return r;
+	unsigned n = cap_max_bits();
+	for (unsigned c = 0; c < n && c < 64; c++)
+		if (!(set >> c & 1) && cap_drop_bound((cap_value_t)c) < 0)
+			return -errno;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -errno;
+	return 0;
 }
 
-int caps_set_root(uint64_t set)
+void *caps_root_sets(uint64_t set)
 {
-	int r = load();
-	return r < 0 ? r
-		     : apply_set(CAPNG_SELECT_CAPS,
-				 CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE, set);
+	cap_t caps = cap_init();
+	if (!caps)
+		return NULL;
+	static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+	for (cap_value_t c = 0; c < 64; c++)
+		for (size_t i = 0; (set >> c & 1) && i < 3; i++)
+			if (cap_set_flag(caps, flags[i], 1, &c, CAP_SET) < 0) {
+				cap_free(caps);
+				return NULL;
+			}
+	return caps;
+}
+
+int caps_set_root(void *sets)
+{
+	return cap_set_proc(sets) < 0 ? -errno : 0;
 }

@@ -14,11 +14,8 @@ struct cap_op {
 
 /*
  * The capability named (CAP_NET_RAW, cap_net_raw or net_raw, as libcap's
- * cap_from_name reads it; ALL for every one), into *cap. 0, -EINVAL for an
- * unknown name, -ENOSYS when libcap cannot be loaded. libcap and libcap-ng
- * are loaded here, on demand, so that a run without capability options
- * does not pay for them (DESIGN.md, "The start-up path"); the forked
- * sandbox keeps them loaded.
+ * cap_from_name reads it; ALL for every one), into *cap. 0, or -EINVAL
+ * for an unknown name.
  */
 int caps_parse(const char *name, int *cap);
 
@@ -30,9 +27,15 @@ uint64_t caps_resolve(const struct cap_op *ops, size_t n, unsigned last_cap);
  * becomes set, the ambient set is emptied. Needs CAP_SETPCAP. 0 or -errno. */
 int caps_limit_bounding(uint64_t set);
 
-/* For a command that runs as root, after it has taken its ids: effective,
- * permitted and inheritable become set. 0 or -errno. */
-int caps_set_root(uint64_t set);
+/* The effective, permitted and inheritable sets of a command that runs as
+ * root, all three set, as libcap holds them: made by init before the
+ * command's process exists (it is vforked, and allocates nothing). NULL
+ * when libcap cannot make them. */
+void *caps_root_sets(uint64_t set);
+
+/* In the command's process, after it has taken its ids: its sets become
+ * those of caps_root_sets. 0 or -errno. */
+int caps_set_root(void *sets);
 
 /* The kernel's highest capability number (/proc/sys/kernel/cap_last_cap),
  * or 63 when it cannot be read. */

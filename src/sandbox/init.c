@@ -163,7 +163,7 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 	if (sb->caps_given && (r = caps_limit_bounding(sb->caps)) < 0)
 		die_errno(r, "cannot limit the capability bounding set");
 	become_user(sb);
-	if (sb->caps_given && sb->uid == 0 && (r = caps_set_root(sb->caps)) < 0)
+	if (sb->root_caps && (r = caps_set_root(sb->root_caps)) < 0)
 		die_errno(r, "cannot set the command's capabilities");
 	if (sb->cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(errno, "cannot set no_new_privs");
@@ -239,6 +239,8 @@ static pid_t start_command(const struct sandbox *sb)
 
 	struct sandbox command = *sb;
 	copy_command_strings(&command);
+	if (sb->caps_given && sb->uid == 0 && !(command.root_caps = caps_root_sets(sb->caps)))
+		die("cannot make the command's capability sets");
 	hide_command_line(sb);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno(errno, "cannot make nschroot's init undumpable");

@@ -30,6 +30,7 @@ struct sandbox {
 
 	bool caps_given;	/* --cap-add/--cap-drop: caps is the set */
 	uint64_t caps;
+	void *root_caps;	/* caps_root_sets of caps, made by init */
 
 	sigset_t caller_sigmask;	/* restored for the command */
 

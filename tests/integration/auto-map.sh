@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 78
+plan 80
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -235,6 +235,21 @@ assert_match "... and auto mode tried" "^OK    auto mode: newuidmap and newgidma
 out=$(NSCHROOT_SUBUID_FILE=$TMP/empty "$NSCHROOT" doctor)
 assert_eq "doctor without a range still exits 0 (root mode works)" 0 $?
 assert_match "... and warns" "^WARN  subordinate ids: " "$out"
+# The caller's name, which lines of /etc/subuid may give instead of the
+# uid: from the passwd file first, then from getent (NSS), which this
+# static binary cannot do itself.
+me=$(id -un)
+printf 'alias:x:%s:%s::/:/bin/sh\n' "$(id -u)" "$(id -g)" >"$TMP/passwd-alias"
+: >"$TMP/passwd-empty"
+printf 'alias:200000:65536\n%s:300000:65536\n' "$me" >"$TMP/subid-names"
+out=$(NSCHROOT_PASSWD_FILE=$TMP/passwd-alias NSCHROOT_SUBUID_FILE=$TMP/subid-names \
+	NSCHROOT_SUBGID_FILE=$TMP/subid-names "$NSCHROOT" doctor)
+assert_match "doctor takes the caller's name from the passwd file first" \
+	"^OK    subordinate ids: alias: uids 200000:65536 \(65536\)" "$out"
+out=$(NSCHROOT_PASSWD_FILE=$TMP/passwd-empty NSCHROOT_SUBUID_FILE=$TMP/subid-names \
+	NSCHROOT_SUBGID_FILE=$TMP/subid-names "$NSCHROOT" doctor)
+assert_match "... and from getent when the file does not have the caller" \
+	"^OK    subordinate ids: $me: uids 300000:65536 \(65536\)" "$out"
 out=$(unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" doctor' "$NSCHROOT")
 assert_eq "doctor where user namespaces are refused exits 1" 1 $?
 assert_match "... with a FAIL line naming the sysctl" \

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The name of the host's user uid, into buf: for the lines of /etc/subuid
+ * and /etc/subgid that name the caller. nschroot is linked statically,
+ * and a static glibc would load the NSS modules with dlopen (and crash);
+ * so /etc/passwd ($NSCHROOT_PASSWD_FILE) is read first, and a user that it
+ * does not have (LDAP, sssd, systemd's) is asked of getent(1), which does
+ * NSS with its own shared libc. 0, -ENOENT when neither knows the uid (or
+ * the name does not fit), or -errno.
+ */
+int host_user_name(uid_t uid, char *buf, size_t size);
