@@ -42,21 +42,6 @@ static int from_passwd_file(uid_t uid, char *buf, size_t size)
 	return r < 0 ? r : name_from(text, len, uid, buf, size);
 }
 
-/* getent's output, read to its end (or GETENT_OUT_MAX) from fd. */
-static size_t read_output(int fd, char *out, size_t size)
-{
-	size_t len = 0;
-	while (len < size) {
-		ssize_t n = read(fd, out + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	return len;
-}
-
 /* `getent passwd UID`, with no environment, its stdin and stderr on
  * /dev/null; it exits 0 with one passwd line when NSS knows the uid. */
 static int from_getent(uid_t uid, char *buf, size_t size)
@@ -89,13 +74,14 @@ static int from_getent(uid_t uid, char *buf, size_t size)
 		close(p[0]);
 		return -(r ? r : ENOENT);
 	}
-	char out[GETENT_OUT_MAX];
-	size_t len = read_output(p[0], out, sizeof(out));
-	close(p[0]);
+	_cleanup_free_ char *out = NULL;
+	size_t len = 0;
+	int rr = read_all(p[0], GETENT_OUT_MAX, &out, &len);
+	close(p[0]); /* a longer output ends getent with SIGPIPE */
 	int wstatus;
 	r = wait_child(pid, &wstatus);
-	if (r < 0)
-		return r;
+	if (r < 0 || rr < 0)
+		return r < 0 ? r : rr;
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		return -ENOENT;
 	return name_from(out, len, uid, buf, size);

@@ -21,15 +21,15 @@
  *
  * In auto mode the child becomes the namespace's root (userns_become_root).
  */
-/* The supplementary groups inside would only show as the overflow group,
- * and files of the box must not be reachable through a host group by
- * accident. */
 bool userns_refused(int err)
 {
 	err = err < 0 ? -err : err;
 	return err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES;
 }
 
+/* The supplementary groups inside would only show as the overflow group,
+ * and files of the box must not be reachable through a host group by
+ * accident. */
 int userns_become_root(void)
 {
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)

@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Read up to size bytes from fd (a regular file of that size) into a new
- * NUL-terminated *buf; a file that shrank gives what is there. 0 or -errno. */
+/* Read up to size bytes from fd, to its end of file, into a new
+ * NUL-terminated *buf: a regular file of that size (one that shrank gives
+ * what is there), or a pipe. 0 or -errno. */
 int read_all(int fd, size_t size, char **buf, size_t *len);
 
 /* The whole of fd, a regular file (-EINVAL otherwise) of at most max bytes
