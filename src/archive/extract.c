@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "archive/errors.h"
+#include "archive/unpack.h"
 #include "util/cleanup.h"
 
 static void cleanup_archivep(struct archive **a)
@@ -19,9 +20,6 @@ static void cleanup_archivep(struct archive **a)
 		archive_free(*a);
 }
 #define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
-
-/* Large enough that reading a file or a pipe costs few system calls. */
-#define READ_BLOCK (256u << 10)
 
 /*
  * SECURE_NODOTDOT and SECURE_NOABSOLUTEPATHS refuse such names, in entries
@@ -98,36 +96,13 @@ static bool path_escapes(const char *p)
 	return false;
 }
 
-/* The input, read by our callback rather than archive_read_open_fd(), so
- * that an empty input can be told from one in an unknown format. */
-struct source {
-	int fd;
-	uint64_t bytes;
-	char *buf;
-};
-
-static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
-{
-	struct source *src = ctx;
-	ssize_t n;
-	do
-		n = read(src->fd, src->buf, READ_BLOCK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		archive_set_error(a, errno, "read error");
-		return -1;
-	}
-	src->bytes += (uint64_t)n;
-	*out = src->buf;
-	return n;
-}
-
-static int fail_read(struct failure *f, struct archive *in, const struct source *src)
+/* u: NULL before the input is opened. */
+static int fail_read(struct failure *f, struct archive *in, const struct unpack *u)
 {
 	int err = archive_system_errno(in);
 	if (err)
 		return fail(f, err, "cannot read the archive: %s: %s", archive_message(in), strerror(err));
-	if (src->bytes == 0)
+	if (u && unpack_raw_bytes(u) == 0)
 		return fail(f, EIO, "cannot read the archive: the input is empty");
 	/* No format recognized: not an archive, or not one of ours. */
 	if (archive_format(in) == 0)
@@ -159,14 +134,14 @@ static void warn(const struct extract_hooks *h, const char *path, struct archive
 		h->warning(h->ctx, path, archive_message(a));
 }
 
-static void progress(const struct extract_hooks *h, struct archive *in)
+static void progress(const struct extract_hooks *h, const struct unpack *u)
 {
 	if (h->progress)
-		h->progress(h->ctx, (uint64_t)archive_filter_bytes(in, -1));
+		h->progress(h->ctx, unpack_raw_bytes(u));
 }
 
 static int copy_data(struct archive *in, struct archive *out, const char *path,
-		     const struct source *src, const struct extract_hooks *h,
+		     const struct unpack *u, const struct extract_hooks *h,
 		     struct extract_stats *st, struct failure *f)
 {
 	for (;;) {
@@ -179,13 +154,13 @@ static int copy_data(struct archive *in, struct archive *out, const char *path,
 		if (r == ARCHIVE_WARN)
 			warn(h, path, in);
 		else if (r != ARCHIVE_OK)
-			return fail_read(f, in, src);
+			return fail_read(f, in, u);
 		/* A failed write(2) comes back as ARCHIVE_WARN: any shortfall
 		 * is an error here. */
 		if (archive_write_data_block(out, buf, size, offset) != ARCHIVE_OK)
 			return fail_write(f, out, path);
 		st->bytes += size;
-		progress(h, in);
+		progress(h, u);
 	}
 }
 
@@ -195,7 +170,7 @@ static int copy_data(struct archive *in, struct archive *out, const char *path,
  * create (ENOSPC, EACCES) carry one.
  */
 static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
-		       const struct source *src, const struct extract_hooks *h,
+		       const struct unpack *u, const struct extract_hooks *h,
 		       struct extract_stats *st, struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
@@ -205,7 +180,7 @@ static int write_entry(struct archive *in, struct archive *out, struct archive_e
 	else if (r != ARCHIVE_OK)
 		return archive_system_errno(out) ? fail_write(f, out, path)
 					 : fail_hostile(f, path, archive_message(out));
-	r = copy_data(in, out, path, src, h, st, f);
+	r = copy_data(in, out, path, u, h, st, f);
 	if (r < 0)
 		return r;
 	r = archive_write_finish_entry(out);
@@ -285,44 +260,33 @@ static int adjust_entry(struct archive_entry *e, const struct extract_options *o
 	return 0;
 }
 
-/*
- * Only the filters that libarchive runs in-process: with
- * archive_read_support_filter_all() an lzop, lrzip or grzip stream would make
- * it run an external program, found in what is by then the archive's root.
- */
-static int setup_reader(struct archive *in)
+static void cleanup_unpackp(struct unpack **u)
 {
-	int (*const filters[])(struct archive *) = {
-	    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
-	    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
-	    archive_read_support_filter_lzip, archive_read_support_filter_zstd,
-	    archive_read_support_filter_lz4,  archive_read_support_filter_compress,
-	};
-	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
-		if (filters[i](in) < ARCHIVE_WARN)
-			return -1;
-	return archive_read_support_format_tar(in) == ARCHIVE_OK ? 0 : -1;
+	unpack_free(*u);
 }
+#define _cleanup_unpack_ __attribute__((cleanup(cleanup_unpackp)))
 
 int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *h,
 		    struct extract_stats *st, struct failure *f)
 {
 	_cleanup_archive_ struct archive *in = archive_read_new();
 	_cleanup_archive_ struct archive *out = archive_write_disk_new();
-	_cleanup_free_ char *buf = malloc(READ_BLOCK);
-	struct source src = {.fd = fd, .buf = buf};
-	if (!in || !out || !buf)
+	if (!in || !out)
 		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
-	if (setup_reader(in) < 0)
-		return fail_read(f, in, &src);
+	/* The tar reader has no filter of its own: unpack.c decompresses. */
+	if (archive_read_support_format_tar(in) != ARCHIVE_OK)
+		return fail_read(f, in, NULL);
 	int flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0);
 	if (archive_write_disk_set_options(out, flags) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
-	if (archive_read_open(in, &src, NULL, source_read, NULL) != ARCHIVE_OK)
-		return fail_read(f, in, &src);
+	_cleanup_unpack_ struct unpack *u = NULL;
+	int r = unpack_start(fd, &u, f);
+	if (r < 0)
+		return r;
+	if (archive_read_open(in, u, NULL, unpack_read, NULL) != ARCHIVE_OK)
+		return fail_read(f, in, u);
 
 	struct skipped devices = {0};
-	int r = 0;
 	for (;;) {
 		struct archive_entry *e;
 		int rr = archive_read_next_header(in, &e);
@@ -331,10 +295,10 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 		if (rr == ARCHIVE_WARN) {
 			warn(h, archive_entry_pathname(e), in);
 		} else if (rr != ARCHIVE_OK) {
-			r = fail_read(f, in, &src);
+			r = fail_read(f, in, u);
 			break;
 		}
-		progress(h, in);
+		progress(h, u);
 
 		r = screen_entry(e, f);
 		if (r < 0)
@@ -347,7 +311,7 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 			break;
 		}
 		if (keep)
-			r = write_entry(in, out, e, &src, h, st, f);
+			r = write_entry(in, out, e, u, h, st, f);
 		if (r < 0)
 			break;
 	}
@@ -358,6 +322,6 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 	/* Directories get their final modes and times only now. */
 	if (archive_write_close(out) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
-	progress(h, in);
+	progress(h, u);
 	return 0;
 }

@@ -14,7 +14,7 @@ ARCHIVE=${NSCHROOT_ARCHIVE:-}
 [ -x "$ARCHIVE" ] || skip_all "NSCHROOT_ARCHIVE does not name the built nschroot-archive"
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the test tarballs)"
 
-plan 90
+plan 96
 
 # skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
 # NSCHROOT_TEST_MUST_WORK=1.
@@ -246,6 +246,69 @@ assert_eq "empty input" "125 nschroot: cannot read the archive: the input is emp
 extract "$TMP/out.dir" < "$TMP"
 assert_eq "a directory as input: status 125" 125 "$status"
 assert_match "a directory as input: the message" "Is a directory" "$err"
+
+# --- Decompression on its own thread (src/archive/unpack.c) ---------------
+# A tree of 6 MB: two dozen ring buffers of decompressed tar, so the worker
+# fills and the reader frees every slot many times over.
+big=$TMP/big
+mkdir -p "$big/data"
+python3 -c '
+import os, random, sys
+r = random.Random(7)
+for i in range(24):
+    n = r.randrange(1000, 500000)
+    with open(os.path.join(sys.argv[1], "data", "bin%02d" % i), "wb") as f:
+        f.write(r.randbytes(n))
+    with open(os.path.join(sys.argv[1], "data", "text%02d" % i), "w") as f:
+        f.write(("line %d of file %d\n" % (i, i)) * (n // 16))
+' "$big"
+tar -C "$big" -cf "$TMP/big.tar" .
+gzip -c < "$TMP/big.tar" > "$TMP/big.tar.gz"
+sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
+for f in big.tar big.tar.gz; do
+	extract "$TMP/out.$f" < "$TMP/$f"
+	assert_eq "$f (6 MB): exits 0, every file identical" "0 $(sums "$big")" \
+		"$status $(sums "$TMP/out.$f")"
+done
+
+size=$(stat -c %s "$TMP/big.tar.gz")
+head -c $((size / 2)) "$TMP/big.tar.gz" > "$TMP/half.tar.gz"
+extract "$TMP/out.half" < "$TMP/half.tar.gz"
+assert_match "a .tar.gz cut in the middle: status 125, libarchive's words after the data" \
+	"^125 nschroot: cannot read the archive: .*truncated" "$status $err"
+
+# An entry aiming outside after the 6 MB: refused whole, nothing written
+# outside; the worker, still decoding, is stopped.
+cp "$TMP/big.tar" "$TMP/late.tar"
+python3 -c '
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "a", format=tarfile.GNU_FORMAT) as t:
+    ti = tarfile.TarInfo("../late-escape")
+    ti.size = 1
+    t.addfile(ti, io.BytesIO(b"x"))
+' "$TMP/late.tar"
+gzip -c < "$TMP/late.tar" > "$TMP/late.tar.gz"
+mkdir -p "$TMP/late/sub"
+extract "$TMP/late/sub/dir" < "$TMP/late.tar.gz"
+assert_match "a hostile entry after 6 MB: refused with status 125" \
+	"^125 nschroot: cannot extract '../late-escape': refused" "$status $err"
+assert_eq "a hostile entry after 6 MB: nothing written outside the directory" "dir|sub" \
+	"$(ls -A "$TMP/late/sub")|$(ls -A "$TMP/late")"
+
+# From a pipe whose writer stays open after the archive (plain tar: the
+# gzip filter itself waits for input to fill its buffer): what was read must
+# reach the tar reader at once, and the refusal must stop the worker, which
+# waits for more input, without waiting for the writer.
+mkfifo "$TMP/late.fifo"
+(cat "$TMP/late.tar"; exec sleep 120) > "$TMP/late.fifo" &
+writer=$!
+rm -rf "$TMP/late/sub/dir"
+mkdir -m 700 "$TMP/late/sub/dir"
+timeout 30 "$ARCHIVE" extract "$TMP/late/sub/dir" < "$TMP/late.fifo" >/dev/null 2>&1
+status=$?
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+assert_eq "refused while the pipe's writer stays open: status 125, not stuck (124)" 125 "$status"
 
 # --- ENOSPC: a small tmpfs in a namespace of the test's own -----------------
 small=$TMP/small
