@@ -269,6 +269,8 @@ static void cleanup_unpackp(struct unpack **u)
 int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *h,
 		    struct extract_stats *st, struct failure *f)
 {
+	/* Freed last: the tar reader may still point into its slots. */
+	_cleanup_unpack_ struct unpack *u = NULL;
 	_cleanup_archive_ struct archive *in = archive_read_new();
 	_cleanup_archive_ struct archive *out = archive_write_disk_new();
 	if (!in || !out)
@@ -279,7 +281,6 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 	int flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0);
 	if (archive_write_disk_set_options(out, flags) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
-	_cleanup_unpack_ struct unpack *u = NULL;
 	int r = unpack_start(fd, &u, f);
 	if (r < 0)
 		return r;

@@ -271,13 +271,17 @@ int unpack_start(int fd, struct unpack **out, struct failure *f)
 	struct stat st;
 	u->from_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	u->stop[0] = u->stop[1] = -1;
-	bool ok = pipe2(u->stop, O_CLOEXEC) == 0 && (u->in = malloc(READ_BLOCK));
+	if (pipe2(u->stop, O_CLOEXEC) < 0) {
+		int err = errno;
+		unpack_free(u);
+		return fail(f, err, "cannot make a pipe: %s", strerror(err));
+	}
+	bool ok = (u->in = malloc(READ_BLOCK)) != NULL;
 	for (unsigned i = 0; ok && i < SLOTS; i++)
 		ok = (u->slot[i] = malloc(SLOT_SIZE)) != NULL;
 	if (!ok || !(u->dec = archive_read_new()) || setup_decoder(u->dec) < 0) {
-		int err = errno ? errno : ENOMEM;
 		unpack_free(u);
-		return fail(f, err, "cannot set up libarchive: %s", strerror(err));
+		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
 	}
 
 	/* The filters are chosen here, on the caller's thread, from the first
