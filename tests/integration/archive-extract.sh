@@ -278,7 +278,7 @@ assert_match "a .tar.gz cut in the middle: status 125, libarchive's words after 
 	"^125 nschroot: cannot read the archive: .*truncated" "$status $err"
 
 # An entry aiming outside after the 6 MB: refused whole, nothing written
-# outside; the worker, still decoding, is stopped.
+# outside, and the worker stopped wherever it is (the helper exits).
 cp "$TMP/big.tar" "$TMP/late.tar"
 python3 -c '
 import io, sys, tarfile
