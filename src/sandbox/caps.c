@@ -34,8 +34,13 @@ int caps_parse(const char *name, int *cap)
 		return -EINVAL;
 	memcpy(buf, "cap_", 4);
 	size_t i = 4;
-	for (const char *p = name + skip; *p; p++)
+	/* libcap reads a name up to the first character that cannot be in
+	 * one, and ignores the rest: "net_raw,sys_admin" would be net_raw. */
+	for (const char *p = name + skip; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return -EINVAL;
 		buf[i++] = (char)tolower((unsigned char)*p);
+	}
 	buf[i] = '\0';
 	cap_value_t v;
 	if (cap_from_name(buf, &v) < 0 || v < 0 || v > 63)

@@ -4,7 +4,7 @@
 # sets as /proc/self/status shows them, and what the guest can then do.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 17
+plan 19
 root=$TMP/root
 make_busybox_rootfs "$root"
 
@@ -50,6 +50,12 @@ assert_eq "... one line and the --help pointer" \
 Try 'nschroot --help'." "$err"
 assert_status "an empty name: 125" 125 nsrun run --cap-add '' "$root" true
 assert_status "'cap_' alone: 125" 125 nsrun run --cap-add 'cap_' "$root" true
+# libcap's cap_from_name stops at the first character that cannot be in a
+# name: without nschroot's own check these would give net_raw alone.
+assert_status "a list ('net_raw,sys_admin') is refused: 125" 125 \
+	nsrun run --cap-add 'net_raw,sys_admin' "$root" true
+assert_status "a name with text after it ('sys_admin=ep') is refused: 125" 125 \
+	nsrun run --cap-add 'sys_admin=ep' "$root" true
 if [ -n "$(subid_start /etc/subuid)" ] && command -v newuidmap >/dev/null; then
 	assert_eq "auto mode: --cap-drop ALL --cap-add chown" \
 		"0000000000000001 0000000000000001 0000000000000001 0000000000000001 $none" \
