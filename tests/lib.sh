@@ -159,5 +159,11 @@ debian_tarball() {
 # nsrun ARGS...: nschroot with stdin closed off.
 nsrun() { "$NSCHROOT" "$@" </dev/null; }
 
+# on_terminal COMMAND-STRING: run it with sh on a pseudo-terminal of
+# script(1), standard input at its end; the output with CRs taken out, and
+# the "^@" that a box's terminal echoes for the NUL that script(1) sends at
+# that end of input in raw mode.
+on_terminal() { script -qec "$1" /dev/null </dev/null 2>&1 | tr -d '\r' | sed 's/\^@//g'; }
+
 # A fingerprint of the host mount table, to prove nothing leaked to it.
 host_mounts() { cut -d' ' -f2-5 /proc/self/mountinfo | sort; }

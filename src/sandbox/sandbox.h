@@ -27,12 +27,15 @@ struct sandbox {
 	char *const *argv;
 	const char *workdir;	/* NULL: HOME if it exists inside, else "/" */
 	const char *home;
+	const char *hostname;	/* --hostname, a box's name, or NULL: the host's */
 
 	bool caps_given;	/* --cap-add/--cap-drop: caps is the set */
 	uint64_t caps;
 	void *root_caps;	/* caps_root_sets of caps, made by init */
 
 	sigset_t caller_sigmask;	/* restored for the command */
+	unsigned tty_mask;	/* the caller's descriptors 0-2 that are terminals */
+	int pty_sock;		/* init's end of the socket the box's terminal goes through */
 
 	char *cmdline;		/* nschroot's arguments after argv[0], */
 	size_t cmdline_len;	/* which init overwrites once the command runs */

@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/pty.h"
+#include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/userns.h"
 #include "util/io.h"
@@ -50,6 +53,29 @@ static int status_of_init(pid_t init)
 	return wait_child(init, &wstatus) < 0 ? EXIT_SETUP : sandbox_exit_status(wstatus);
 }
 
+/* What the outer nschroot does with a signal it took: the forwarded ones
+ * go to the sandbox's init, which passes them to the command (the command
+ * is in a session of its own: the terminal's signals reach nschroot
+ * alone, and are passed on like the others); the rest serve the relay. */
+static void on_signal(pid_t init, const struct signalfd_siginfo *si, struct relay *relay)
+{
+	switch (si->ssi_signo) {
+	case SIGCHLD:
+		break;
+	case SIGWINCH:
+		relay_winch(relay);
+		break;
+	case SIGCONT:
+		relay_continued(relay);
+		break;
+	case SIGTSTP:
+		relay_suspend(relay);
+		break;
+	default:
+		kill(init, (int)si->ssi_signo);
+	}
+}
+
 /*
  * The outer nschroot stays on the host, outside every namespace, and waits
  * for the command's status on the status pipe. Init writes it once the
@@ -58,14 +84,11 @@ static int status_of_init(pid_t init)
  * namespace waits for an RCU grace period) goes on after nschroot has
  * returned, as it does after bubblewrap's. End of file with no status
  * means init failed (and said why) or was killed: its own exit status is
- * nschroot's then.
- *
- * Signals sent to nschroot with kill(2) are passed to the sandbox's init,
- * which passes them to the command; the terminal's own signals (SI_KERNEL)
- * reach the command directly, as they reach every process of the
- * foreground group, and are not passed twice.
+ * nschroot's then. Meanwhile it relays the box's terminal, whose master
+ * init sends over pty_sock.
  */
-static int wait_for_status(pid_t init, int status_fd, const sigset_t *set)
+static int wait_for_status(pid_t init, int status_fd, int pty_sock, struct relay *relay,
+			   const sigset_t *set)
 {
 	int sfd = signalfd(-1, set, SFD_CLOEXEC);
 	if (sfd < 0) {
@@ -73,23 +96,36 @@ static int wait_for_status(pid_t init, int status_fd, const sigset_t *set)
 		kill(init, SIGKILL);
 		return EXIT_SETUP;
 	}
-	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN },
-			       { .fd = sfd, .events = POLLIN } };
 	for (;;) {
-		if (poll(p, 2, -1) < 0)
+		struct pollfd p[6] = { { .fd = status_fd, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN },
+				       { .fd = pty_sock, .events = POLLIN } };
+		size_t n = pty_sock >= 0 ? 3 : 2;
+		size_t relayed = relay_pollfds(relay, p + n);
+		if (poll(p, n + relayed, relay_timeout(relay)) < 0)
 			continue; /* EINTR; nothing else can fail here */
 		if (p[0].revents) {
 			unsigned char status;
-			ssize_t n = read(status_fd, &status, 1);
-			if (n < 0 && errno == EINTR)
+			ssize_t got = read(status_fd, &status, 1);
+			if (got < 0 && errno == EINTR)
 				continue;
+			relay_finish(relay);
 			close(sfd);
-			return n == 1 ? status : status_of_init(init);
+			if (pty_sock >= 0)
+				close(pty_sock);
+			return got == 1 ? status : status_of_init(init);
 		}
 		struct signalfd_siginfo si;
-		if (p[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
-		    si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
-			kill(init, (int)si.ssi_signo);
+		if (p[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			on_signal(init, &si, relay);
+		if (pty_sock >= 0 && p[2].revents) {
+			int master = pty_receive_master(pty_sock);
+			close(pty_sock);
+			pty_sock = -1;
+			if (master >= 0)
+				relay_start(relay, master);
+		}
+		relay_step(relay, p + n, relayed);
 	}
 }
 
@@ -100,8 +136,20 @@ int sandbox_run(struct sandbox *sb)
 	signal(SIGCHLD, SIG_DFL);
 	sigset_t set;
 	sandbox_waited_signals(&set);
+	if (sb->tty_mask) {
+		sigaddset(&set, SIGWINCH);
+		sigaddset(&set, SIGCONT);
+		sigaddset(&set, SIGTSTP);
+	}
 	if (sigprocmask(SIG_BLOCK, &set, &sb->caller_sigmask) < 0)
 		die_errno(errno, "cannot block signals");
+
+	/* With a terminal, init sends the master of the box's own over this
+	 * socket (pty.c). */
+	int pty[2] = { -1, -1 };
+	if (sb->tty_mask && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pty) < 0)
+		die_errno(errno, "cannot make a socket pair");
+	sb->pty_sock = pty[1];
 
 	/* The child holds the read end of the lifeline: it sees EOF once
 	 * nschroot is gone. Init holds the write end of the status pipe. */
@@ -109,10 +157,11 @@ int sandbox_run(struct sandbox *sb)
 	if (pipe2(lifeline, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
 
+	/* The network namespace of --net=none is made later, with the nested
+	 * user namespace that the command holds its capabilities in
+	 * (nested.c). */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-			      CLONE_NEWUTS | SIGCHLD;
-	if (sb->cfg->net == NET_NONE)
-		flags |= CLONE_NEWNET;
+			      CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
 
 	fflush(NULL);
 	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
@@ -123,10 +172,16 @@ int sandbox_run(struct sandbox *sb)
 	if (pid == 0) {
 		close(lifeline[1]);
 		close(status[0]);
+		if (pty[0] >= 0)
+			close(pty[0]);
 		sandbox_init(sb, lifeline[0], status[1]);
 	}
 	close(lifeline[0]);
 	close(status[1]);
+	if (pty[1] >= 0)
+		close(pty[1]);
+	struct relay relay;
+	relay_init(&relay, sb->tty_mask);
 
 	/* Auto mode: only newuidmap and newgidmap, from out here, can map the
 	 * subordinate ranges. The init waits for one byte on the lifeline. */
@@ -143,5 +198,5 @@ int sandbox_run(struct sandbox *sb)
 		}
 	}
 
-	return wait_for_status(pid, status[0], &set);
+	return wait_for_status(pid, status[0], pty[0], &relay, &set);
 }

@@ -53,8 +53,8 @@ out=$(nsrun run "$root" sh -c 'stat -c %a /dev/shm; grep " /dev/shm " /proc/self
 assert_eq "/dev/shm is a tmpfs of mode 1777" "1777
 tmpfs" "$out"
 assert_eq "/dev/stdout is this process's fd 1" /proc/self/fd/1 "$(nsrun run "$root" readlink /dev/stdout)"
-out=$(script -qec "$NSCHROOT run $root sh -c 'test -c /dev/console && echo console'" /dev/null </dev/null | tr -d '\r')
-assert_eq "/dev/console is the terminal when there is one" console "$out"
+out=$(on_terminal "'$NSCHROOT' run '$root' sh -c 'test -c /dev/console && test /dev/console -ef \$(tty) && echo console'")
+assert_eq "/dev/console is the box's terminal when the caller has one" console "$out"
 assert_eq "--dev=host binds the host's /dev" "$(ls /dev | wc -l)" "$(nsrun run --dev=host "$root" ls /dev | wc -l)"
 
 # /sys: the host's, read-only.
