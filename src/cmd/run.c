@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
@@ -15,6 +16,7 @@
 #include "sandbox/env.h"
 #include "sandbox/options.h"
 #include "sandbox/passwd.h"
+#include "sandbox/pty.h"
 #include "sandbox/resolve.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
@@ -38,6 +40,7 @@ enum {
 	OPT_READ_ONLY,
 	OPT_NET,
 	OPT_DEV,
+	OPT_PROC,
 	OPT_PRESERVE_FD,
 	OPT_FAKEROOT,
 	OPT_CAP_ADD,
@@ -60,6 +63,7 @@ static const struct option run_options[] = {
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
 	{ "fakeroot", required_argument, NULL, OPT_FAKEROOT },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
@@ -178,6 +182,9 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 		case OPT_DEV:
 			PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
 			break;
+		case OPT_PROC:
+			PARSE_MODE(parse_proc_mode, optarg, &cfg->proc, "--proc", "fresh or host");
+			break;
 		case OPT_PRESERVE_FD:
 			add_preserve_fd(cfg, optarg);
 			break;
@@ -203,11 +210,14 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	if (optind >= argc)
 		die_usage("%s: missing TARGET", cmd);
 	cfg->target = argv[optind++];
+	/* `run BOX -- CMD`, as proot-distro's users write it: the "--" ends
+	 * the options there too. */
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
 	if (enter && optind < argc)
 		die_usage("enter: unexpected argument '%s' (use 'nschroot run' to run a command)",
 			  argv[optind]);
 	cfg->argv = optind < argc ? &argv[optind] : NULL;
-	cfg->login = enter;
 }
 
 /* The rootfs directory of TARGET: a path, or a box name. A box is locked
@@ -333,10 +343,32 @@ static void check_ids_mapped(const struct sandbox *sb)
 		die_usage("--fakeroot=seccomp with --uid or --gid needs --map=root or --map=user");
 }
 
+/*
+ * A standard descriptor that is a directory (`run BOX CMD < ~`), or an
+ * O_PATH one, would hand the guest a host directory: /proc/self/fd/0/ is
+ * a way into it (~/.ssh), out of the box. Refused rather than replaced,
+ * so that a mistake is seen.
+ */
+static void refuse_directory_fds(void)
+{
+	static const char *const names[] = { "standard input", "standard output",
+					     "standard error" };
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0)
+			continue;
+		if ((fl & O_PATH) || (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)))
+			die("%s is a directory or an O_PATH descriptor, which would open the "
+			    "host's files to the box", names[fd]);
+	}
+}
+
 static int run_or_enter(int argc, char **argv, bool enter)
 {
 	struct run_config cfg = { 0 };
 	parse_run_options(argc, argv, &cfg, enter);
+	refuse_directory_fds();
 
 	_cleanup_close_ int boxlock = -1;
 	struct idmap map;
@@ -357,11 +389,17 @@ static int run_or_enter(int argc, char **argv, bool enter)
 		.host_gid = getgid(),
 		.argv = cfg.argv,
 		.workdir = cfg.chdir,
+		/* A box is named after itself inside; a directory keeps the
+		 * host's name. */
+		.hostname = cfg.hostname ? cfg.hostname : have_map ? cfg.target : NULL,
+		.tty_mask = pty_caller_terminals(),
+		.pty_sock = -1,
 	};
-	/* The argument strings lie end to end in memory; argv[0] here is the
-	 * command's name ("run"). */
-	sb.cmdline = argv[0];
-	sb.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+	/* The argument strings lie end to end in memory, from nschroot's own
+	 * argv[0] (main passes argv + 1: argv[0] here is "run"), which init
+	 * wipes with the rest: it is nschroot's host path. */
+	sb.cmdline = argv[-1];
+	sb.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[-1]);
 	sb.fakeroot = cfg.fakeroot == FAKEROOT_SECCOMP ||
 		      (cfg.fakeroot == FAKEROOT_DEFAULT && sb.map == MAP_ROOT);
 

@@ -10,6 +10,7 @@
 enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
 enum net_mode { NET_HOST, NET_NONE };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
+enum proc_mode { PROC_FRESH, PROC_HOST };
 enum fakeroot_mode { FAKEROOT_DEFAULT, FAKEROOT_SECCOMP, FAKEROOT_NONE };
 
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
@@ -33,11 +34,11 @@ struct env_op {
 struct run_config {
 	const char *target;
 	char **argv;		/* NULL: the login shell */
-	bool login;		/* `enter`: always the login shell */
 
 	enum map_mode map;
 	enum net_mode net;
 	enum dev_mode dev;
+	enum proc_mode proc;
 	enum fakeroot_mode fakeroot;
 	bool read_only;
 	bool keep_env;

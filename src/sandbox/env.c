@@ -103,15 +103,16 @@ char **env_build(const struct env_input *in)
 		if (strchr(*h, '=') && (in->keep_env || env_passes_through(*h, name_len(*h))))
 			envv_put(&e, strdup(*h));
 
+	/* Who the command is, even with --keep-env: a HOME of the caller's
+	 * would not be the directory the command starts in, nor its own. */
 	envv_set(&e, "container", "nschroot");
-	if (!in->keep_env) {
+	if (!in->keep_env)
 		envv_set(&e, "PATH", INSIDE_PATH);
-		envv_set(&e, "HOME", in->home);
-		envv_set(&e, "SHELL", in->shell);
-		if (in->user) {
-			envv_set(&e, "USER", in->user);
-			envv_set(&e, "LOGNAME", in->user);
-		}
+	envv_set(&e, "HOME", in->home);
+	envv_set(&e, "SHELL", in->shell);
+	if (in->user) {
+		envv_set(&e, "USER", in->user);
+		envv_set(&e, "LOGNAME", in->user);
 	}
 
 	for (size_t i = 0; i < in->n_ops; i++) {

@@ -21,9 +21,11 @@
 
 #include "sandbox/caps.h"
 #include "sandbox/idmap.h"
+#include "sandbox/landlock.h"
 #include "sandbox/mounts.h"
 #include "sandbox/nested.h"
 #include "sandbox/net.h"
+#include "sandbox/pty.h"
 #include "sandbox/resolve.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
@@ -106,7 +108,9 @@ static _Noreturn void exec_login_shell(const struct sandbox *sb)
 }
 
 /* The working directory, resolved inside the root like every path that
- * comes from the rootfs or the command line: no magic link, no way out. */
+ * comes from the rootfs or the command line: no magic link, no way out.
+ * -w must be entered; HOME may not be (a tree extracted by the host's
+ * root has a /root that only the unmapped owner can enter): "/" then. */
 static void enter_workdir(const struct sandbox *sb)
 {
 	const char *dir = sb->workdir ? sb->workdir : sb->home;
@@ -114,10 +118,11 @@ static void enter_workdir(const struct sandbox *sb)
 	if (root < 0)
 		die_errno(errno, "cannot open '/'");
 	int fd = open_in_root(root, dir, O_PATH | O_DIRECTORY);
-	if (fd < 0 && sb->workdir)
-		die_errno(fd, "cannot change directory to '%s'", dir);
-	if (fchdir(fd >= 0 ? fd : root) < 0)
-		die_errno(errno, "cannot change directory to '%s'", fd >= 0 ? dir : "/");
+	int r = fd < 0 ? fd : fchdir(fd) < 0 ? -errno : 0;
+	if (r < 0 && sb->workdir)
+		die_errno(r, "cannot change directory to '%s'", dir);
+	if (r < 0 && fchdir(root) < 0)
+		die_errno(errno, "cannot change directory to '/'");
 	if (fd >= 0)
 		close(fd);
 	close(root);
@@ -125,11 +130,12 @@ static void enter_workdir(const struct sandbox *sb)
 
 /* In auto mode the command's ids are real ids of the namespace, taken on
  * with set*id as su would (which drops every capability unless the
- * command runs as root). The caller's supplementary groups were dropped by
- * init; the command has its own group only. */
+ * command runs as root). Root inside is the caller and keeps the caller's
+ * supplementary groups, so that a file that denies one of them access
+ * denies the box too; another user of the box has its own group only. */
 static void become_user(const struct sandbox *sb)
 {
-	if (sb->map != MAP_AUTO)
+	if (sb->map != MAP_AUTO || (sb->uid == 0 && sb->gid == 0))
 		return;
 	gid_t gid = sb->gid;
 	if (setgroups(1, &gid) < 0)
@@ -148,10 +154,16 @@ static void become_user(const struct sandbox *sb)
  * The seccomp filter is init's, inherited. The working directory is
  * entered as the command's user, as su would.
  */
-static _Noreturn void exec_command(const struct sandbox *sb)
+static _Noreturn void exec_command(const struct sandbox *sb, int pty_slave)
 {
 	if (sigprocmask(SIG_SETMASK, &sb->caller_sigmask, NULL) < 0)
 		die_errno(errno, "cannot restore the signal mask");
+
+	/* A session of its own, with the box's terminal as its controlling
+	 * terminal where the caller had one (pty.c). */
+	int r = pty_attach(pty_slave, sb->tty_mask);
+	if (r < 0)
+		die_errno(r, "cannot give the command a session and terminal of its own");
 
 	/* Descriptors first: a HOME of /proc/self/fd/N in a hostile passwd
 	 * would otherwise put the command's cwd on a host directory. */
@@ -159,7 +171,6 @@ static _Noreturn void exec_command(const struct sandbox *sb)
 
 	/* The bounding set while CAP_SETPCAP is still there; a root command's
 	 * own sets once it has its ids (setgroups may need CAP_SETGID). */
-	int r;
 	if (sb->caps_given && (r = caps_limit_bounding(sb->caps)) < 0)
 		die_errno(r, "cannot limit the capability bounding set");
 	become_user(sb);
@@ -227,12 +238,19 @@ static void copy_command_strings(struct sandbox *sb)
  * The command is started with vfork: no copy of init's page tables and no
  * copy-on-write faults on either side, init waiting until the exec.
  */
-static pid_t start_command(const struct sandbox *sb)
+static pid_t start_command(const struct sandbox *sb, int pty_slave)
 {
 	struct failure f = { 0 };
 	int r = nested_enter(sb, &f);
 	if (r < 0)
 		die_failure(r, &f);
+	if (sb->cfg->net == NET_NONE && (r = net_loopback_up()) < 0)
+		die_errno(r, "cannot bring the loopback interface up");
+	/* Where the kernel has no Landlock scoping, the run goes on without
+	 * it (doctor says so). */
+	r = landlock_scope_self();
+	if (r < 0 && r != -EOPNOTSUPP)
+		die_errno(r, "cannot confine the box from the host's abstract sockets");
 	r = seccomp_install(sb->fakeroot);
 	if (r < 0)
 		die_errno(r, "cannot install the seccomp filter");
@@ -250,7 +268,7 @@ static pid_t start_command(const struct sandbox *sb)
 	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.vfork) */
 	pid_t pid = vfork();
 	if (pid == 0)
-		exec_command(&command); /* NOLINT(clang-analyzer-unix.Vfork) */
+		exec_command(&command, pty_slave); /* NOLINT(clang-analyzer-unix.Vfork) */
 	if (pid < 0)
 		die_errno(errno, "cannot start the command");
 	return pid;
@@ -282,11 +300,11 @@ static _Noreturn void finish(int status, int status_fd)
 
 /*
  * pid 1 duties: the kernel gives pid 1 no default signal actions, so the
- * signals it is to pass on are blocked and taken with sigwaitinfo. A signal
- * the kernel sent to the whole foreground process group (Ctrl-C on the
- * terminal, si_code SI_KERNEL) has reached the command already and is not
- * sent twice. Every orphan is reaped; when the command itself exits, the
- * rest of the box goes with it (see finish).
+ * signals it is to pass on are blocked and taken with sigwaitinfo. Init
+ * and the command have sessions of their own, so each such signal comes
+ * from nschroot (or the box), once, and is passed on. Every orphan is
+ * reaped; when the command itself exits, the rest of the box goes with it
+ * (see finish).
  */
 static _Noreturn void init_loop(pid_t command, int status_fd)
 {
@@ -299,8 +317,7 @@ static _Noreturn void init_loop(pid_t command, int status_fd)
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
-			if (si.si_code != SI_KERNEL)
-				kill(command, sig);
+			kill(command, sig);
 			continue;
 		}
 		int wstatus;
@@ -327,7 +344,8 @@ static void drop_host_fds(int keep)
 
 /* Auto mode: nschroot runs newuidmap and newgidmap on us from outside and
  * then writes one byte to the lifeline; EOF means it failed, and said why.
- * Then we become the namespace's root (see userns_become_root). That change
+ * Then we become the namespace's root, keeping the caller's supplementary
+ * groups (see userns_become_root). That change
  * of ids makes the kernel mark us undumpable, our /proc files then owned
  * by the host's root, out of reach of the child that writes the nested
  * namespace's maps (nested.c): dumpable again until start_command. */
@@ -335,10 +353,29 @@ static int wait_for_auto_map(int lifeline)
 {
 	if (read_one_byte(lifeline) != 1)
 		_exit(EXIT_SETUP);
-	int r = userns_become_root();
+	int r = userns_become_root(true);
 	if (r == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		r = -errno;
 	return r;
+}
+
+/* The box's terminal (pty.c), owned by the command's user: in auto mode
+ * another user than root would otherwise not be able to open it again by
+ * its name, as su and login do. */
+static int open_box_terminal(const struct sandbox *sb, struct failure *f)
+{
+	unsigned m = sb->tty_mask;
+	int tty = (m & 1u) ? 0 : (m & 2u) ? 1 : 2;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (sb->map == MAP_AUTO && sb->uid != 0) {
+		uid = sb->uid;
+		gid = id_map_size(&sb->idmap->gid) > 5 ? 5 : sb->gid;
+	}
+	int slave = pty_open_for_box(tty, m & 1u, sb->cfg->dev == DEV_MINIMAL, uid, gid,
+				     sb->pty_sock, f);
+	close(sb->pty_sock);
+	return slave;
 }
 
 _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_fd)
@@ -347,6 +384,10 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 	in_sandbox = 1;
 #endif
 	log_exit_immediately();
+	/* Out of the caller's session and process group: nothing in the box
+	 * can signal the caller's shell and its jobs with kill(0, ...), nor
+	 * take the caller's terminal (pty.c). */
+	setsid();
 	/*
 	 * Map this namespace: root mode makes the caller root inside, user
 	 * mode keeps the caller's own ids. Written by this process for itself,
@@ -380,17 +421,21 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 	struct failure f = { 0 };
 	r = mounts_setup(sb, &f);
 	if (r < 0)
-		die_errno(r, "%s", f.what);
+		die_failure(r, &f);
 
-	if (sb->cfg->hostname && sethostname(sb->cfg->hostname, strlen(sb->cfg->hostname)) < 0)
-		die_errno(errno, "cannot set the hostname to '%s'", sb->cfg->hostname);
-	if (sb->cfg->net == NET_NONE) {
-		r = net_loopback_up();
-		if (r < 0)
-			die_errno(r, "cannot bring the loopback interface up");
+	if (sb->hostname && sethostname(sb->hostname, strlen(sb->hostname)) < 0)
+		die_errno(errno, "cannot set the hostname to '%s'", sb->hostname);
+
+	int pty_slave = -1;
+	if (sb->tty_mask) {
+		pty_slave = open_box_terminal(sb, &f);
+		if (pty_slave < 0)
+			die_failure(pty_slave, &f);
 	}
 
-	pid_t command = start_command(sb);
+	pid_t command = start_command(sb, pty_slave);
+	if (pty_slave >= 0)
+		close(pty_slave);
 	drop_host_fds(status_fd);
 	init_loop(command, status_fd);
 }

@@ -15,13 +15,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The system headers may predate ABI 6: the kernel's own layout. */
-struct ruleset_attr {
-	uint64_t handled_access_fs;
-	uint64_t handled_access_net;
-	uint64_t scoped;
-};
-
 #define CREATE_RULESET_VERSION (1U << 0)
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 #define SCOPE_SIGNAL (1ULL << 1)
@@ -34,8 +27,11 @@ int landlock_abi(void)
 
 int landlock_scope_self(void)
 {
-	struct ruleset_attr attr = { .scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL };
-	int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	/* struct landlock_ruleset_attr as ABI 6 lays it out, which the system
+	 * headers may predate: handled_access_fs, handled_access_net (none
+	 * handled: no access is restricted), scoped. */
+	uint64_t attr[3] = { 0, 0, SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL };
+	int fd = (int)syscall(SYS_landlock_create_ruleset, attr, sizeof(attr), 0);
 	if (fd < 0)
 		return errno == EINVAL || errno == E2BIG || errno == ENOSYS || errno == EOPNOTSUPP
 			       ? -EOPNOTSUPP

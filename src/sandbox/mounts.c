@@ -77,25 +77,35 @@ static int dest_dir(int rootfd, const char *path, struct failure *f)
 	return fd;
 }
 
+/* What to say when the kernel refuses a fresh procfs. */
+#define PROC_REFUSED_HINT                                                          \
+	"the host's /proc has parts hidden by mounts over them (as in a container),\n" \
+	"and a new /proc would uncover them (even one with subset=pid); --proc=host\n"  \
+	"binds the host's /proc instead, which shows the box every process of the host"
+
 /* /proc: a fresh procfs for the new pid namespace, with the paths through
- * which a root could reach the host kernel made read-only. */
-static int setup_proc(int rootfd, struct failure *f)
+ * which a root could reach the host kernel made read-only. --proc=host
+ * binds the host's, which the guest can read every host process in. */
+static int setup_proc(int rootfd, const struct sandbox *sb, struct failure *f)
 {
 	_cleanup_close_ int dst = dest_dir(rootfd, "/proc", f);
 	if (dst < 0)
 		return dst;
-	int r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r == -EPERM || r == -EACCES) {
+	int r;
+	if (sb->cfg->proc == PROC_HOST) {
+		_cleanup_close_ int host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = host < 0 ? -errno : bind_on(host, dst, true);
+		if (r < 0)
+			return fail(f, r, "cannot bind the host's /proc on '/proc'");
+	} else if ((r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0) {
 		/* Where the host's /proc has parts masked by over-mounts (a
 		 * container), a fresh procfs would uncover them and the kernel
 		 * refuses it ("mount too revealing"). */
-		log_warning("a fresh /proc was refused (%s); binding the host's /proc instead",
-			    strerror(-r));
-		_cleanup_close_ int host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		r = host < 0 ? -errno : bind_on(host, dst, true);
+		r = fail(f, r, "cannot mount a new proc on '/proc'");
+		if (r == -EPERM || r == -EACCES)
+			f->hint = PROC_REFUSED_HINT;
+		return r;
 	}
-	if (r < 0)
-		return fail(f, r, "cannot mount proc on '/proc'");
 
 	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
@@ -130,33 +140,6 @@ static int bind_host_dev(int devfd, const char *name, struct failure *f)
 	if (err == ENOENT && strcmp(name, "tty") == 0 && unlinkat(devfd, name, 0) == 0)
 		return 0; /* a host without /dev/tty: nothing to offer */
 	return fail(f, err, "cannot bind '%s' on '/dev/%s'", host, name);
-}
-
-/* The caller's terminal on /dev/console, as a login on a console has it.
- * A bind's source must be a mount of this namespace, and the descriptor of
- * the terminal was opened in the host's: bind its path instead, once it is
- * checked to be the same device. */
-static int bind_console(int devfd, struct failure *f)
-{
-	int tty = -1;
-	for (int fd = 0; fd <= 2 && tty < 0; fd++)
-		if (isatty(fd))
-			tty = fd;
-	char name[256];
-	struct stat want, got;
-	if (tty < 0 || ttyname_r(tty, name, sizeof(name)) != 0 || fstat(tty, &want) < 0)
-		return 0;
-	_cleanup_close_ int src = open(name, O_PATH | O_CLOEXEC);
-	if (src < 0 || fstat(src, &got) < 0 || got.st_rdev != want.st_rdev || !S_ISCHR(got.st_mode))
-		return 0; /* not reachable by its name here: no console */
-	int fd = openat(devfd, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail(f, errno, "cannot make '/dev/console'");
-	int r = bind_on(src, fd, false);
-	close(fd);
-	if (r < 0)
-		return fail(f, r, "cannot bind the terminal '%s' on '/dev/console'", name);
-	return 0;
 }
 
 /* /dev: a small tmpfs with the harmless host devices bound in, a private
@@ -213,8 +196,7 @@ static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
 			return fail(f, errno, "cannot make '/dev/%s'", links[i][1]);
-
-	return bind_console(dev, f);
+	return 0;
 }
 
 static int setup_sys(int rootfd, struct failure *f)
@@ -227,17 +209,53 @@ static int setup_sys(int rootfd, struct failure *f)
 	return r < 0 ? fail(f, r, "cannot bind the host's /sys read-only on '/sys'") : 0;
 }
 
+/* Whether err says that the rootfs cannot be written here: read-only, or
+ * a tree of another owner (extracted with sudo tar: owned by the host's
+ * root, which no namespace of ours maps). */
+static bool unwritable(int err)
+{
+	return err == -EROFS || err == -EACCES || err == -EPERM;
+}
+
+/*
+ * /run: a fresh tmpfs for each instance, as a booted system has: no pid
+ * file or socket of an earlier run is left there, and a dangling
+ * resolv.conf link into it (ubuntu-base's, into /run/systemd/resolve)
+ * can be mounted on even when the tree cannot be written. A tree with no
+ * /run that cannot be written gets none.
+ */
+static int setup_run(int rootfd, struct failure *f)
+{
+	_cleanup_close_ int dst = refuse_root(rootfd, mkdir_in_root(rootfd, "/run"), "/run", f);
+	if (unwritable(dst)) {
+		log_warning("no /run in the rootfs to mount a tmpfs on, and it cannot be made: %s",
+			    strerror(-dst));
+		return 0;
+	}
+	if (dst < 0)
+		return f->what[0] ? dst : fail(f, dst, "cannot make '/run' inside the rootfs");
+	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	if (r < 0)
+		return fail(f, r, "cannot mount a tmpfs on '/run'");
+	_cleanup_close_ int run = open_in_root(rootfd, "/run", O_PATH | O_DIRECTORY);
+	if (run < 0 || mkdirat(run, "lock", 01777) < 0 || fchmodat(run, "lock", 01777, 0) < 0)
+		return fail(f, run < 0 ? run : -errno, "cannot make '/run/lock'");
+	return 0;
+}
+
 /* The host's resolver configuration, read-only. ubuntu-base ships
  * /etc/resolv.conf as a dangling link into /run/systemd/resolve: the link's
- * target is created inside the rootfs to mount on. */
+ * target is created inside the rootfs (in /run, a tmpfs of ours) to mount
+ * on. A tree that has none and cannot be written gets none. */
 static int setup_resolv(int rootfd, struct failure *f)
 {
 	_cleanup_close_ int host = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
 	if (host < 0)
 		return 0; /* the host has none: nothing to share */
 	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
-	if (dst == -EROFS) {
-		log_warning("no /etc/resolv.conf in the read-only rootfs to mount the host's on");
+	if (unwritable(dst)) {
+		log_warning("no /etc/resolv.conf in the rootfs to mount the host's on, and it cannot "
+			    "be made: %s", strerror(-dst));
 		return 0;
 	}
 	if (dst < 0)
@@ -330,11 +348,13 @@ int mounts_setup(const struct sandbox *sb, struct failure *f)
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return fail(f, errno, "cannot set the rootfs' mount flags");
 
-	r = setup_proc(rootfd, f);
+	r = setup_proc(rootfd, sb, f);
 	if (r >= 0)
 		r = setup_dev(rootfd, sb, f);
 	if (r >= 0)
 		r = setup_sys(rootfd, f);
+	if (r >= 0)
+		r = setup_run(rootfd, f);
 	if (r >= 0)
 		r = setup_resolv(rootfd, f);
 	for (size_t i = 0; r >= 0 && i < sb->cfg->n_mounts; i++)

@@ -107,8 +107,14 @@ int nested_enter(const struct sandbox *sb, struct failure *f)
 		}
 	}
 
+	/* --net=none: the network namespace is made here, owned by the nested
+	 * user namespace, in which the command holds its capabilities: root
+	 * inside can then open raw sockets (ping) and bind ports below 1024.
+	 * Made with the outer one, it would belong to a namespace where the
+	 * command has none. */
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | (sb->cfg->net == NET_NONE ? CLONE_NEWNET : 0);
 	int r = 0;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+	if (unshare(flags) < 0) {
 		int err = errno;
 		r = fail(f, err, "cannot create the nested user namespace");
 		if (userns_refused(err))

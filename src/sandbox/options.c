@@ -130,6 +130,7 @@ PARSE_ENUM(parse_map_mode, enum map_mode,
 	   { "root", MAP_ROOT }, { "user", MAP_USER }, { "auto", MAP_AUTO })
 PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE })
 PARSE_ENUM(parse_dev_mode, enum dev_mode, { "minimal", DEV_MINIMAL }, { "host", DEV_HOST })
+PARSE_ENUM(parse_proc_mode, enum proc_mode, { "fresh", PROC_FRESH }, { "host", PROC_HOST })
 PARSE_ENUM(parse_fakeroot_mode, enum fakeroot_mode,
 	   { "seccomp", FAKEROOT_SECCOMP }, { "none", FAKEROOT_NONE })
 

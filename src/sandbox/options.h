@@ -25,6 +25,7 @@ bool env_name_valid(const char *name);
 int parse_map_mode(const char *arg, enum map_mode *out);
 int parse_net_mode(const char *arg, enum net_mode *out);
 int parse_dev_mode(const char *arg, enum dev_mode *out);
+int parse_proc_mode(const char *arg, enum proc_mode *out);
 int parse_fakeroot_mode(const char *arg, enum fakeroot_mode *out);
 
 void mount_spec_free(struct mount_spec *m);

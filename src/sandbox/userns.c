@@ -27,12 +27,10 @@ bool userns_refused(int err)
 	return err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES;
 }
 
-/* The supplementary groups inside would only show as the overflow group,
- * and files of the box must not be reachable through a host group by
- * accident. */
-int userns_become_root(void)
+int userns_become_root(bool keep_groups)
 {
-	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if ((!keep_groups && setgroups(0, NULL) < 0) || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -57,7 +55,7 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 		if (read_one_byte(sync[0]) != 1)
 			_exit(EXIT_SETUP);
 		close(sync[0]);
-		int r = m->mode == MAP_AUTO ? userns_become_root() : 0;
+		int r = m->mode == MAP_AUTO ? userns_become_root(false) : 0;
 		if (r < 0)
 			die_errno(r, "cannot become root in the user namespace");
 		return 0;

@@ -29,13 +29,16 @@ bool userns_refused(int err);
 pid_t userns_fork(const struct idmap *m, struct failure *f);
 
 /*
- * In a namespace just mapped in auto mode: become its root for real and
- * drop the caller's supplementary groups (newgidmap leaves setgroups
- * allowed). In the usual layout the caller is root already; in the
- * subordinate-root layout the caller's own id is not mapped at all, and a
- * process keeping it could create no file (EOVERFLOW). 0 or -errno.
+ * In a namespace just mapped in auto mode: become its root for real. In
+ * the usual layout the caller is root already; in the subordinate-root
+ * layout the caller's own id is not mapped at all, and a process keeping
+ * it could create no file (EOVERFLOW). The caller's supplementary groups
+ * (unmapped: seen inside as the overflow group) are kept when keep_groups
+ * is set, so that a group that is denied access to a file stays denied
+ * (the box's command); else dropped (newgidmap leaves setgroups allowed),
+ * for nschroot's own work on the box's files. 0 or -errno.
  */
-int userns_become_root(void);
+int userns_become_root(bool keep_groups);
 
 /* Work done by userns_call's child: 0 or -errno with f set; *result is
  * passed back as well. */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 80
+plan 82
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -48,16 +48,31 @@ assert_eq "--uid=42 --gid=43 are real ids" "42 43 43" \
 	"$(auto --uid=42 --gid=43 "$root" sh -c 'echo $(id -u) $(id -g) $(id -G)')"
 assert_eq "--uid=42 has no capability left" "CapEff:	0000000000000000" \
 	"$(auto --uid=42 "$root" grep CapEff /proc/self/status)"
-# init drops the caller's supplementary groups (root mode cannot: there
-# they show as the overflow group). CI puts its user in a second group.
-if [ "$(id -G | wc -w)" -ge 2 ]; then
-	assert_eq "auto: init holds none of the caller's supplementary groups" "Groups:" \
-		"$(auto "$root" grep Groups: /proc/1/status | tr -d ' \t')"
-	assert_match "control: in root mode they show as the overflow group" "^Groups:.*65534" \
-		"$(nsrun run "$root" grep Groups: /proc/1/status)"
+# The caller's supplementary groups are kept (Charliecloud's chtest,
+# fs_perms): a file whose group denies one of them stays denied in the box,
+# one that grants it stays readable. They show as the overflow group. Such
+# a file of another owner is made by a subordinate id in a set-group-ID
+# directory of that group, whose files inherit it. CI puts its user in a
+# second group.
+g=$(id -G | tr ' ' '\n' | grep -vx "$(id -g)" | head -n 1)
+if [ -n "$g" ]; then
+	assert_match "auto: the command holds the caller's supplementary groups" \
+		"^Groups:.*65534" "$(auto "$root" grep Groups: /proc/self/status)"
+	mkdir "$work/g" && chgrp "$g" "$work/g" && chmod 2777 "$work/g"
+	auto --uid=1000 --gid=1000 "$root" sh -c \
+		'echo secret >/mnt/g/deny && chmod 604 /mnt/g/deny && echo shared >/mnt/g/allow && chmod 640 /mnt/g/allow'
+	assert_eq "... the files belong to another owner, in the caller's group $g" \
+		"$((SUBUID + 999)):$g $((SUBUID + 999)):$g" \
+		"$(stat -c %u:%g "$work/g/deny" "$work/g/allow" | tr '\n' ' ' | sed 's/ $//')"
+	assert_match "auto: root inside is denied a file that denies group $g" "Permission denied" \
+		"$(auto "$root" cat /mnt/g/deny 2>&1)"
+	assert_eq "auto: root inside reads a file that group $g alone may read" shared \
+		"$(auto "$root" cat /mnt/g/allow 2>&1)"
 else
-	skip_one "auto: init holds none of the caller's supplementary groups" "$(id -un) has no supplementary group"
-	skip_one "control: in root mode they show as the overflow group" "$(id -un) has no supplementary group"
+	for t in "the command holds the caller's supplementary groups" "the files are made" \
+		"a group-denied file is denied" "a group-granted file is readable"; do
+		skip_one "auto: $t" "$(id -un) has no supplementary group"
+	done
 fi
 # Auto mode maps init's nested namespace through a child left behind
 # (nested.c), for which init is dumpable for a moment: by the time the

@@ -5,7 +5,7 @@
 # through; -e, --unsetenv, --keep-env in command-line order.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 44
+plan 45
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -102,10 +102,13 @@ assert_match "-e TERM=x after the pass-through: x" '^TERM=x$' "$(cenv -e TERM=x 
 out=$(cenv --keep-env "$root" env)
 assert_match "--keep-env passes everything: SECRET" '^SECRET=1$' "$out"
 assert_match "--keep-env passes everything: SSH_AUTH_SOCK" '^SSH_AUTH_SOCK=x$' "$out"
-missing=$(as_caller env 2>/dev/null | grep -v '^container=' | while IFS= read -r line; do
-	printf '%s\n' "$out" | grep -qxF -- "$line" || printf '%s\n' "$line"
-done)
-assert_eq "--keep-env: every caller variable passes unchanged" "" "$missing"
+missing=$(as_caller env 2>/dev/null | grep -Ev '^(container|HOME|SHELL|USER|LOGNAME)=' |
+	while IFS= read -r line; do
+		printf '%s\n' "$out" | grep -qxF -- "$line" || printf '%s\n' "$line"
+	done)
+assert_eq "--keep-env: every caller variable but who the user is passes unchanged" "" "$missing"
+assert_eq "--keep-env: HOME is still the inside user's, where the command starts" "/root /root" \
+	"$(cenv --keep-env "$root" sh -c 'echo $HOME $PWD')"
 assert_match "--keep-env still sets container=nschroot" '^container=nschroot$' "$out"
 assert_no_match "--keep-env --unsetenv SECRET: unset" '^SECRET=' "$(cenv --keep-env --unsetenv SECRET "$root" env)"
 

@@ -11,7 +11,7 @@
 # (coreutils 8.31) undoes that where it exists.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 95
+plan 103
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -199,6 +199,11 @@ assert_eq "explicit --map=root: 0 inside" 0 "$(nsrun run --map=root "$root" id -
 assert_eq "--hostname sets the hostname" box-name "$(nsrun run --hostname box-name "$root" hostname)"
 assert_eq "the hostname does not change on the host" "$(hostname)" \
 	"$(nsrun run --hostname box-name "$root" true; hostname)"
+NSCHROOT_HOME=$TMP/store "$NSCHROOT" create --map=root --progress=never hn-box "$root" >/dev/null 2>&1 </dev/null
+assert_eq "a box's hostname is its name" hn-box "$(NSCHROOT_HOME=$TMP/store nsrun run hn-box hostname)"
+assert_eq "... unless --hostname says otherwise" other \
+	"$(NSCHROOT_HOME=$TMP/store nsrun run --hostname other hn-box hostname)"
+assert_eq "a directory keeps the host's hostname" "$(hostname)" "$(nsrun run "$root" hostname)"
 usage_error "an empty --hostname" "invalid --hostname '': 1 to 64 characters" run --hostname '' "$root" true
 netdev_names() { awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' | sort | tr '\n' ' '; }
 assert_eq "--net=none: only lo in /proc/net/dev" "lo " \
@@ -206,6 +211,15 @@ assert_eq "--net=none: only lo in /proc/net/dev" "lo " \
 out=$(nsrun run --net=none "$root" ip -o link)
 assert_eq "--net=none: ip link lists only lo" lo "$(printf '%s\n' "$out" | awk -F': ' '{ print $2 }')"
 assert_match "--net=none: lo is UP" '^1: lo: <([A-Z_]+,)*UP[,>]' "$out"
+# The network namespace belongs to the user namespace the command holds
+# its capabilities in: root inside opens raw sockets and binds low ports.
+assert_eq "--net=none: root inside can ping (a raw socket)" 0 \
+	"$(nsrun run --net=none "$root" ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1; echo $?)"
+assert_eq "--net=none: root inside can bind port 80" 0 \
+	"$(nsrun run --net=none "$root" httpd -p 127.0.0.1:80 2>&1; echo $?)"
+assert_eq "--net=none: the command's user namespace owns the network namespace" yes \
+	"$(nsrun run --net=none "$root" sh -c 'grep -q "^CapEff:.*ffffffff" /proc/self/status &&
+		ping -c 1 -W 2 127.0.0.1 >/dev/null 2>&1 && echo yes')"
 assert_eq "--net=host (default) sees the host's interfaces" "$(netdev_names </proc/net/dev)" \
 	"$(nsrun run "$root" cat /proc/net/dev | netdev_names)"
 assert_eq "--net=host explicitly" "$(netdev_names </proc/net/dev)" \
@@ -229,6 +243,9 @@ assert_status "-w names a directory of the rootfs, not of the host" 125 nsrun ru
 assert_eq "run without a command starts a login shell" -sh \
 	"$(echo 'echo $0' | "$NSCHROOT" run "$root")"
 assert_eq "its status is the shell's" 3 "$(echo 'exit 3' | "$NSCHROOT" run "$root"; echo $?)"
+assert_eq "run BOX -- CMD: '--' after TARGET ends the options" "a b" \
+	"$(nsrun run "$root" -- echo a b)"
+assert_eq "run BOX -- -- CMD: only the first '--' is taken" "--" "$(nsrun run "$root" -- echo -- | head -c 2)"
 assert_eq "enter starts the same login shell" -sh "$(echo 'echo $0' | "$NSCHROOT" enter "$root")"
 assert_eq "enter: the shell reads commands from stdin" "0 2 /root" \
 	"$(echo 'echo $(id -u) $$ $PWD' | "$NSCHROOT" enter "$root")"

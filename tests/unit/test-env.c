@@ -3,6 +3,7 @@
  * predictable (DESIGN.md, "Environment"), so what must NOT leak in from the
  * host (SSH_AUTH_SOCK, LD_PRELOAD, the host's PATH and HOME) matters as
  * much as what passes. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,16 +159,26 @@ static void test_keep_env(void)
 	if (!ok(env != NULL, "the --keep-env environment is built"))
 		return;
 
-	/* Everything of the host's that is a NAME=VALUE, minus its container=. */
+	/* Everything of the host's that is a NAME=VALUE, minus its container=
+	 * and the four that say who the command is, which name the inside
+	 * user even then (HOME is where the command starts). */
+	static const char *const who[] = { "HOME=", "SHELL=", "USER=", "LOGNAME=" };
 	size_t n_host = 0;
 	for (char **h = host; *h; h++) {
-		if (!strchr(*h, '=') || strncmp(*h, "container=", 10) == 0)
+		bool inside = false;
+		for (size_t i = 0; i < 4; i++)
+			inside |= strncmp(*h, who[i], strlen(who[i])) == 0;
+		if (!strchr(*h, '=') || strncmp(*h, "container=", 10) == 0 || inside)
 			continue;
 		n_host++;
 		ok(env_has(env, *h), "keep-env: '%s' passes", *h);
 	}
 	is_str(env_get(env, "container"), "nschroot", "keep-env: container=nschroot is still set");
-	is_int((long long)env_count(env), (long long)n_host + 1, "keep-env: nothing else is in it");
+	is_str(env_get(env, "HOME"), "/root", "keep-env: HOME is the inside user's");
+	is_str(env_get(env, "SHELL"), "/bin/bash", "keep-env: SHELL is the inside user's");
+	is_str(env_get(env, "USER"), "root", "keep-env: USER is the inside user's");
+	is_str(env_get(env, "LOGNAME"), "root", "keep-env: LOGNAME is the inside user's");
+	is_int((long long)env_count(env), (long long)n_host + 5, "keep-env: nothing else is in it");
 	is_str(env_get(env, "NOEQUALS"), NULL, "keep-env: an entry without '=' is dropped");
 	ok(env_unique(env), "keep-env: no name appears twice");
 	env_free(env);
