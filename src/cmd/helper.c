@@ -33,7 +33,7 @@ char *archive_helper(void)
 			free(p);
 		}
 	}
-	if (asprintf(&p, "%s/nschroot/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
+	if (asprintf(&p, "%s/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
 		die_errno(ENOMEM, "cannot find nschroot-archive");
 	return p;
 }
