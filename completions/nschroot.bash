@@ -18,7 +18,7 @@ _nschroot_takes_arg()
 	run:* | enter:*)
 		case $2 in
 		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
-			--hostname | --uid | --gid | --net | --dev | --preserve-fd | --fakeroot | \
+			--hostname | --uid | --gid | --net | --dev | --proc | --preserve-fd | --fakeroot | \
 			--cap-add | --cap-drop)
 			return 0
 			;;
@@ -118,6 +118,7 @@ _nschroot_option_arg()
 	*:--map) _nschroot_values root user auto ;;
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
+	*:--proc) _nschroot_values fresh host ;;
 	*:--fakeroot) _nschroot_values seccomp none ;;
 	*:--cap-add | *:--cap-drop) COMPREPLY=($(compgen -W "ALL $_nschroot_caps" -- "${cur^^}")) ;;
 	*:--bind | *:--ro-bind)
@@ -213,7 +214,7 @@ _nschroot_run()
 	fi
 	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
 		-e --env --unsetenv --keep-env --hostname --uid --gid
-		--read-only --net= --dev= --preserve-fd --fakeroot= --cap-add --cap-drop
+		--read-only --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add --cap-drop
 		--no-new-privs -h --help' && return
 
 	# TARGET: a directory, or a box name (a word without '/').

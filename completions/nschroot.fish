@@ -26,7 +26,7 @@ function __nschroot_state
             return
         case run enter
             set takes_arg --map --bind --ro-bind --tmpfs -w --chdir -e --env \
-                --unsetenv --hostname --uid --gid --net --dev --preserve-fd --fakeroot \
+                --unsetenv --hostname --uid --gid --net --dev --proc --preserve-fd --fakeroot \
                 --cap-add --cap-drop
         case create
             set takes_arg --map --progress
@@ -151,6 +151,8 @@ complete $opts -l net -x -d Network \
     -a 'host\t"The host\'s network" none\t"Only loopback"'
 complete $opts -l dev -x -d '/dev inside' \
     -a 'minimal\t"A minimal /dev" host\t"The host\'s /dev"'
+complete $opts -l proc -x -d '/proc inside' \
+    -a 'fresh\t"A /proc of the box\'s own" host\t"The host\'s /proc: every host process"'
 complete $opts -l preserve-fd -x -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'

@@ -18,13 +18,16 @@
 "  -w, --chdir DIR        working directory inside (default: HOME, or /)\n" \
 "  -e, --env NAME[=VALUE] set NAME, or copy it from the caller's environment\n" \
 "      --unsetenv NAME    remove NAME from the environment\n" \
-"      --keep-env         pass the caller's whole environment\n" \
-"      --hostname NAME    set the hostname inside\n" \
+"      --keep-env         pass the caller's whole environment (HOME, USER,\n" \
+"                           LOGNAME, SHELL still the inside user's)\n" \
+"      --hostname NAME    set the hostname inside (default: a box's name)\n" \
 "      --uid UID          run as UID (number or name in the rootfs' passwd)\n" \
 "      --gid GID          run with GID (number or name in the rootfs' group)\n" \
 "      --read-only        mount the rootfs read-only\n" \
 "      --net=MODE         host (default) or none (only loopback)\n" \
 "      --dev=MODE         minimal (default) or host (bind the host's /dev)\n" \
+"      --proc=MODE        fresh (default) or host (bind the host's /proc,\n" \
+"                           which shows the box every host process)\n" \
 "      --preserve-fd N    pass file descriptor N to the command\n" \
 "      --fakeroot=MODE    seccomp (default in root mode) or none: make\n" \
 "                           chown, set*id and device mknod succeed as no-ops\n" \
