@@ -12,11 +12,14 @@
  * (pid 2) that execs COMMAND, waited for by pid 1.
  *
  * --full adds the rest of the kernel work DESIGN.md asks of every run, in
- * nschroot's order and with the same calls: /proc/sys, /proc/irq and
- * /proc/bus bound read-only; /dev as a tmpfs with the six device binds,
- * devpts, /dev/shm and the links; /sys bound read-only; resolv.conf bound
- * read-only; the nested user and mount namespace with its maps; nschroot's
- * own seccomp program (the one a run with one id mapped installs); vfork.
+ * nschroot's order and with the same calls: a cgroup namespace too;
+ * sessions of their own for pid 1 and the command; /proc/sys, /proc/irq
+ * and /proc/bus bound read-only; /dev as a tmpfs with the six device
+ * binds, devpts, /dev/shm and the links; /sys bound read-only; a tmpfs on
+ * /run with /run/lock; resolv.conf bound read-only; the nested user and
+ * mount namespace with its maps; the Landlock domain scoping abstract
+ * sockets and signals (where the kernel has it); nschroot's own seccomp
+ * program (the one a run with one id mapped installs); vfork.
  * What it leaves out is user-space work only: resolving paths inside the
  * root, the checks, the environment, the closing of descriptors, signal
  * forwarding. Its time is the floor of any implementation of the design.
@@ -149,6 +152,9 @@ static void full_mounts(const char *r)
 			fail(links[i][1]);
 
 	bind_locked("/sys", in(r, "/sys"), true, false);
+	mount_or_fail("tmpfs", in(r, "/run"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	if (mkdir(in(r, "/run/lock"), 01777) < 0 || chmod(in(r, "/run/lock"), 01777) < 0)
+		fail("/run/lock");
 	int fd = open(in(r, "/etc/resolv.conf"), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		fail("/etc/resolv.conf");
@@ -163,6 +169,14 @@ static void full_lock(void)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		fail("nested namespace");
 	write_maps(0, 0);
+	/* handled_access_fs, handled_access_net, scoped: abstract UNIX
+	 * sockets and signals. */
+	uint64_t scope[3] = { 0, 0, 3 };
+	int ruleset = (int)syscall(SYS_landlock_create_ruleset, scope, sizeof(scope), 0);
+	if (ruleset >= 0 && syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		fail("landlock");
+	if (ruleset >= 0)
+		close(ruleset);
 	struct sock_fprog prog = {sizeof(seccomp_prog_tty_fakeroot) / sizeof(struct sock_filter),
 				  (struct sock_filter *)seccomp_prog_tty_fakeroot};
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
@@ -171,6 +185,8 @@ static void full_lock(void)
 
 static _Noreturn void pid1(bool full, const char *rootfs, char **argv, uid_t uid, gid_t gid)
 {
+	if (full)
+		setsid();
 	write_maps(uid, gid);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("making / private");
@@ -190,6 +206,8 @@ static _Noreturn void pid1(bool full, const char *rootfs, char **argv, uid_t uid
 	if (pid < 0)
 		fail("fork");
 	if (pid == 0) {
+		if (full)
+			setsid();
 		execvp(argv[0], argv);
 		_exit(127); /* a vforked child must not touch stdio */
 	}
@@ -209,6 +227,8 @@ int main(int argc, char **argv)
 	gid_t gid = getgid();
 	unsigned long flags =
 	    CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+	if (full)
+		flags |= CLONE_NEWCGROUP;
 	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
 	if (pid < 0)
 		fail("clone");
