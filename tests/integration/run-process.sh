@@ -64,7 +64,7 @@ assert_match "a non-executable file is named" \
 	"^nschroot: cannot execute '/etc/passwd': Permission denied$" "$err"
 assert_status "a directory: 126" 126 nsrun run "$root" /etc
 
-# nschroot's own failures: 125, one 'nschroot: ' line, the --help pointer
+# nschroot's own failures: 125, one 'nschroot: ' line, the 'help run' pointer
 # for usage errors.
 usage_error() { # DESCRIPTION MESSAGE ARGS...
 	local desc=$1 msg=$2 err st
@@ -72,8 +72,8 @@ usage_error() { # DESCRIPTION MESSAGE ARGS...
 	err=$("$NSCHROOT" "$@" 2>&1 </dev/null)
 	st=$?
 	assert_eq "$desc: 125" 125 "$st"
-	assert_eq "$desc: one line, then the --help pointer" "nschroot: $msg
-Try 'nschroot --help'." "$err"
+	assert_eq "$desc: one line, then the 'help run' pointer" "nschroot: $msg
+Try 'nschroot help run'." "$err"
 }
 usage_error "a missing TARGET" "run: missing TARGET" run
 usage_error "an unknown option" "run: unknown option '--frobnicate'" run --frobnicate "$root" true
