@@ -109,7 +109,7 @@ static void refuse_terminal(int fd)
  */
 static int open_unnamed(const char *path)
 {
-	_cleanup_free_ char *dir = strdup(path);
+	char *dir = strdup(path);
 	if (!dir)
 		return -1;
 	char *slash = strrchr(dir, '/');
@@ -117,7 +117,11 @@ static int open_unnamed(const char *path)
 		slash[1] = '\0';
 	else if (slash)
 		*slash = '\0';
-	return open(slash ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	int fd = open(slash ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	int err = errno;
+	free(dir);
+	errno = err;
+	return fd;
 }
 
 /* Where O_TMPFILE is refused: a named temporary file beside FILE, which

@@ -20,8 +20,12 @@ char *printable(char *s)
 	char *out = s;
 	for (const char *p = s; *p;) {
 		size_t n = control_char_len(p);
-		*out++ = n ? '?' : *p;
-		p += n ? n : 1;
+		if (n) {
+			*out++ = '?';
+			p += n;
+		} else {
+			*out++ = *p++;
+		}
 	}
 	*out = '\0';
 	return s;
