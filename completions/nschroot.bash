@@ -286,7 +286,7 @@ _nschroot()
 	case $sub in
 	run | enter) _nschroot_run ;;
 	create) _nschroot_create ;;
-	list) _nschroot_before_operands '--json -h --help' ;;
+	list) _nschroot_before_operands '--json --size -h --help' ;;
 	doctor) _nschroot_before_operands '-h --help' ;;
 	info)
 		_nschroot_before_operands '--json -h --help' && return

@@ -193,8 +193,9 @@ complete -c nschroot -n '__nschroot_is export:options export:arg0' -a '(__nschro
 complete -c nschroot -n '__nschroot_is export:arg1' -F
 complete -c nschroot -n '__nschroot_is export:arg1' -a - -d 'Standard output'
 
-# list [--json]
+# list [--json] [--size]
 complete -c nschroot -n '__nschroot_is list:options' -l json -d 'Print JSON'
+complete -c nschroot -n '__nschroot_is list:options' -l size -d "Measure each box's disk usage now"
 complete -c nschroot -n '__nschroot_is list:options' -s h -l help -d 'Show help'
 
 # doctor

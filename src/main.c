@@ -52,7 +52,11 @@ int main(int argc, char **argv)
 	if (cmd[0] == '-')
 		die_usage("unknown option '%s'", cmd);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
+		if (strcmp(cmd, commands[i].name) == 0) {
+			/* help's own usage errors are about nschroot's commands. */
+			if (commands[i].fn != cmd_help)
+				log_set_command(commands[i].name);
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	die_usage("unknown command '%s'", cmd);
 }

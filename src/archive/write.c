@@ -4,8 +4,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "archive/errors.h"
 #include "util/cleanup.h"
@@ -62,6 +64,22 @@ static int fail_read(struct failure *f, struct archive *disk, const char *path)
 	if (err)
 		return fail(f, err, "cannot read '%s': %s: %s", path, archive_message(disk), strerror(err));
 	return fail(f, EIO, "cannot read '%s': %s", path, archive_message(disk));
+}
+
+/*
+ * libarchive opens a directory it descends into only later, once the one
+ * it is reading is done, and cannot name it then when that fails: opened
+ * here first, the failure names it. The process is confined to the tree,
+ * so the entry "./a" is "/a".
+ */
+static int check_dir_readable(const char *path, struct failure *f)
+{
+	const char *abs = path[0] == '.' ? path + 1 : path;
+	int fd = open(*abs ? abs : "/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(f, errno, "cannot read directory '%s': %s", path, strerror(errno));
+	close(fd);
+	return 0;
 }
 
 static void warn(const struct write_hooks *h, const char *path, const char *msg)
@@ -207,14 +225,23 @@ static int write_tree(struct archive *disk, struct archive *out,
 		int r = archive_read_next_header2(disk, e);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		const char *path = archive_entry_pathname(e) ? archive_entry_pathname(e) : "?";
+		const char *path = archive_entry_pathname(e);
+		/* No entry at all: libarchive's words are all there is. */
+		if (!path && r != ARCHIVE_OK)
+			return fail(f, EIO, "cannot read the tree: %s", archive_message(disk));
+		if (!path)
+			path = ".";
 		if (r == ARCHIVE_WARN)
 			warn(h, path, archive_message(disk));
 		else if (r != ARCHIVE_OK)
 			return fail_read(f, disk, path);
-		if (archive_read_disk_can_descend(disk) &&
-		    archive_read_disk_descend(disk) != ARCHIVE_OK)
-			return fail_read(f, disk, path);
+		if (archive_read_disk_can_descend(disk)) {
+			r = check_dir_readable(path, f);
+			if (r < 0)
+				return r;
+			if (archive_read_disk_descend(disk) != ARCHIVE_OK)
+				return fail_read(f, disk, path);
+		}
 		if (archive_entry_filetype(e) == AE_IFSOCK) {
 			warn(h, path, "a socket cannot be archived; skipped");
 			st->skipped_sockets++;

@@ -3,86 +3,26 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/helper.h"
 #include "cmd/mapping.h"
-#include "sandbox/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/parse.h"
-
-static uint64_t tree_bytes;
-
-static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	tree_bytes += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
-/* Disk usage of a box's rootfs, as du counts it (blocks, no links
- * followed, not crossing into other file systems). */
-static uint64_t rootfs_size(const char *name)
-{
-	_cleanup_free_ char *rootfs = NULL;
-	if (store_box_rootfs(name, &rootfs) < 0)
-		return 0;
-	tree_bytes = 0;
-	nftw(rootfs, add_size, 32, FTW_PHYS | FTW_MOUNT);
-	return tree_bytes;
-}
-
-/*
- * The sizes of the boxes named, in order. An auto box holds directories of
- * subordinate ids that the caller cannot enter (apt's partial/, 0700 _apt):
- * where there is one, every size is counted by one child, the root of a
- * user namespace with the caller's widest map; failing that, by the caller,
- * short of what it cannot enter.
- */
-static void box_sizes(char *const *names, size_t n, bool any_auto, uint64_t *sizes)
-{
-	size_t want = n * sizeof(*sizes), got = 0;
-	int p[2] = { -1, -1 };
-	pid_t pid = -1;
-	struct idmap map;
-	struct failure f = { 0 };
-	if (any_auto && pipe2(p, O_CLOEXEC) == 0) {
-		mapping_widest(&map);
-		pid = userns_fork(&map, &f);
-	}
-	if (pid == 0) {
-		close(p[0]);
-		for (size_t i = 0; i < n; i++)
-			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
-		_exit(write_all(p[1], sizes, want) < 0 ? EXIT_SETUP : 0);
-	}
-	if (p[1] >= 0)
-		close(p[1]);
-	if (pid > 0) {
-		ssize_t r;
-		while (got < want && ((r = read(p[0], (char *)sizes + got, want - got)) > 0 ||
-				      (r < 0 && errno == EINTR)))
-			if (r > 0)
-				got += (size_t)r;
-		wait_child(pid, NULL);
-	}
-	if (p[0] >= 0)
-		close(p[0]);
-	if (got != want)
-		for (size_t i = 0; i < n; i++)
-			sizes[i] = names[i] ? rootfs_size(names[i]) : 0;
-}
+#include "util/text.h"
 
 static void human_size(uint64_t bytes, char buf[16])
 {
@@ -148,13 +88,20 @@ static int open_boxes_or_none(void)
 	return fd;
 }
 
-/* The options of list and info: --json and --help. */
-static bool parse_json_option(int argc, char **argv, const char *cmd)
+/* The options of list and info: --json, list's --size, --help. */
+struct list_opts {
+	bool json;
+	bool size; /* measure the disk usage rather than show the recorded one */
+};
+
+static void parse_list_options(int argc, char **argv, const char *cmd, struct list_opts *o)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "size", no_argument, NULL, 's' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
-	bool json = false;
+	*o = (struct list_opts){ 0 };
+	bool is_list = strcmp(cmd, "list") == 0;
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
@@ -162,82 +109,208 @@ static bool parse_json_option(int argc, char **argv, const char *cmd)
 			help_command(cmd);
 			exit(0);
 		}
-		if (opt != 'j')
+		if (opt == 'j')
+			o->json = true;
+		else if (opt == 's' && is_list)
+			o->size = true;
+		else
 			die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
-		json = true;
 	}
-	return json;
+}
+
+/* What is printed of a box.conf comes from the box (os-release) or from
+ * a file anyone with the caller's rights may have edited: on a terminal
+ * its control characters would act, not show. */
+static void conf_printable(struct box_conf *c)
+{
+	printable(c->source);
+	printable(c->created);
+	printable(c->os_id);
+	printable(c->os_version);
+	printable(c->fixups);
+}
+
+/* Columns on a terminal: UTF-8 continuation bytes take none. */
+static int text_width(const char *s)
+{
+	int w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* s, then spaces to fill width columns. */
+static void print_padded(const char *s, int width)
+{
+	fputs(s, stdout);
+	for (int w = text_width(s); w < width; w++)
+		fputc(' ', stdout);
+}
+
+/* One box of the store, as list shows it. */
+struct listed {
+	char *name; /* NULL: skipped */
+	struct box_conf conf;
+	char *os;
+	bool has_size;
+	uint64_t size;
+};
+
+/* Read the box.conf of each box named; with measure, the disk usage of
+ * each too (one user namespace for all, with the widest map when a box is
+ * in auto mode), else the one recorded at create. */
+static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure)
+{
+	struct listed *v = calloc(n ? n : 1, sizeof(*v));
+	char **paths = calloc(n ? n : 1, sizeof(*paths));
+	uint64_t *sizes = calloc(n ? n : 1, sizeof(*sizes));
+	if (!v || !paths || !sizes)
+		die_errno(ENOMEM, "cannot list the boxes");
+	bool any_auto = false;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int dir = openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dir < 0 || store_read_conf(dir, &v[i].conf) < 0) {
+			log_warning("skipping '%s': no readable box.conf", names[i]);
+			free(names[i]);
+			continue;
+		}
+		v[i].name = names[i];
+		v[i].has_size = v[i].conf.has_size;
+		v[i].size = v[i].conf.size;
+		any_auto |= v[i].conf.map == MAP_AUTO;
+		if (measure)
+			store_box_rootfs(names[i], &paths[i]);
+	}
+	if (measure) {
+		struct idmap map;
+		if (any_auto)
+			mapping_widest(&map);
+		else
+			idmap_single(&map, MAP_ROOT, getuid(), getgid());
+		usage_in_userns(&map, paths, n, sizes);
+		for (size_t i = 0; i < n; i++) {
+			v[i].has_size = paths[i] != NULL;
+			v[i].size = sizes[i];
+			free(paths[i]);
+		}
+	}
+	free(paths);
+	free(sizes);
+	return v;
+}
+
+static void list_json(const struct listed *v, size_t n)
+{
+	size_t shown = 0;
+	fputs("[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const struct box_conf *c = &v[i].conf;
+		if (!v[i].name)
+			continue;
+		fputs(shown++ ? ",\n  {" : "\n  {", stdout);
+		fputs("\"name\": ", stdout);
+		json_string(stdout, v[i].name);
+		printf(", \"map\": \"%s\", \"os\": ", map_mode_name(c->map));
+		json_string(stdout, c->os_id);
+		fputs(", \"os_version\": ", stdout);
+		json_string(stdout, c->os_version);
+		if (v[i].has_size)
+			printf(", \"size\": %" PRIu64, v[i].size);
+		else
+			fputs(", \"size\": null", stdout);
+		fputs(", \"created\": ", stdout);
+		json_string(stdout, c->created);
+		printf(", \"half_removed\": %s}", c->half_removed ? "true" : "false");
+	}
+	fputs(shown ? "\n]\n" : "]\n", stdout);
+}
+
+/* The name and os columns are as wide as their widest value: a name may
+ * have 64 characters. */
+static void list_text(struct listed *v, size_t n)
+{
+	int name_w = (int)strlen("NAME"), os_w = (int)strlen("OS");
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].name)
+			continue;
+		conf_printable(&v[i].conf);
+		v[i].os = os_string(&v[i].conf);
+		if (!v[i].os)
+			die_errno(ENOMEM, "cannot list the boxes");
+		name_w = MAX(name_w, text_width(v[i].name));
+		os_w = MAX(os_w, text_width(v[i].os));
+	}
+	print_padded("NAME", name_w);
+	fputs(" MAP   ", stdout);
+	print_padded("OS", os_w);
+	printf(" %8s  %s\n", "SIZE", "CREATED");
+	for (size_t i = 0; i < n; i++) {
+		const struct box_conf *c = &v[i].conf;
+		if (!v[i].name)
+			continue;
+		char hs[16] = "-";
+		if (v[i].has_size)
+			human_size(v[i].size, hs);
+		print_padded(v[i].name, name_w);
+		printf(" %-5s ", map_mode_name(c->map));
+		print_padded(v[i].os, os_w);
+		printf(" %8s  %s%s\n", hs, c->created ? c->created : "-",
+		       c->half_removed ? "  (half-removed: nschroot rm finishes it)" : "");
+	}
 }
 
 int cmd_list(int argc, char **argv)
 {
-	bool json = parse_json_option(argc, argv, "list");
+	struct list_opts o;
+	parse_list_options(argc, argv, "list", &o);
 	if (optind < argc)
 		die_usage("list: unexpected argument '%s'", argv[optind]);
 
 	_cleanup_close_ int boxes = open_boxes_or_none();
 	size_t n = 0;
 	char **names = boxes >= 0 ? box_names(boxes, &n) : NULL;
-	struct box_conf *confs = calloc(n ? n : 1, sizeof(*confs));
-	uint64_t *sizes = calloc(n ? n : 1, sizeof(*sizes));
-	if (!confs || !sizes)
-		die_errno(ENOMEM, "cannot list the boxes");
-	bool any_auto = false;
+	struct listed *v = read_boxes(boxes, names, n, o.size);
+	if (o.json)
+		list_json(v, n);
+	else
+		list_text(v, n);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_close_ int dir = openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dir < 0 || store_read_conf(dir, &confs[i]) < 0) {
-			log_warning("skipping '%s': no readable box.conf", names[i]);
-			free(names[i]);
-			names[i] = NULL;
-			continue;
-		}
-		any_auto |= confs[i].map == MAP_AUTO;
+		box_conf_free(&v[i].conf);
+		free(v[i].name);
+		free(v[i].os);
 	}
-	box_sizes(names, n, any_auto, sizes);
-
-	size_t shown = 0;
-	if (json)
-		fputs("[", stdout);
-	else if (n)
-		printf("%-24s %-5s %-20s %8s  %s\n", "NAME", "MAP", "OS", "SIZE", "CREATED");
-	for (size_t i = 0; i < n; i++) {
-		if (!names[i])
-			continue;
-		struct box_conf c = confs[i];
-		uint64_t size = sizes[i];
-		_cleanup_free_ char *os = os_string(&c);
-		if (json) {
-			fputs(shown ? ",\n  {" : "\n  {", stdout);
-			fputs("\"name\": ", stdout);
-			json_string(stdout, names[i]);
-			printf(", \"map\": \"%s\", \"os\": ", map_mode_name(c.map));
-			json_string(stdout, c.os_id);
-			fputs(", \"os_version\": ", stdout);
-			json_string(stdout, c.os_version);
-			printf(", \"size\": %" PRIu64 ", \"created\": ", size);
-			json_string(stdout, c.created);
-			fputs("}", stdout);
-		} else {
-			char hs[16];
-			human_size(size, hs);
-			printf("%-24s %-5s %-20s %8s  %s\n", names[i], map_mode_name(c.map),
-			       os ? os : "-", hs, c.created ? c.created : "-");
-		}
-		shown++;
-		box_conf_free(&c);
-		free(names[i]);
-	}
-	if (json)
-		fputs(shown ? "\n]\n" : "]\n", stdout);
+	free(v);
 	free(names);
-	free(confs);
-	free(sizes);
 	return 0;
+}
+
+static void info_json(const char *name, const struct box_conf *c, const char *rootfs,
+		      uint64_t size, const char *subuids, const char *subgids)
+{
+	fputs("{\"name\": ", stdout);
+	json_string(stdout, name);
+	printf(", \"map\": \"%s\", \"source\": ", map_mode_name(c->map));
+	json_string(stdout, c->source);
+	fputs(", \"created\": ", stdout);
+	json_string(stdout, c->created);
+	fputs(", \"os\": ", stdout);
+	json_string(stdout, c->os_id);
+	fputs(", \"os_version\": ", stdout);
+	json_string(stdout, c->os_version);
+	fputs(", \"fixups\": ", stdout);
+	json_split(stdout, c->fixups, ',');
+	if (c->map == MAP_AUTO)
+		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
+	fputs(", \"rootfs\": ", stdout);
+	json_string(stdout, rootfs);
+	printf(", \"size\": %" PRIu64 ", \"half_removed\": %s}\n", size,
+	       c->half_removed ? "true" : "false");
 }
 
 int cmd_info(int argc, char **argv)
 {
-	bool json = parse_json_option(argc, argv, "info");
+	struct list_opts o;
+	parse_list_options(argc, argv, "info", &o);
 	if (optind + 1 != argc)
 		die_usage(optind < argc ? "info: too many arguments" : "info: missing NAME");
 	const char *name = argv[optind];
@@ -254,44 +327,34 @@ int cmd_info(int argc, char **argv)
 		die_errno(r, "cannot read the box.conf of '%s'", name);
 	_cleanup_free_ char *rootfs = NULL;
 	store_box_rootfs(name, &rootfs);
+	struct idmap map;
+	mapping_for_box(&c, &map);
 	uint64_t size;
-	char *const one[] = { (char *)name };
-	box_sizes(one, 1, c.map == MAP_AUTO, &size);
-	_cleanup_free_ char *os = os_string(&c);
+	usage_in_userns(&map, &rootfs, 1, &size);
 	char subuids[SUBID_MAX_RANGES * 24] = "", subgids[SUBID_MAX_RANGES * 24] = "";
 	subid_format(&c.subuids, subuids, sizeof(subuids));
 	subid_format(&c.subgids, subgids, sizeof(subgids));
 
-	if (json) {
-		fputs("{\"name\": ", stdout);
-		json_string(stdout, name);
-		printf(", \"map\": \"%s\", \"source\": ", map_mode_name(c.map));
-		json_string(stdout, c.source);
-		fputs(", \"created\": ", stdout);
-		json_string(stdout, c.created);
-		fputs(", \"os\": ", stdout);
-		json_string(stdout, c.os_id);
-		fputs(", \"os_version\": ", stdout);
-		json_string(stdout, c.os_version);
-		fputs(", \"fixups\": ", stdout);
-		json_string(stdout, c.fixups ? c.fixups : "");
-		if (c.map == MAP_AUTO) {
-			printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
-		}
-		fputs(", \"rootfs\": ", stdout);
-		json_string(stdout, rootfs);
-		printf(", \"size\": %" PRIu64 "}\n", size);
-	} else {
-		char hs[16];
-		human_size(size, hs);
-		printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
-		       "rootfs: %s\nsize: %s\n",
-		       name, map_mode_name(c.map), c.source ? c.source : "-",
-		       c.created ? c.created : "-", os ? os : "-",
-		       c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
-		if (c.map == MAP_AUTO)
-			printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
+	if (o.json) {
+		info_json(name, &c, rootfs, size, subuids, subgids);
+		box_conf_free(&c);
+		return 0;
 	}
+	conf_printable(&c);
+	printable(rootfs);
+	_cleanup_free_ char *os = os_string(&c);
+	char hs[16];
+	human_size(size, hs);
+	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
+	       "rootfs: %s\nsize: %s\n",
+	       name, map_mode_name(c.map), c.source ? c.source : "-",
+	       c.created ? c.created : "-", os ? os : "-",
+	       c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
+	if (c.map == MAP_AUTO)
+		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
+	if (c.half_removed)
+		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
+		       name);
 	box_conf_free(&c);
 	return 0;
 }

@@ -37,6 +37,7 @@
 #include "util/io.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/text.h"
 
 
 struct create_opts {
@@ -252,11 +253,12 @@ static char *now_utc(void)
 	return strdup(buf);
 }
 
-/* Fixups and box.conf in the staging directory: everything but the
- * rename. 0, or -errno with f set. */
-static int finish_staging(int stagefd, const struct create_opts *o, const struct idmap *map,
-			  const struct subids *ids, const char *source, struct box_conf *conf,
-			  struct failure *f)
+/* Fixups, the disk usage (so that list need not measure it) and box.conf
+ * in the staging directory: everything but the rename. 0, or -errno with
+ * f set. */
+static int finish_staging(int stagefd, const char *rootfs, const struct create_opts *o,
+			  const struct idmap *map, const struct subids *ids, const char *source,
+			  struct box_conf *conf, struct failure *f)
 {
 	_cleanup_close_ int rootfd = openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
@@ -284,12 +286,37 @@ static int finish_staging(int stagefd, const struct create_opts *o, const struct
 		conf->subuids = ids->uids;
 		conf->subgids = ids->gids;
 	}
+	char *const paths[] = { (char *)rootfs };
+	usage_in_userns(map, paths, 1, &conf->size);
+	conf->has_size = true;
 	int r = store_write_conf(stagefd, conf);
 	if (r < 0)
 		return fail(f, r, "cannot write box.conf");
 	if (syncfs(stagefd) < 0)
 		return fail(f, errno, "cannot sync the box to disk");
 	return 0;
+}
+
+/*
+ * With one id mapped, the set*id calls that the fake-root filter lets
+ * succeed change nothing: whatever drops to another user goes on as root,
+ * without a word. Said once, after the box is made, with the way out.
+ */
+static void note_root_mode(enum map_mode requested)
+{
+	struct subids s;
+	mapping_lookup(&s);
+	const char *fix;
+	if (!mapping_auto_works(&s))
+		fix = "a subordinate id range (usermod --add-subuids/--add-subgids), then "
+		      "create again, makes them work";
+	else if (requested == MAP_ROOT)
+		fix = "create the box again with --map=auto to make them work";
+	else
+		fix = "auto mode makes them work where it can (see the warning above)";
+	log_note("in root mode one id is mapped: su, setuid programs and services that "
+		 "switch users (PostgreSQL's initdb, sudo) run as root, their set*id calls "
+		 "doing nothing; %s", fix);
 }
 
 int cmd_create(int argc, char **argv)
@@ -377,7 +404,7 @@ int cmd_create(int argc, char **argv)
 
 	struct box_conf conf = { 0 };
 	if (status == 0) {
-		r = finish_staging(stagefd, &o, &map, &ids, source, &conf, &f);
+		r = finish_staging(stagefd, rootfs, &o, &map, &ids, source, &conf, &f);
 		if (r >= 0)
 			r = store_commit(boxes, staging, o.name);
 		if (r == -EEXIST)
@@ -397,6 +424,8 @@ int cmd_create(int argc, char **argv)
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
+	printable(conf.os_id);
+	printable(conf.os_version);
 	printf("Created box '%s' (%s%s%s): %llu entries, %llu bytes", o.name,
 	       conf.os_id ? conf.os_id : "unknown OS", conf.os_version ? " " : "",
 	       conf.os_version ? conf.os_version : "", res.entries, res.bytes);
@@ -408,6 +437,8 @@ int cmd_create(int argc, char **argv)
 	if (conf.fixups && *conf.fixups)
 		printf("; fixups: %s", conf.fixups);
 	printf("\n");
+	if (map.mode == MAP_ROOT)
+		note_root_mode(o.map);
 	box_conf_free(&conf);
 	return 0;
 }

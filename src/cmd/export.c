@@ -6,9 +6,11 @@
  *
  * nschroot-archive writes it, confined to the rootfs as for extraction,
  * under the box's exclusive lock (nothing runs in it meanwhile). A FILE is
- * written to a temporary file beside it, synced and renamed onto FILE only
- * when complete: any failure or SIGINT/SIGTERM/SIGHUP removes the temporary
- * file and leaves an existing FILE untouched. A FILE that exists and is not
+ * written to an unnamed temporary file in its directory, synced and given
+ * FILE's name only when complete: any failure or signal, SIGKILL included,
+ * leaves no file behind and an existing FILE untouched. Where the file
+ * system has no unnamed files, a named one beside FILE is used, removed on
+ * failure and on SIGINT/SIGTERM/SIGHUP. A FILE that exists and is not
  * a regular file (a FIFO, a device) is written to directly, as is standard
  * output for '-'.
  */
@@ -30,6 +32,7 @@
 #include "sandbox/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -81,8 +84,8 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 	check_box_name(o->name);
 }
 
-/* Where the archive goes: fd, and tmp (to rename onto path) when it is a
- * temporary file. */
+/* Where the archive goes: fd; for a FILE, path (to put it at) and, where
+ * the file system has no unnamed files, tmp, the named temporary file. */
 struct output {
 	int fd;
 	char *path;
@@ -98,9 +101,46 @@ static void refuse_terminal(int fd)
 	}
 }
 
-/* A regular FILE (or none yet) gets a temporary file beside it, made as
- * open(2) would make FILE: mode 0666 less the umask. Through a symlink, the
- * file it points to is the one replaced. */
+/*
+ * An unnamed file (O_TMPFILE) in FILE's directory, given a name only when
+ * complete: killed, even by SIGKILL, the export leaves nothing behind.
+ * Made as open(2) would make FILE: mode 0666 less the umask. -1 with errno
+ * EOPNOTSUPP or EISDIR (before Linux 3.11) where the file system cannot.
+ */
+static int open_unnamed(const char *path)
+{
+	char *dir = strdup(path);
+	if (!dir)
+		return -1;
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	int fd = open(slash ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	int err = errno;
+	free(dir);
+	errno = err;
+	return fd;
+}
+
+/* Where O_TMPFILE is refused: a named temporary file beside FILE, which
+ * the caller removes on failure and on the signals it blocks. */
+static int open_named(struct output *out)
+{
+	_cleanup_free_ char *tmp = hidden_name(out->path);
+	if (!tmp) {
+		errno = ENOMEM;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd >= 0)
+		out->tmp = steal_pointer(&tmp);
+	return fd;
+}
+
+/* A regular FILE (or none yet) is written to a temporary file beside it.
+ * Through a symlink, the file it points to is the one replaced. */
 static void open_output(const char *file, struct output *out)
 {
 	*out = (struct output){ .fd = -1 };
@@ -122,47 +162,70 @@ static void open_output(const char *file, struct output *out)
 	out->path = realpath(file, NULL);
 	if (!out->path && !(out->path = strdup(file)))
 		die_errno(ENOMEM, "cannot name '%s'", file);
-	_cleanup_free_ char *dir = strdup(out->path);
-	if (!dir)
-		die_errno(ENOMEM, "cannot name '%s'", file);
-	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : dir;
-	if (asprintf(&out->tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - dir + 1) : 0, dir, base) < 0)
-		die_errno(ENOMEM, "cannot name '%s'", file);
-	out->fd = mkostemp(out->tmp, O_CLOEXEC);
-	if (out->fd < 0) {
-		int err = errno;
-		free(out->tmp);
-		out->tmp = NULL;
-		die_errno(err, "cannot create a temporary file beside '%s'", file);
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(out->fd, 0666 & ~mask) < 0)
-		log_warning("cannot set the mode of '%s': %s", out->tmp, strerror(errno));
+	out->fd = open_unnamed(out->path);
+	if (out->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR))
+		out->fd = open_named(out);
+	if (out->fd < 0)
+		die_errno(errno, "cannot create a temporary file beside '%s'", file);
 }
 
-/* Sync, close and rename into place. 0, or -1 when it failed (said why). */
+/*
+ * Give the unnamed file fd the name path. linkat(2) never replaces a
+ * file: with FILE there already, the file is linked to a fresh hidden name
+ * first and renamed onto FILE, which replaces it at once; only in that
+ * instant is there a name to leave behind. 0 or -errno.
+ */
+static int link_unnamed(int fd, const char *path)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		_cleanup_free_ char *tmp = hidden_name(path);
+		if (!tmp)
+			return -ENOMEM;
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return -errno;
+		}
+		if (rename(tmp, path) == 0)
+			return 0;
+		int err = errno;
+		unlink(tmp);
+		return -err;
+	}
+	return -EEXIST;
+}
+
+/* Sync, name and close. 0, or -1 when it failed (said why). */
 static int commit_output(struct output *out, const char *file)
 {
-	if (!out->tmp)
+	if (!out->path)
 		return 0;
-	int fd = steal_fd(&out->fd);
+	_cleanup_close_ int fd = steal_fd(&out->fd);
 	if (fsync(fd) < 0) {
 		log_error("cannot write '%s': %s", file, strerror(errno));
-		close(fd);
 		return -1;
 	}
-	if (close(fd) < 0) {
-		log_error("cannot write '%s': %s", file, strerror(errno));
-		return -1;
-	}
-	if (rename(out->tmp, out->path) < 0) {
-		log_error("cannot rename the archive onto '%s': %s", file, strerror(errno));
+	int r = 0;
+	if (!out->tmp)
+		r = link_unnamed(fd, out->path);
+	else if (rename(out->tmp, out->path) < 0)
+		r = -errno;
+	if (r < 0) {
+		log_error("cannot put the archive at '%s': %s", file, strerror(-r));
 		return -1;
 	}
 	free(out->tmp);
 	out->tmp = NULL;
+	if (close(steal_fd(&fd)) < 0) {
+		log_error("cannot write '%s': %s", file, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -58,7 +58,7 @@ void help_main(void)
 	      "  enter [OPTIONS] TARGET start an interactive login shell in TARGET\n"
 	      "  create [OPTIONS] NAME SOURCE\n"
 	      "                         make box NAME from a tarball, - or a directory\n"
-	      "  list [--json]          list the boxes in the store\n"
+	      "  list [--json] [--size] list the boxes in the store\n"
 	      "  info [--json] NAME     show a box's settings\n"
 	      "  rm [--force] NAME...   remove boxes\n"
 	      "  export [OPTIONS] NAME FILE|-\n"
@@ -124,7 +124,8 @@ static void help_rm(void)
 {
 	fputs("Usage: nschroot rm [--force] NAME...\n"
 	      "\n"
-	      "Remove boxes from the store. A box in use is refused.\n"
+	      "Remove boxes from the store. A box in use is refused. A box that cannot\n"
+	      "be removed whole is put back, marked half-removed, for rm to finish.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -f, --force            remove a box even while it is in use\n"
@@ -185,13 +186,17 @@ static void help_doctor(void)
 
 static void help_list(void)
 {
-	fputs("Usage: nschroot list [--json]\n"
+	fputs("Usage: nschroot list [--json] [--size]\n"
 	      "\n"
 	      "List the boxes in the store: name, map mode, distribution (from the box's\n"
-	      "os-release), disk usage and creation time.\n"
+	      "os-release), disk usage and creation time. The disk usage is the one\n"
+	      "recorded when the box was created ('-' for a box made before nschroot\n"
+	      "recorded it); --size measures it now, which takes a walk of every box.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --json             print a JSON array of objects\n"
+	      "      --json             print a JSON array of objects (an unknown size\n"
+	      "                           is null)\n"
+	      "      --size             measure each box's disk usage now\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }
@@ -201,7 +206,7 @@ static void help_info(void)
 	fputs("Usage: nschroot info [--json] NAME\n"
 	      "\n"
 	      "Show a box's settings as 'key: value' lines: name, map, source, created,\n"
-	      "os, fixups, rootfs, size.\n"
+	      "os, fixups, rootfs, size (measured now).\n"
 	      "\n"
 	      "Options:\n"
 	      "      --json             print a JSON object\n"

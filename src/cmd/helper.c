@@ -2,6 +2,7 @@
 #include "cmd/helper.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "sandbox/userns.h"
 #include "store/fixups.h"
 #include "store/remove.h"
+#include "store/store.h"
+#include "util/io.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -95,6 +98,37 @@ int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct 
 			return 0;
 	}
 	return r;
+}
+
+void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64_t *sizes)
+{
+	size_t want = n * sizeof(*sizes), got = 0;
+	int p[2] = { -1, -1 };
+	pid_t pid = -1;
+	struct failure f = { 0 };
+	if (pipe2(p, O_CLOEXEC) == 0)
+		pid = userns_fork(m, &f);
+	if (pid == 0) {
+		close(p[0]);
+		for (size_t i = 0; i < n; i++)
+			sizes[i] = paths[i] ? store_tree_usage(paths[i]) : 0;
+		_exit(write_all(p[1], sizes, want) < 0 ? EXIT_SETUP : 0);
+	}
+	if (p[1] >= 0)
+		close(p[1]);
+	if (pid > 0) {
+		ssize_t r;
+		while (got < want && ((r = read(p[0], (char *)sizes + got, want - got)) > 0 ||
+				      (r < 0 && errno == EINTR)))
+			if (r > 0)
+				got += (size_t)r;
+		wait_child(pid, NULL);
+	}
+	if (p[0] >= 0)
+		close(p[0]);
+	if (got != want)
+		for (size_t i = 0; i < n; i++)
+			sizes[i] = paths[i] ? store_tree_usage(paths[i]) : 0;
 }
 
 struct fixups_ctx {

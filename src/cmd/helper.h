@@ -14,6 +14,7 @@ const char *check_progress_arg(const char *arg);
 void check_box_name(const char *name);
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sandbox/idmap.h"
@@ -24,6 +25,12 @@ void check_box_name(const char *name);
  * directories without write permission go too; failing that, as the
  * caller. 0, or -errno with f set. */
 int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f);
+
+/* The disk usage of each tree in paths (NULL: none, 0) in sizes, measured
+ * as the root of a user namespace mapped by m, so that directories of
+ * subordinate ids and mode-000 ones are counted; failing that, by the
+ * caller, short of what it cannot enter. One child for all. */
+void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64_t *sizes);
 
 /* Apply (or undo) the fixups in which to the rootfs at rootfd, as the root
  * of a user namespace mapped by m; *done as fixups_apply/fixups_undo give

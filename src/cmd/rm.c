@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* `nschroot rm [--force] NAME...` */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +11,56 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
+#include "store/remove.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/parse.h"
+
+/*
+ * The rootfs first, as the root of a user namespace mapped as the box is;
+ * then the rest (box.conf), the caller's own. box.conf is there until the
+ * rootfs is gone, so that a box put back after a failure still says what
+ * it is. 0, or -errno with f set.
+ */
+static int delete_retired(const struct idmap *map, int boxes, const char *retired,
+			  struct failure *f)
+{
+	_cleanup_close_ int dir = openat(boxes, retired, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return fail(f, errno, "cannot open '%s'", retired);
+	int r = remove_in_userns(map, dir, "rootfs", f);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return remove_tree_at(boxes, retired, f);
+}
+
+/*
+ * Removal failed part-way: the box goes back under its name, so that list
+ * shows it and `rm NAME` can finish once the cause is gone, marked
+ * half-removed in its box.conf (when that is still readable: otherwise rm
+ * takes the widest map anyway). Says where what is left is either way.
+ */
+static void put_back(int boxes, const char *retired, const char *name)
+{
+	if (renameat2(boxes, retired, boxes, name, RENAME_NOREPLACE) < 0) {
+		_cleanup_free_ char *store = store_path();
+		log_hint("what is left of it is '%s/boxes/%s' (%s); the next create removes it",
+			 store ? store : "STORE", retired, strerror(errno));
+		return;
+	}
+	_cleanup_close_ int dir = openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct box_conf conf = { 0 };
+	if (dir >= 0 && store_read_conf(dir, &conf) == 0) {
+		conf.half_removed = true;
+		if (store_write_conf(dir, &conf) < 0)
+			log_warning("cannot mark box '%s' half-removed in its box.conf", name);
+	}
+	box_conf_free(&conf);
+	log_hint("what is left of it is back as '%s', half-removed; once the cause is\n"
+		 "gone, 'nschroot rm %s' finishes it",
+		 name, name);
+}
 
 /*
  * A box is renamed to a hidden name first, under its exclusive lock, so it
@@ -59,10 +106,11 @@ static int remove_box(int boxes, const char *name, bool force)
 		return r;
 	}
 	struct failure f = { 0 };
-	r = remove_in_userns(&map, boxes, retired, &f);
+	r = delete_retired(&map, boxes, retired, &f);
 	if (r < 0) {
 		char text[640];
 		log_error("cannot remove box '%s': %s", name, failure_text(r, &f, text, sizeof(text)));
+		put_back(boxes, retired, name);
 		return r;
 	}
 	return 0;

@@ -2,6 +2,7 @@
 #include "store/boxconf.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,26 @@ static int set_str(char **field, const char *v, size_t n)
 	free(*field);
 	*field = s;
 	return 0;
+}
+
+/* A size is only a figure to show: one that is not a number is unknown,
+ * not an error that would make the box unusable. */
+static void set_size(struct box_conf *c, const char *v, size_t n)
+{
+	char digits[24];
+	if (n == 0 || n >= sizeof(digits))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return;
+	memcpy(digits, v, n);
+	digits[n] = '\0';
+	errno = 0;
+	unsigned long long size = strtoull(digits, NULL, 10);
+	if (errno == 0) {
+		c->size = size;
+		c->has_size = true;
+	}
 }
 
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
@@ -64,6 +85,10 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 				r = set_str(&c.os_version, v, vlen);
 			} else if (klen == 6 && memcmp(line, "fixups", 6) == 0) {
 				r = set_str(&c.fixups, v, vlen);
+			} else if (klen == 4 && memcmp(line, "size", 4) == 0) {
+				set_size(&c, v, vlen);
+			} else if (klen == 12 && memcmp(line, "half-removed", 12) == 0) {
+				c.half_removed = vlen == 3 && memcmp(v, "yes", 3) == 0;
 			} else if (klen == 7 && memcmp(line, "subuids", 7) == 0) {
 				r = subid_parse_list(v, vlen, &c.subuids);
 			} else if (klen == 7 && memcmp(line, "subgids", 7) == 0) {
@@ -109,6 +134,10 @@ char *box_conf_format(const struct box_conf *conf)
 	put(f, "os-id", conf->os_id);
 	put(f, "os-version", conf->os_version);
 	put(f, "fixups", conf->fixups);
+	if (conf->has_size)
+		fprintf(f, "size=%" PRIu64 "\n", conf->size);
+	if (conf->half_removed)
+		put(f, "half-removed", "yes");
 	char ranges[SUBID_MAX_RANGES * 24];
 	if (conf->subuids.n && subid_format(&conf->subuids, ranges, sizeof(ranges)) == 0)
 		put(f, "subuids", ranges);

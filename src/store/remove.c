@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/text.h"
 
 /* Times a directory is read again when rmdir finds it not empty: some
  * file systems may not return every entry to a reader that deletes as it
@@ -84,9 +85,7 @@ static int fail_path(struct failure *f, int err, const char *what, const char *p
 	_cleanup_free_ char *full = NULL;
 	if (asprintf(&full, "%.*s%s%s", (int)len, path, leaf ? "/" : "", leaf ? leaf : "") < 0)
 		return fail(f, err, "%s a file", what);
-	for (char *c = full; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	printable(full);
 	size_t n = strlen(full);
 	if (n > SHOWN_MAX)
 		return fail(f, err, "%s '...%s'", what, full + n - SHOWN_MAX);

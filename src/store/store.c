@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,6 +73,21 @@ static int mkdir_parents(const char *path)
 	if (mkdir(p, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+static uint64_t tree_bytes;
+
+static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	tree_bytes += (uint64_t)st->st_blocks * 512;
+	return 0;
+}
+
+uint64_t store_tree_usage(const char *path)
+{
+	tree_bytes = 0;
+	nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);
+	return tree_bytes;
 }
 
 int store_open_boxes(bool create, struct failure *f)
@@ -161,24 +176,6 @@ bool store_is_staging(const char *entry)
 	/* ".NAME.XXXXXX" */
 	size_t len = strlen(entry);
 	return entry[0] == '.' && len > 8 && entry[len - 7] == '.';
-}
-
-/* A fresh ".NAME.XXXXXX" name in boxes/: a staging directory, or a box
- * being removed. */
-static char *hidden_name(const char *name)
-{
-	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char rnd[6];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return NULL;
-	char suffix[7];
-	for (size_t i = 0; i < 6; i++)
-		suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
-	suffix[6] = '\0';
-	char *dir;
-	if (asprintf(&dir, ".%s.%s", name, suffix) < 0)
-		return NULL;
-	return dir;
 }
 
 int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,4 +78,22 @@ int write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+char *hidden_name(const char *path)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return NULL;
+	char suffix[7];
+	for (size_t i = 0; i < 6; i++)
+		suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+	suffix[6] = '\0';
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	char *name;
+	if (asprintf(&name, "%.*s.%s.%s", dirlen, path, path + dirlen, suffix) < 0)
+		return NULL;
+	return name;
 }

@@ -23,3 +23,9 @@ int wait_child(pid_t pid, int *wstatus);
 
 /* Write all of buf, across short writes and EINTR. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
+
+/* "DIR/.BASE.XXXXXX" for path "DIR/BASE" (".BASE.XXXXXX" for a path
+ * without '/'), XXXXXX random letters and digits, newly allocated: a name
+ * for a file or directory that is not there yet. NULL when out of memory
+ * or randomness. */
+char *hidden_name(const char *path);

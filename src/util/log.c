@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/log.h"
 #include "util/failure.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -10,6 +11,12 @@
 #include <unistd.h>
 
 static bool exit_immediately;
+static const char *command;
+
+void log_set_command(const char *name)
+{
+	command = name;
+}
 
 void log_exit_immediately(void)
 {
@@ -38,29 +45,45 @@ static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
 	if ((size_t)n >= sizeof(buf) - 1)
 		n = sizeof(buf) - 2;
+	buf[n] = '\0';
+	/* Messages quote paths and names from archives and boxes. */
+	n = (int)strlen(printable(buf));
 	buf[n++] = '\n';
 	fflush(stdout);
 	fwrite(buf, 1, (size_t)n, stderr);
 }
 
-void log_error(const char *fmt, ...)
+/* A line that is not fatal leaves errno as it found it. */
+static __attribute__((format(printf, 2, 0))) void vlog_keep_errno(const char *prefix,
+								   const char *fmt, va_list ap)
 {
 	int saved = errno;
+	vlog(prefix, fmt, ap, 0);
+	errno = saved;
+}
+
+void log_error(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("nschroot: ", fmt, ap, 0);
+	vlog_keep_errno("nschroot: ", fmt, ap);
 	va_end(ap);
-	errno = saved;
 }
 
 void log_warning(const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("nschroot: warning: ", fmt, ap, 0);
+	vlog_keep_errno("nschroot: warning: ", fmt, ap);
 	va_end(ap);
-	errno = saved;
+}
+
+void log_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog_keep_errno("nschroot: note: ", fmt, ap);
+	va_end(ap);
 }
 
 /* A hint may hold newlines, so that each line fits 80 columns: every line
@@ -78,7 +101,7 @@ void log_hint(const char *fmt, ...)
 		if (nl)
 			*nl = '\0';
 		fflush(stdout);
-		fprintf(stderr, "hint: %s\n", line);
+		fprintf(stderr, "hint: %s\n", printable(line));
 	}
 	errno = saved;
 }
@@ -121,6 +144,9 @@ noreturn void die_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("nschroot: ", fmt, ap, 0);
 	va_end(ap);
-	fputs("Try 'nschroot --help'.\n", stderr);
+	if (command)
+		fprintf(stderr, "Try 'nschroot help %s'.\n", command);
+	else
+		fputs("Try 'nschroot --help'.\n", stderr);
 	end(EXIT_SETUP);
 }

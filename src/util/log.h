@@ -11,10 +11,15 @@ enum {
 	EXIT_NOT_FOUND = 127,	/* not found inside the rootfs */
 };
 
+/* Every log line goes to stderr, its control characters shown as '?'
+ * (text.h): messages quote names and paths from archives and boxes. */
+
 /* "nschroot: MESSAGE" on stderr. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "nschroot: warning: MESSAGE". */
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "nschroot: note: MESSAGE": something worth knowing about a success. */
+void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hint: MESSAGE", where the user can do something about a failure; one
  * "hint: " line for each line of MESSAGE. */
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,5 +41,10 @@ void log_exit_immediately(void);
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "nschroot: MESSAGE: strerror(err)" and exit 125. */
 noreturn void die_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A usage error: the message, then "Try 'nschroot --help'.", exit 125. */
+/* The subcommand running, named by the dispatcher, for die_usage; NULL
+ * (the default) for nschroot's own command line. name must outlive its
+ * use: a string constant. */
+void log_set_command(const char *name);
+/* A usage error: the message, then "Try 'nschroot help COMMAND'." (the one
+ * log_set_command named) or "Try 'nschroot --help'.", exit 125. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

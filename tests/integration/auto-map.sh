@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 82
+plan 92
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -178,6 +178,7 @@ assert_eq "create (auto by default here) exits 0" 0 $?
 assert_match "its summary counts the owner out of range, and names the map" \
 	"1 owned by root for want of a mapped id; map auto" "$out"
 assert_match "... with one warning" "'./outside': its owner is outside the mapped ids" "$(cat "$TMP/create.err")"
+assert_no_match "... and, in auto mode, no note on what root mode cannot do" "note:" "$(cat "$TMP/create.err")"
 assert_match "box.conf records the ranges" "^subuids=$SUBUID:[0-9]+$" "$(cat "$TMP/store/boxes/bb/box.conf")"
 assert_match "info shows them" "^subgids: $SUBGID:[0-9]+$" "$(nsrun info bb)"
 assert_match "list shows an auto box" "^bb +auto +busybox " "$(nsrun list)"
@@ -201,7 +202,25 @@ assert_eq "... writes files that belong to root inside" 0 "$(nsrun run bb stat -
 rm -rf "$TMP/store/boxes/bb/rootfs/data42" 2>/dev/null
 assert_eq "control: the caller cannot remove a subordinate directory on the host" 0 \
 	"$(nsrun run bb test -d /data42; echo $?)"
-nsrun rm bb bb2
+# An rm that fails half-way: with box.conf saying root mode, the map has no
+# id for what belongs to the range (/etc and data42 here): the tree cannot
+# all go, for real. What is left comes back under its name, marked.
+sed -i 's/^map=auto$/map=root/' "$TMP/store/boxes/bb/box.conf"
+err=$(nsrun rm bb 2>&1)
+assert_eq "rm that cannot remove files of unmapped ids: 125" 125 $?
+assert_match "... names what it could not remove" "^nschroot: cannot remove box 'bb': cannot [^:]+ 'rootfs/[^']+': Permission denied" "$err"
+assert_match "... and says the box is back, and how to finish" \
+	"^hint: what is left of it is back as 'bb', half-removed; once the cause is" "$err"
+assert_eq "the box is back under its name, no hidden directory left" "bb bb2" \
+	"$(ls -A "$TMP/store/boxes" | tr '\n' ' ' | sed 's/ $//')"
+check "... marked in its box.conf" grep -qx half-removed=yes "$TMP/store/boxes/bb/box.conf"
+assert_match "list shows it, half-removed" "^bb +root .*\(half-removed: nschroot rm finishes it\)$" "$(nsrun list)"
+assert_match "list --json too" '"name": "bb", [^}]*"half_removed": true' "$(nsrun list --json)"
+assert_match "info too" "^state: half-removed" "$(nsrun info bb)"
+sed -i 's/^map=root$/map=auto/' "$TMP/store/boxes/bb/box.conf"
+nsrun rm bb
+assert_eq "once the cause is gone, rm NAME finishes it" "0 bb2" "$? $(ls -A "$TMP/store/boxes")"
+nsrun rm bb2
 assert_eq "rm removes the boxes, subordinate files and all" "" "$(ls -A "$TMP/store/boxes")"
 
 # --- hostile tarballs through create, under the full map ------------------------

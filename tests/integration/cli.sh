@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The command line: help, version, usage errors, TARGET classification.
 . "$(dirname "$0")/../lib.sh"
-plan 22
+plan 31
 
 out=$("$NSCHROOT" --help)
 assert_status "--help exits 0" 0 "$NSCHROOT" --help
@@ -19,6 +19,28 @@ err=$("$NSCHROOT" 2>&1 >/dev/null)
 assert_status "no command: 125" 125 "$NSCHROOT"
 assert_eq "no command: a message and the --help pointer" "nschroot: missing command
 Try 'nschroot --help'." "$err"
+err=$("$NSCHROOT" --frobnicate 2>&1)
+assert_eq "an unknown option of nschroot itself: the --help pointer" "nschroot: unknown option '--frobnicate'
+Try 'nschroot --help'." "$err"
+
+# A subcommand's usage error points at that subcommand's help, which exists.
+err=$("$NSCHROOT" list --frobnicate 2>&1)
+assert_eq "list: an unknown option points at 'nschroot help list'" "nschroot: list: unknown option '--frobnicate'
+Try 'nschroot help list'." "$err"
+err=$("$NSCHROOT" create onlyname 2>&1)
+assert_eq "create: a missing SOURCE points at 'nschroot help create'" "nschroot: create: expected NAME and SOURCE
+Try 'nschroot help create'." "$err"
+err=$("$NSCHROOT" rm 2>&1)
+assert_match "rm: a missing NAME points at 'nschroot help rm'" "^Try 'nschroot help rm'\.$" "$err"
+err=$("$NSCHROOT" export --compress=bzip2 a b 2>&1)
+assert_match "export: a bad --compress points at 'nschroot help export'" "^Try 'nschroot help export'\.$" "$err"
+err=$("$NSCHROOT" info 2>&1)
+assert_match "info: a missing NAME points at 'nschroot help info'" "^Try 'nschroot help info'\.$" "$err"
+err=$("$NSCHROOT" run --map=sideways / true 2>&1)
+assert_match "run: a bad --map points at 'nschroot help run'" "^Try 'nschroot help run'\.$" "$err"
+assert_status "the pointer works: nschroot help list exits 0" 0 "$NSCHROOT" help list
+err=$("$NSCHROOT" help frobnicate 2>&1)
+assert_match "help's own usage error points at --help, not at 'help help'" "^Try 'nschroot --help'\.$" "$err"
 err=$("$NSCHROOT" frobnicate 2>&1)
 assert_status "an unknown command: 125" 125 "$NSCHROOT" frobnicate
 assert_match "an unknown command is named" "^nschroot: unknown command 'frobnicate'" "$err"

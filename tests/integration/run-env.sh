@@ -118,7 +118,7 @@ st=$?
 assert_eq "-e with an empty name: 125" 125 "$st"
 assert_eq "-e with an empty name: one line and the --help pointer" \
 	"nschroot: invalid --env '=x': the variable name is empty
-Try 'nschroot --help'." "$err"
+Try 'nschroot help run'." "$err"
 assert_status "--unsetenv NAME=VALUE: 125" 125 nsrun run --unsetenv A=b "$root" true
 
 # --- A rootfs without /etc/passwd ----------------------------------------

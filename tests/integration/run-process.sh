@@ -64,16 +64,16 @@ assert_match "a non-executable file is named" \
 	"^nschroot: cannot execute '/etc/passwd': Permission denied$" "$err"
 assert_status "a directory: 126" 126 nsrun run "$root" /etc
 
-# nschroot's own failures: 125, one 'nschroot: ' line, the --help pointer
-# for usage errors.
+# nschroot's own failures: 125, one 'nschroot: ' line, the pointer to the
+# command's help for usage errors.
 usage_error() { # DESCRIPTION MESSAGE ARGS...
 	local desc=$1 msg=$2 err st
 	shift 2
 	err=$("$NSCHROOT" "$@" 2>&1 </dev/null)
 	st=$?
 	assert_eq "$desc: 125" 125 "$st"
-	assert_eq "$desc: one line, then the --help pointer" "nschroot: $msg
-Try 'nschroot --help'." "$err"
+	assert_eq "$desc: one line, then the 'help $1' pointer" "nschroot: $msg
+Try 'nschroot help $1'." "$err"
 }
 usage_error "a missing TARGET" "run: missing TARGET" run
 usage_error "an unknown option" "run: unknown option '--frobnicate'" run --frobnicate "$root" true

@@ -45,9 +45,9 @@ assert_eq "control: not set without it" "NoNewPrivs:	0" \
 	"$(nsrun run "$root" grep NoNewPrivs /proc/self/status)"
 err=$(nsrun run --cap-drop CAP_BOGUS "$root" true 2>&1)
 assert_eq "an unknown capability name: 125" 125 $?
-assert_eq "... one line and the --help pointer" \
+assert_eq "... one line and the 'help run' pointer" \
 	"nschroot: invalid --cap-drop 'CAP_BOGUS': not a capability name (see capabilities(7)) or ALL
-Try 'nschroot --help'." "$err"
+Try 'nschroot help run'." "$err"
 assert_status "an empty name: 125" 125 nsrun run --cap-add '' "$root" true
 assert_status "'cap_' alone: 125" 125 nsrun run --cap-add 'cap_' "$root" true
 # libcap's cap_from_name stops at the first character that cannot be in a

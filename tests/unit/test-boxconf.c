@@ -52,5 +52,27 @@ int main(void)
 	is_int(c.map, MAP_ROOT, "so it cannot inject a key");
 	free(text);
 	box_conf_free(&c);
+
+	is_int(parse("map=root\nsize=123456789012\nhalf-removed=yes\n", &c), 0,
+	       "size and half-removed parse");
+	ok(c.has_size && c.size == 123456789012ULL, "size, beyond 32 bits");
+	ok(c.half_removed, "half-removed=yes");
+	text = box_conf_format(&c);
+	box_conf_free(&c);
+	is_int(parse(text, &c), 0, "and round-trip");
+	ok(c.has_size && c.size == 123456789012ULL && c.half_removed, "both kept");
+	free(text);
+	box_conf_free(&c);
+	is_int(parse("map=root\nsize=12x\nhalf-removed=no\n", &c), 0,
+	       "a size that is not a number does not make the box unusable");
+	ok(!c.has_size && !c.half_removed, "it is unknown, and half-removed=no is not set");
+	box_conf_free(&c);
+	is_int(parse("map=root\nsize=99999999999999999999999\n", &c), 0, "an overlong size parses");
+	ok(!c.has_size, "and is unknown");
+	text = box_conf_format(&c);
+	ok(text && !strstr(text, "size=") && !strstr(text, "half-removed"),
+	   "an unknown size and a whole box write neither key");
+	free(text);
+	box_conf_free(&c);
 	return done_testing();
 }
