@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the tarballs)"
-plan 23
+plan 29
 export NSCHROOT_HOME=$TMP/store
 outside=$TMP/outside
 mkdir "$outside"
@@ -50,6 +50,16 @@ refused xattr-through-link \
 	"symlink|d|$outside" "file|d/target|||pwned"
 refused long-name \
 	"file|$(printf 'n%.0s' $(seq 300))|||"
+# A refused name holding a terminal escape and a newline is shown escaped:
+# no raw control byte reaches the caller's terminal, no line is faked.
+esc=$(printf '\033')
+nl='
+'
+refused escape-in-name "file|../${esc}[2J${nl}nschroot: all is well|||"
+assert_eq "escape-in-name: no raw ESC on stderr" "" "$(tr -dc '\033' <"$TMP/err")"
+assert_eq "escape-in-name: one line on stderr" 1 "$(($(wc -l <"$TMP/err")))"
+assert_match "escape-in-name: the name is shown escaped" \
+	"'\.\./\\\\x1b\[2J\\\\x0anschroot: all is well': refused" "$(cat "$TMP/err")"
 
 # contained NAME ENTRY...: accepted or refused, but nothing outside; a
 # refusal leaves nothing in the store either.

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+
+/*
+ * Text from a box or an archive (os-release values, paths) is untrusted:
+ * printed raw, an escape sequence in it would act on the caller's terminal
+ * (clear it, retitle it, move the cursor over what was printed before).
+ */
+
+/* The length in bytes of the control character s starts with: 1 for C0
+ * (U+0000..U+001F) and DEL, 2 for a C1 control as UTF-8 writes it
+ * (U+0080..U+009F, bytes C2 80..C2 9F), 0 for anything else. */
+size_t control_char_len(const char *s);
+
+/* Make s, in place, safe to print on a terminal: each control character
+ * (control_char_len) becomes one '?'. s may be NULL; returns s. */
+char *printable(char *s);
