@@ -30,6 +30,7 @@
  * the status is 125.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -43,8 +44,10 @@
 
 #include "archive/confine.h"
 #include "archive/extract.h"
+#include "archive/lift.h"
 #include "archive/progress.h"
 #include "archive/write.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -337,6 +340,21 @@ static void on_warning(void *ctx, const char *path, const char *msg)
 	log_warning("'%s': %s", shown(path ? path : "?", shown_path), shown(msg, shown_msg));
 }
 
+/* A tree under one directory becomes the root (lift.c); said, since the
+ * box's names then differ from the archive's. */
+static int lift(struct failure *f)
+{
+	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return fail(f, errno, "cannot open the extracted tree: %s", strerror(errno));
+	char name[NAME_MAX + 1], name_shown[SHOWN_MAX];
+	int r = lift_single_top(root, name, sizeof(name), f);
+	if (r > 0)
+		log_warning("every entry of the archive is under '%s/': its contents are the root",
+			    shown(name, name_shown));
+	return r < 0 ? r : 0;
+}
+
 static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
 	progress_start(&rep->bar, o->progress, o->size, "extracting");
@@ -346,6 +364,9 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 	if (r < 0)
 		return r;
 	progress_clear(&rep->bar);
+	r = lift(f);
+	if (r < 0)
+		return r;
 	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64, st.entries,
 	       st.bytes, st.skipped_devices);
 	if (o->extract.keep_owners)
