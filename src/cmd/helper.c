@@ -100,6 +100,7 @@ int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct 
 struct fixups_ctx {
 	int rootfd;
 	unsigned which;
+	const char *hostname;
 	bool undo;
 };
 
@@ -107,13 +108,13 @@ static int fixups_fn(void *ctx, unsigned *done, struct failure *f)
 {
 	const struct fixups_ctx *c = ctx;
 	return c->undo ? fixups_undo(c->rootfd, c->which, done, f)
-		       : fixups_apply(c->rootfd, c->which, done, f);
+		       : fixups_apply(c->rootfd, c->which, c->hostname, done, f);
 }
 
-int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, bool undo,
-		     unsigned *done, struct failure *f)
+int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
+		     bool undo, unsigned *done, struct failure *f)
 {
-	struct fixups_ctx c = { rootfd, which, undo };
+	struct fixups_ctx c = { rootfd, which, hostname, undo };
 	*done = 0;
 	return userns_call(m, fixups_fn, &c, done, f);
 }
