@@ -52,27 +52,9 @@ static bool is_dot(const char *name)
 	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
-static void cleanup_dirp(DIR **d)
+/* The entries of d, without "." and "..", appended to *names (*n). */
+static int read_names(DIR *d, char ***names, size_t *n)
 {
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_dir_ __attribute__((cleanup(cleanup_dirp)))
-
-/* The entries of the directory dirfd, without "." and "..", newly
- * allocated in *names (*n of them); -errno. */
-static int list_dir(int dirfd, char ***names, size_t *n)
-{
-	*names = NULL;
-	*n = 0;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_dir_ DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		return -err;
-	}
 	size_t cap = 0;
 	struct dirent *e;
 	while ((errno = 0, e = readdir(d))) {
@@ -90,6 +72,26 @@ static int list_dir(int dirfd, char ***names, size_t *n)
 		(*n)++;
 	}
 	return errno ? -errno : 0;
+}
+
+/* The entries of the directory dirfd, newly allocated in *names (*n of
+ * them, also on failure: free_names them); -errno. */
+static int list_dir(int dirfd, char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	int r = read_names(d, names, n);
+	closedir(d);
+	return r;
 }
 
 static void free_names(char **names, size_t n)

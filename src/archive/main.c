@@ -347,11 +347,13 @@ static int lift(struct failure *f)
 	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return fail(f, errno, "cannot open the extracted tree: %s", strerror(errno));
-	char name[NAME_MAX + 1], name_shown[SHOWN_MAX];
+	char name[NAME_MAX + 1];
 	int r = lift_single_top(root, name, sizeof(name), f);
-	if (r > 0)
+	if (r > 0) {
+		char name_shown[SHOWN_MAX];
 		log_warning("every entry of the archive is under '%s/': its contents are the root",
 			    shown(name, name_shown));
+	}
 	return r < 0 ? r : 0;
 }
 
