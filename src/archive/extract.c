@@ -96,6 +96,39 @@ static bool path_escapes(const char *p)
 	return false;
 }
 
+static bool is_digest(const char *s, size_t len)
+{
+	if (len != 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/*
+ * A container image, not a root filesystem: `docker save` (before Docker
+ * 25: DIGEST/layer.tar; since: an OCI layout), `podman save`
+ * (DIGEST.tar), an OCI layout (oci-layout, blobs/sha256/DIGEST).
+ * Extracted, it makes a box of layer tarballs and JSON. The manifest.json
+ * and repositories that name it an image come last in what docker writes,
+ * so waiting for them would mean extracting the whole image first; these
+ * names come first, and no rootfs has them at its top.
+ */
+static bool is_image_entry(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/')
+		for (p++; *p == '/'; p++)
+			;
+	const char *slash = strchr(p, '/');
+	if (!slash)
+		return strcmp(p, "oci-layout") == 0 ||
+		       (strlen(p) == 64 + 4 && is_digest(p, 64) && strcmp(p + 64, ".tar") == 0);
+	if (is_digest(p, (size_t)(slash - p)))
+		return strcmp(slash, "/layer.tar") == 0;
+	return strncmp(p, "blobs/sha256/", 13) == 0 && is_digest(p + 13, strlen(p + 13));
+}
+
 /* u: NULL before the input is opened. */
 static int fail_read(struct failure *f, struct archive *in, const struct unpack *u)
 {
@@ -204,6 +237,14 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 		return fail_hostile(f, path, path[0] == '/' ? "absolute path" : "'..' in the path");
 	if (target && path_escapes(target))
 		return fail_hostile(f, path, "hard link to a file outside");
+	if (is_image_entry(path)) {
+		f->hint = "container images are not supported yet; docker export a container instead:\n"
+			  "docker export \"$(docker create IMAGE)\" | nschroot create NAME -";
+		return fail(f, EINVAL,
+			    "cannot extract the archive: it is a container image (docker save, "
+			    "OCI layout), not a root filesystem ('%s')",
+			    path);
+	}
 	return 0;
 }
 

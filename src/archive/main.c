@@ -30,6 +30,7 @@
  * the status is 125.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -43,9 +44,12 @@
 
 #include "archive/confine.h"
 #include "archive/extract.h"
+#include "archive/lift.h"
 #include "archive/progress.h"
 #include "archive/write.h"
+#include "util/cleanup.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static const char usage_text[] =
     "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]\n"
@@ -238,6 +242,70 @@ static void die_with_parent(pid_t parent)
 		exit(EXIT_SETUP);
 }
 
+/* The length of the valid UTF-8 sequence s starts with (no overlong form,
+ * no surrogate, nothing above U+10FFFF), or 0. Stops at the first byte
+ * that does not fit, so never reads past the string's end. */
+static size_t utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Room for a message of up to 1 KiB, each byte shown as \xNN. */
+#define SHOWN_MAX (4 * 1024 + 4)
+
+/*
+ * An archive's names (and a box's, for write) are anyone's bytes: one that
+ * holds ESC [ 2 J would clear the caller's screen, one with a newline would
+ * fake a line of ours. Every message that can quote a name goes out through
+ * here: control characters (text.h) and bytes that are not UTF-8 become
+ * \xNN; a message too long for buf ends in "...".
+ */
+static const char *shown(const char *s, char buf[SHOWN_MAX])
+{
+	size_t n = 0;
+	while (*s) {
+		size_t ctl = control_char_len(s), len = ctl ? 0 : utf8_len(s);
+		size_t bytes = len ? len : ctl ? ctl : 1;
+		if (n + (len ? len : 4 * bytes) + sizeof("...") > SHOWN_MAX)
+			break;
+		if (len)
+			memcpy(buf + n, s, len);
+		for (size_t i = 0; !len && i < bytes; i++)
+			snprintf(buf + n + 4 * i, SHOWN_MAX - n - 4 * i, "\\x%02x",
+				 (unsigned char)s[i]);
+		n += len ? len : 4 * bytes;
+		s += bytes;
+	}
+	strcpy(buf + n, *s ? "..." : "");
+	return buf;
+}
+
 struct reporter {
 	struct progress bar;
 	/* Each distinct warning is printed once. */
@@ -268,7 +336,25 @@ static void on_warning(void *ctx, const char *path, const char *msg)
 	rep->seen[rep->nseen] = strdup(msg);
 	if (rep->seen[rep->nseen])
 		rep->nseen++;
-	log_warning("'%s': %s", path ? path : "?", msg);
+	char shown_path[SHOWN_MAX], shown_msg[SHOWN_MAX];
+	log_warning("'%s': %s", shown(path ? path : "?", shown_path), shown(msg, shown_msg));
+}
+
+/* A tree under one directory becomes the root (lift.c); said, since the
+ * box's names then differ from the archive's. */
+static int lift(struct failure *f)
+{
+	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return fail(f, errno, "cannot open the extracted tree: %s", strerror(errno));
+	char name[NAME_MAX + 1];
+	int r = lift_single_top(root, name, sizeof(name), f);
+	if (r > 0) {
+		char name_shown[SHOWN_MAX];
+		log_warning("every entry of the archive is under '%s/': its contents are the root",
+			    shown(name, name_shown));
+	}
+	return r < 0 ? r : 0;
 }
 
 static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
@@ -280,6 +366,9 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 	if (r < 0)
 		return r;
 	progress_clear(&rep->bar);
+	r = lift(f);
+	if (r < 0)
+		return r;
 	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64, st.entries,
 	       st.bytes, st.skipped_devices);
 	if (o->extract.keep_owners)
@@ -334,7 +423,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rep.nseen; i++)
 		free(rep.seen[i]);
 	if (r < 0) {
-		log_error("%s", f.what);
+		char what[SHOWN_MAX];
+		log_error("%s", shown(f.what, what));
 		if (f.hint)
 			log_hint("%s", f.hint);
 		return EXIT_SETUP;

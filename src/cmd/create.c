@@ -267,8 +267,10 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 	bool have_os = os_release_read(rootfd, &os) == 0;
 	unsigned applied = 0;
 	if (o->fixup && have_os) {
+		/* A box runs under its name as its hostname (run --hostname
+		 * aside). */
 		int r = fixups_in_userns(map, rootfd, fixups_applicable(&os, map->mode == MAP_ROOT),
-					 false, &applied, f);
+					 o->name, false, &applied, f);
 		if (r < 0)
 			return r;
 	}

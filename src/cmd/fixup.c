@@ -111,9 +111,16 @@ int cmd_fixup(int argc, char **argv)
 	if (!named || all)
 		which |= undo ? FIXUP_ALL : fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
 
+	/* The hostname TARGET runs under, for hosts: a box's is its name, a
+	 * directory keeps the host's. */
+	char host[HOST_NAME_MAX + 1] = "";
+	if (!is_box && gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	const char *hostname = is_box ? target : host;
+
 	struct failure f = { 0 };
 	unsigned done = 0;
-	int r = fixups_in_userns(&map, rootfd, which, undo, &done, &f);
+	int r = fixups_in_userns(&map, rootfd, which, hostname, undo, &done, &f);
 	if (r < 0)
 		die_failure(r, &f);
 

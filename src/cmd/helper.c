@@ -134,6 +134,7 @@ void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64
 struct fixups_ctx {
 	int rootfd;
 	unsigned which;
+	const char *hostname;
 	bool undo;
 };
 
@@ -141,13 +142,13 @@ static int fixups_fn(void *ctx, unsigned *done, struct failure *f)
 {
 	const struct fixups_ctx *c = ctx;
 	return c->undo ? fixups_undo(c->rootfd, c->which, done, f)
-		       : fixups_apply(c->rootfd, c->which, done, f);
+		       : fixups_apply(c->rootfd, c->which, c->hostname, done, f);
 }
 
-int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, bool undo,
-		     unsigned *done, struct failure *f)
+int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
+		     bool undo, unsigned *done, struct failure *f)
 {
-	struct fixups_ctx c = { rootfd, which, undo };
+	struct fixups_ctx c = { rootfd, which, hostname, undo };
 	*done = 0;
 	return userns_call(m, fixups_fn, &c, done, f);
 }

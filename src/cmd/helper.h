@@ -33,10 +33,10 @@ int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct 
 void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64_t *sizes);
 
 /* Apply (or undo) the fixups in which to the rootfs at rootfd, as the root
- * of a user namespace mapped by m; *done as fixups_apply/fixups_undo give
- * it. 0, or -errno with f set. */
-int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, bool undo,
-		     unsigned *done, struct failure *f);
+ * of a user namespace mapped by m; hostname and *done as
+ * fixups_apply/fixups_undo take and give them. 0, or -errno with f set. */
+int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
+		     bool undo, unsigned *done, struct failure *f);
 
 /* Wait for the helper pid, taking the signals of set (blocked by the
  * caller: SIGCHLD and those that interrupt) with sigwaitinfo. An

@@ -10,12 +10,16 @@
 #include <unistd.h>
 
 #include "sandbox/resolve.h"
+#include "store/hosts.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 
 /* Larger than any file nschroot writes, or any real pacman.conf. */
 #define OWNED_FILE_MAX (64u << 10)
 #define PACMAN_CONF_MAX (1u << 20)
+/* A hosts file of a blocklist runs to megabytes; a larger one is left as
+ * it is. */
+#define HOSTS_MAX (16u << 20)
 #define FIXUP_PATH_MAX 128
 
 static const char *const names[] = { "apt", "dpkg", "pacman", "hosts" };
@@ -123,7 +127,6 @@ unsigned fixups_applicable(const struct os_release *os, bool root_mode)
 enum foreign {
 	FOREIGN_REPLACE, /* a file at our own name: replace it */
 	FOREIGN_KEEP,	 /* the rootfs' own: keep it, the fixup is not made */
-	FOREIGN_FILL,	 /* keep it unless it is missing or empty */
 };
 
 /* A file that a fixup writes whole, and that undo removes when its content
@@ -147,10 +150,6 @@ static const struct owned_file owned_files[] = {
 	  "# Written by nschroot (fixup \"dpkg\"): a box has no init system, so package\n"
 	  "# scripts must not start services (invoke-rc.d, see policy-rc.d(8)).\n"
 	  "exit 101\n" },
-	{ FIXUP_HOSTS, "/etc", "hosts", 0644, FOREIGN_FILL,
-	  "# Written by nschroot (fixup \"hosts\"): the root filesystem had no /etc/hosts.\n"
-	  "127.0.0.1 localhost\n"
-	  "::1 localhost ip6-localhost ip6-loopback\n" },
 };
 
 /* Read the regular file name in dirfd, never following a link there: a
@@ -248,33 +247,13 @@ static int is_ours(int dirfd, const struct owned_file *o, bool check_mode)
 	       (!check_mode || (st.st_mode & 07777) == o->mode);
 }
 
-/* Whether the link at path leads, inside the root, to a file with some
- * content: an /etc/hosts that is there in all but form. */
-static bool link_has_content(int rootfd, const char *path)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-	return read_file_in_root(rootfd, path, OWNED_FILE_MAX, &buf, &len) == 0 && len > 0;
-}
-
 /* Whether to write o's file over what is at its name now (st). */
-static bool should_replace(int rootfd, int dirfd, const struct owned_file *o, const char *path,
-			   const struct stat *st)
+static bool should_replace(int dirfd, const struct owned_file *o, const struct stat *st)
 {
 	/* Ours with its mode changed is made right again. */
 	if (S_ISREG(st->st_mode) && is_ours(dirfd, o, false) > 0)
 		return true;
-	switch (o->foreign) {
-	case FOREIGN_REPLACE:
-		return true;
-	case FOREIGN_KEEP:
-		return false;
-	case FOREIGN_FILL:
-	default:
-		if (S_ISLNK(st->st_mode))
-			return !link_has_content(rootfd, path);
-		return S_ISREG(st->st_mode) && st->st_size == 0;
-	}
+	return o->foreign == FOREIGN_REPLACE;
 }
 
 /* Make o's file unless something of the rootfs' own must be kept. *done:
@@ -300,7 +279,7 @@ static int apply_owned(int rootfd, const struct owned_file *o, bool *done, struc
 			*done = true;
 			return 0;
 		}
-		if (!should_replace(rootfd, dirfd, o, path, &st))
+		if (!should_replace(dirfd, o, &st))
 			return 0;
 		if (S_ISLNK(st.st_mode))
 			return fail(f, -ELOOP, "refusing to write through the symbolic link '%s'",
@@ -505,6 +484,81 @@ static int edit_pacman(int rootfd, bool undo, bool *done, struct failure *f)
 	return 0;
 }
 
+/* Whether the link at path leads, inside the root, to a file with some
+ * content: an /etc/hosts that is there in all but form. */
+static bool link_has_content(int rootfd, const char *path)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	return read_file_in_root(rootfd, path, OWNED_FILE_MAX, &buf, &len) == 0 && len > 0;
+}
+
+/* /etc/hosts is not a regular file: a link that leads to one with content
+ * is the rootfs' own hosts, kept as it is (never written through); any
+ * other link, or anything else, cannot take the fixup's file. */
+static int hosts_not_regular(int rootfd, const struct stat *st, struct failure *f)
+{
+	if (!S_ISLNK(st->st_mode))
+		return fail(f, -EEXIST, "cannot write '/etc/hosts': not a regular file");
+	if (link_has_content(rootfd, "/etc/hosts"))
+		return 0;
+	return fail(f, -ELOOP, "refusing to write through the symbolic link '/etc/hosts'");
+}
+
+/* Write the edit of hosts.c: over the file (st: its mode and owner kept),
+ * or a new one (st NULL), or its removal. */
+static int hosts_write(int dirfd, const struct hosts_text *t, const struct stat *st,
+		       struct failure *f)
+{
+	if (!t->changed)
+		return 0;
+	if (t->remove && unlinkat(dirfd, "hosts", 0) < 0)
+		return fail(f, errno, "cannot remove '/etc/hosts'");
+	int r = t->remove ? 0
+			  : write_atomic(dirfd, "hosts", t->out, t->len,
+					 st ? st->st_mode & 07777 : 0644, st);
+	if (r == -ELOOP)
+		return fail(f, r, "refusing to write through the symbolic link '/etc/hosts'");
+	return r < 0 ? fail(f, r, "cannot write '/etc/hosts'") : 0;
+}
+
+/* The fixup "hosts" (hosts.h). Without /etc, apply makes it and undo has
+ * nothing to do. A file too large to read whole is left as it is. */
+static int fixup_hosts(int rootfd, const char *hostname, bool undo, bool *done,
+		       struct failure *f)
+{
+	*done = false;
+	_cleanup_close_ int dirfd = undo ? open_in_root(rootfd, "/etc", O_PATH | O_DIRECTORY)
+					 : mkdir_in_root(rootfd, "/etc");
+	if (undo && (dirfd == -ENOENT || dirfd == -ENOTDIR))
+		return 0;
+	if (dirfd < 0)
+		return fail(f, dirfd, undo ? "cannot open '/etc'" : "cannot create directory '/etc'");
+	struct stat st;
+	bool exists = fstatat(dirfd, "hosts", &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!exists && errno != ENOENT)
+		return fail(f, errno, "cannot read '/etc/hosts'");
+	if ((!exists && undo) || (exists && !S_ISREG(st.st_mode) && undo))
+		return 0;
+	if (exists && !S_ISREG(st.st_mode))
+		return hosts_not_regular(rootfd, &st, f);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r = exists ? read_at(dirfd, "hosts", HOSTS_MAX, &buf, &len) : 0;
+	if (r == -EFBIG)
+		return 0;
+	if (r < 0)
+		return fail(f, r, "cannot read '/etc/hosts'");
+	struct hosts_text t;
+	r = undo ? hosts_undo_text(buf, len, &t) : hosts_apply_text(buf, len, hostname, &t);
+	if (r < 0)
+		return fail(f, r, "cannot edit '/etc/hosts'");
+	r = hosts_write(dirfd, &t, exists ? &st : NULL, f);
+	free(t.out);
+	*done = r == 0 && (undo ? t.changed : t.ours);
+	return r;
+}
+
 static const struct owned_file *owned_file(enum fixup fx)
 {
 	for (size_t i = 0; i < sizeof(owned_files) / sizeof(owned_files[0]); i++)
@@ -513,7 +567,8 @@ static const struct owned_file *owned_file(enum fixup fx)
 	return NULL;
 }
 
-static int run_fixups(int rootfd, unsigned which, bool undo, unsigned *result, struct failure *f)
+static int run_fixups(int rootfd, unsigned which, const char *hostname, bool undo,
+		      unsigned *result, struct failure *f)
 {
 	*result = 0;
 	for (size_t i = 0; i < N_FIXUPS; i++) {
@@ -526,6 +581,8 @@ static int run_fixups(int rootfd, unsigned which, bool undo, unsigned *result, s
 		if (o)
 			r = undo ? undo_owned(rootfd, o, &done, f)
 				 : apply_owned(rootfd, o, &done, f);
+		else if (fx == FIXUP_HOSTS)
+			r = fixup_hosts(rootfd, hostname, undo, &done, f);
 		else
 			r = edit_pacman(rootfd, undo, &done, f);
 		if (r < 0)
@@ -536,12 +593,13 @@ static int run_fixups(int rootfd, unsigned which, bool undo, unsigned *result, s
 	return 0;
 }
 
-int fixups_apply(int rootfd, unsigned which, unsigned *applied, struct failure *f)
+int fixups_apply(int rootfd, unsigned which, const char *hostname, unsigned *applied,
+		 struct failure *f)
 {
-	return run_fixups(rootfd, which, false, applied, f);
+	return run_fixups(rootfd, which, hostname, false, applied, f);
 }
 
 int fixups_undo(int rootfd, unsigned which, unsigned *undone, struct failure *f)
 {
-	return run_fixups(rootfd, which, true, undone, f);
+	return run_fixups(rootfd, which, NULL, true, undone, f);
 }

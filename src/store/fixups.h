@@ -14,7 +14,7 @@ enum fixup {
 	FIXUP_APT = 1 << 0,    /* apt.conf.d: APT::Sandbox::User "root" */
 	FIXUP_DPKG = 1 << 1,   /* /usr/sbin/policy-rc.d exiting 101 */
 	FIXUP_PACMAN = 1 << 2, /* pacman.conf: no DownloadUser, DisableSandbox */
-	FIXUP_HOSTS = 1 << 3,  /* /etc/hosts with localhost, when missing */
+	FIXUP_HOSTS = 1 << 3,  /* /etc/hosts: localhost, and the hostname resolves */
 };
 #define FIXUP_ALL (FIXUP_APT | FIXUP_DPKG | FIXUP_PACMAN | FIXUP_HOSTS)
 
@@ -37,11 +37,16 @@ int fixups_parse(const char *s, unsigned *out);
 /* The fixups that fit this rootfs, from its os-release (NULL when it has
  * none): apt (root_mode only) and dpkg when ID or ID_LIKE holds the word
  * "debian" or "ubuntu"; pacman (root_mode only) when they hold "arch";
- * hosts always (it only acts when /etc/hosts is missing). */
+ * hosts always (it only acts when /etc/hosts is missing, empty, or does
+ * not name the hostname). */
 unsigned fixups_applicable(const struct os_release *os, bool root_mode);
 
 /* Apply the fixups in which to the rootfs at rootfd (any directory fd,
- * O_PATH is fine), in the order of the enum. Paths are resolved inside
+ * O_PATH is fine), in the order of the enum. hostname is the name the box
+ * runs under (NULL: none), which hosts makes resolve: a missing or empty
+ * /etc/hosts gets the localhost lines, and a file that names no address
+ * for hostname gets "127.0.1.1 HOSTNAME # nschroot" (store/hosts.h). The
+ * file itself keeps what undo needs. Paths are resolved inside
  * the root; each file is written to a temporary name in its directory and
  * renamed over the final one, which is never followed: a symbolic link
  * there is refused with -ELOOP. Missing directories (even /etc) are made.
@@ -50,13 +55,16 @@ unsigned fixups_applicable(const struct os_release *os, bool root_mode);
  * this call or an earlier one: a second call changes nothing and reports
  * the same set. A fixup with nothing to do is not in it: dpkg when a
  * policy-rc.d that is not ours is there (it is kept), hosts when
- * /etc/hosts is there and not empty, pacman when /etc/pacman.conf is
- * absent or already as wanted. 0, or -errno with f naming the file; the
+ * /etc/hosts is there, not empty, and names hostname already (or is a link
+ * to such a file: it is never written through), pacman when
+ * /etc/pacman.conf is absent or already as wanted. 0, or -errno with f naming the file; the
  * fixups before the failing one stay applied and are in *applied. */
-int fixups_apply(int rootfd, unsigned which, unsigned *applied, struct failure *f);
+int fixups_apply(int rootfd, unsigned which, const char *hostname, unsigned *applied,
+		 struct failure *f);
 
 /* Undo the fixups in which: remove the files nschroot wrote, when their
  * content is still exactly what it wrote; restore pacman.conf's original
- * text. A fixup not in effect is left alone. *undone is the set actually
+ * text, and /etc/hosts' (an empty file stays, emptied again; one the fixup
+ * made goes). A fixup not in effect is left alone. *undone is the set actually
  * undone. 0, or -errno with f naming the file. */
 int fixups_undo(int rootfd, unsigned which, unsigned *undone, struct failure *f);

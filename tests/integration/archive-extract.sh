@@ -14,7 +14,7 @@ ARCHIVE=${NSCHROOT_ARCHIVE:-}
 [ -x "$ARCHIVE" ] || skip_all "NSCHROOT_ARCHIVE does not name the built nschroot-archive"
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the test tarballs)"
 
-plan 96
+plan 104
 
 # skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
 # NSCHROOT_TEST_MUST_WORK=1.
@@ -356,6 +356,45 @@ assert_eq "an attribute that cannot be set: exit 0, the files are there" \
 warned=$(printf '%s\n' "$err" | grep -c "^nschroot: warning: 'a': Cannot restore extended attributes")
 assert_eq "an attribute that cannot be set: one warning for both files" "1 1" \
 	"$warned $(printf '%s\n' "$err" | wc -l)"
+
+# --- A tree under one directory (src/archive/lift.c) ------------------------
+# rootfs/bin/sh, rootfs/etc/...: the directory's contents become the root.
+tar -C "$TMP" -cf "$TMP/under-one.tar" rootfs
+extract "$TMP/out.lift" < "$TMP/under-one.tar"
+assert_eq "rootfs/...: exits 0" 0 "$status"
+check "rootfs/...: its contents are the root (diff -r)" \
+	diff -r --no-dereference "$root" "$TMP/out.lift"
+assert_match "rootfs/...: said on standard error" "every entry of the archive is under 'rootfs/'" "$err"
+# ./box/..., holding an entry of its own name, and bin a link.
+mktar "$TMP/lift-same.tar" pax <<'EOF'
+dir ./box
+dir ./box/etc
+file ./box/etc/hostname box
+dir ./box/box
+file ./box/box/inner same name
+symlink ./box/bin usr/bin
+EOF
+extract "$TMP/out.lift-same" < "$TMP/lift-same.tar"
+assert_eq "./box/ holding box/: lifted, the inner box/ kept" "0|bin box etc|box|same name" \
+	"$status|$(ls "$TMP/out.lift-same" | tr '\n' ' ' | sed 's/ $//')|$(cat "$TMP/out.lift-same/etc/hostname")|$(cat "$TMP/out.lift-same/box/inner")"
+# Left as they are: a partial tree, a second entry at the top, a directory
+# that is no rootfs.
+printf 'file usr/bin/tool x\nfile usr/etc/conf y\n' | mktar "$TMP/usr-only.tar" pax
+extract "$TMP/out.usr-only" < "$TMP/usr-only.tar"
+assert_eq "usr/ alone is not lifted" "0|usr|" "$status|$(ls "$TMP/out.usr-only")|$err"
+printf 'file rootfs/etc/hostname x\nfile README y\n' | mktar "$TMP/two-top.tar" pax
+extract "$TMP/out.two-top" < "$TMP/two-top.tar"
+assert_eq "rootfs/ beside README is not lifted" "0|README rootfs" \
+	"$status|$(ls "$TMP/out.two-top" | tr '\n' ' ' | sed 's/ $//')"
+printf 'file project/src/main.c x\nfile project/doc/README y\n' | mktar "$TMP/project.tar" pax
+extract "$TMP/out.project" < "$TMP/project.tar"
+assert_eq "a directory without etc, usr or bin is not lifted" "0|project" \
+	"$status|$(ls "$TMP/out.project")"
+# Through create: the box has its /bin/sh.
+NSCHROOT_HOME=$TMP/store "$NSCHROOT" create --progress=never lifted "$TMP/under-one.tar" \
+	</dev/null >/dev/null 2>&1
+assert_eq "create from rootfs/...: the box runs /bin/sh" hi \
+	"$(NSCHROOT_HOME=$TMP/store nsrun run lifted /bin/sh -c 'echo hi' 2>&1)"
 
 # --- Progress -----------------------------------------------------------------
 size=$(stat -c %s "$TMP/rootfs.gzip")

@@ -4,7 +4,7 @@
 # name, locking, rm; atomicity on failure and interruption.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 72
+plan 77
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -143,6 +143,25 @@ deadline=$(($(date +%s) + 10))
 while ! pgrep -u "$(id -u)" -f '^sleep 1000.6262$' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
 assert_status "fixup of a box in use is refused" 125 nsrun fixup --apt again
 kill "$bg"; wait "$bg" 2>/dev/null
+
+# hosts: a box's name resolves; a directory's hostname is the host's, and
+# undo gives its own hosts back byte for byte.
+assert_eq "hosts: create adds the box's name" 1 \
+	"$(grep -c '^127\.0\.1\.1 again # nschroot$' "$TMP/store/boxes/again/rootfs/etc/hosts")"
+cp -a "$tree" "$TMP/dirt"
+printf '10.0.0.1 other\n::1 localhost' >"$TMP/dirt/etc/hosts"
+cp "$TMP/dirt/etc/hosts" "$TMP/hosts.orig"
+assert_eq "fixup --hosts of a directory whose hosts lacks the hostname" \
+	"Applied to '$TMP/dirt': hosts" "$(nsrun fixup --hosts "$TMP/dirt")"
+assert_eq "... adds the host's hostname after the rest" \
+	"$(printf '10.0.0.1 other\n::1 localhost\n127.0.1.1 %s # nschroot' "$(uname -n)")" \
+	"$(cat "$TMP/dirt/etc/hosts")"
+nsrun fixup --undo --hosts "$TMP/dirt" >/dev/null
+check "fixup --undo --hosts gives the file back byte for byte" cmp "$TMP/hosts.orig" "$TMP/dirt/etc/hosts"
+assert_eq "fixup --hosts again: nothing to do once the hostname resolves" \
+	"No fixup to apply in '$TMP/dirt'" \
+	"$(printf '127.0.1.1 %s\n' "$(uname -n)" >"$TMP/dirt/etc/hosts" && nsrun fixup --hosts "$TMP/dirt")"
+chmod -R u+w "$TMP/dirt" && rm -rf "$TMP/dirt"
 
 # create from a directory: copied through the same confined archive path.
 cp -a "$tree" "$TMP/srcdir"

@@ -8,8 +8,20 @@
 require_userns
 helper=$NSCHROOT_TEST_HELPERS/abi32
 [ -x "$helper" ] || skip_all "no i386 program was built (apt-get install gcc-multilib, then reconfigure)"
-"$helper" /dev/null >/dev/null 2>&1 </dev/null ||
-	skip_all "this kernel does not run i386 programs (CONFIG_IA32_EMULATION)"
+# A kernel that refuses i386 programs (ENOEXEC: some VMs, although their
+# config has IA32 emulation) lacks what this file tests, whatever
+# nschroot does: a plain skip even under NSCHROOT_TEST_MUST_WORK=1. The
+# filter's i386 and x32 branches are still proven there, by the unit test
+# "seccomp" (tests/unit/test-seccomp.c), which runs the programs on
+# crafted system calls. Any other failure of the helper is not a skip.
+control=$("$helper" /dev/null 2>&1 </dev/null)
+case $?:$control in
+0:*) ;;
+126:*"Exec format error"*)
+	echo "1..0 # SKIP this kernel does not run i386 programs (Exec format error)"
+	exit 0 ;;
+*) skip_all "the i386 helper does not run here: $control" ;;
+esac
 command -v script >/dev/null || skip_all "no script(1) to make a pseudo-terminal (util-linux)"
 plan 14
 root=$TMP/root

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the tarballs)"
-plan 23
+plan 41
 export NSCHROOT_HOME=$TMP/store
 outside=$TMP/outside
 mkdir "$outside"
@@ -50,6 +50,35 @@ refused xattr-through-link \
 	"symlink|d|$outside" "file|d/target|||pwned"
 refused long-name \
 	"file|$(printf 'n%.0s' $(seq 300))|||"
+# A refused name holding a terminal escape and a newline is shown escaped:
+# no raw control byte reaches the caller's terminal, no line is faked.
+esc=$(printf '\033')
+nl='
+'
+refused escape-in-name "file|../${esc}[2J${nl}nschroot: all is well|||"
+assert_eq "escape-in-name: no raw ESC on stderr" "" "$(tr -dc '\033' <"$TMP/err")"
+assert_eq "escape-in-name: one line on stderr" 1 "$(($(wc -l <"$TMP/err")))"
+assert_match "escape-in-name: the name is shown escaped" \
+	"'\.\./\\\\x1b\[2J\\\\x0anschroot: all is well': refused" "$(cat "$TMP/err")"
+
+# A container image is refused with a hint, as soon as a name shows it,
+# before its layers are extracted: docker save before Docker 25
+# (DIGEST/layer.tar), since (an OCI layout, blobs first), podman save
+# (DIGEST.tar).
+digest=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+refused docker-save "dir|$digest" "file|$digest/VERSION||1.0" "file|$digest/json||{}" \
+	"file|$digest/layer.tar||layer" "file|manifest.json||[]" "file|repositories||{}"
+assert_match "docker-save: says it is a container image" \
+	"^nschroot: cannot extract the archive: it is a container image" "$(cat "$TMP/err")"
+assert_match "docker-save: the hint says to docker export a container" \
+	'^hint: docker export "\$\(docker create IMAGE\)" \| nschroot create NAME -$' "$(cat "$TMP/err")"
+refused docker-save-oci "dir|blobs" "dir|blobs/sha256" "file|blobs/sha256/$digest||{}" \
+	"file|index.json||{}" "file|manifest.json||[]" "file|oci-layout||{}"
+refused podman-save "file|$digest.tar||layer" "file|$digest.json||{}" "file|manifest.json||[]"
+# A rootfs with a manifest.json at its top is no image.
+attempt not-an-image "file|manifest.json||[]" "dir|etc" "file|etc/hostname||box"
+assert_eq "not-an-image: a manifest.json alone is accepted" 0 "$status"
+[ "$status" = 0 ] && "$NSCHROOT" rm not-an-image
 
 # contained NAME ENTRY...: accepted or refused, but nothing outside; a
 # refusal leaves nothing in the store either.

@@ -418,7 +418,7 @@ static void test_owned(void)
 
 	/* No /etc at all: it is made. The umask must not change the modes. */
 	mode_t old_umask = umask(077);
-	is_int(fixups_apply(r.fd, OWNED, &done, &f), 0, "apply apt, dpkg, hosts to an empty root");
+	is_int(fixups_apply(r.fd, OWNED, "box", &done, &f), 0, "apply apt, dpkg, hosts to an empty root");
 	if (f.what[0])
 		diag("%s", f.what);
 	umask(old_umask);
@@ -433,6 +433,7 @@ static void test_owned(void)
 	ok(contains(r.dirfd, "etc/hosts", "\n127.0.0.1 localhost\n"), "hosts: IPv4 localhost");
 	ok(contains(r.dirfd, "etc/hosts", "\n::1 localhost ip6-localhost ip6-loopback\n"),
 	   "hosts: IPv6 localhost");
+	ok(contains(r.dirfd, "etc/hosts", "\n127.0.1.1 box # nschroot\n"), "hosts: the box's name");
 	is_int(mode_at(r.dirfd, "etc/hosts"), 0644, "hosts is 0644");
 	ok(no_temporaries(&r, "etc") && no_temporaries(&r, "usr/sbin") &&
 		   no_temporaries(&r, "etc/apt/apt.conf.d"),
@@ -442,7 +443,7 @@ static void test_owned(void)
 	ino_t apt = ino_at(r.dirfd, APT_FILE), dpkg = ino_at(r.dirfd, "usr/sbin/policy-rc.d"),
 	      hosts = ino_at(r.dirfd, "etc/hosts");
 	done = 0;
-	is_int(fixups_apply(r.fd, OWNED, &done, &f), 0, "applying again succeeds");
+	is_int(fixups_apply(r.fd, OWNED, "box", &done, &f), 0, "applying again succeeds");
 	is_int(done, OWNED, "and reports the same set");
 	ok(apt == ino_at(r.dirfd, APT_FILE) && dpkg == ino_at(r.dirfd, "usr/sbin/policy-rc.d") &&
 		   hosts == ino_at(r.dirfd, "etc/hosts"),
@@ -450,7 +451,7 @@ static void test_owned(void)
 
 	/* Ours with its mode changed is made right. */
 	fchmodat(r.dirfd, "usr/sbin/policy-rc.d", 0644, 0);
-	is_int(fixups_apply(r.fd, FIXUP_DPKG, &done, &f), 0, "apply dpkg over a chmod'ed one");
+	is_int(fixups_apply(r.fd, FIXUP_DPKG, "box", &done, &f), 0, "apply dpkg over a chmod'ed one");
 	is_int(mode_at(r.dirfd, "usr/sbin/policy-rc.d"), 0755, "policy-rc.d is 0755 again");
 
 	done = 0;
@@ -470,7 +471,8 @@ static void test_owned(void)
 	plant_dirs(r.dirfd, "usr/sbin");
 	plant_file(r.dirfd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 0\n", 0755);
 	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 mine\n", 0600);
-	is_int(fixups_apply(r.fd, OWNED, &done, &f), 0, "apply over the rootfs' own files");
+	/* Its hosts names the box already ("mine"). */
+	is_int(fixups_apply(r.fd, OWNED, "mine", &done, &f), 0, "apply over the rootfs' own files");
 	is_int(done, FIXUP_APT, "only apt is applied");
 	ok(has_text(r.dirfd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 0\n"),
 	   "the rootfs' policy-rc.d is kept");
@@ -487,12 +489,12 @@ static void test_owned(void)
 	is_int(done, 0, "does nothing");
 	is_int(type_at(r.dirfd, APT_FILE), S_IFREG, "the edited file is kept");
 	/* ...but apply replaces it: the name is ours. */
-	is_int(fixups_apply(r.fd, FIXUP_APT, &done, &f), 0, "apply over an edited apt file");
+	is_int(fixups_apply(r.fd, FIXUP_APT, "box", &done, &f), 0, "apply over an edited apt file");
 	ok(contains(r.dirfd, APT_FILE, "nschroot"), "rewrites it");
 
 	/* An empty /etc/hosts is filled. */
 	plant_file(r.dirfd, "etc/hosts", "", 0644);
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, &done, &f), 0, "apply hosts over an empty file");
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), 0, "apply hosts over an empty file");
 	is_int(done, FIXUP_HOSTS, "applies it");
 	ok(contains(r.dirfd, "etc/hosts", "127.0.0.1 localhost"), "with localhost");
 	test_root_close(&r);
@@ -509,7 +511,7 @@ static void test_links(void)
 
 	plant_dirs(r.dirfd, "etc/apt/apt.conf.d");
 	plant_link(r.dirfd, path, APT_FILE);
-	is_int(fixups_apply(r.fd, FIXUP_APT, &done, &f), -ELOOP,
+	is_int(fixups_apply(r.fd, FIXUP_APT, "box", &done, &f), -ELOOP,
 	       "a link at the apt file's name is refused");
 	is_str(f.what,
 	       "refusing to write through the symbolic link "
@@ -526,19 +528,19 @@ static void test_links(void)
 	/* /etc/hosts: a dangling link out, and a climbing one. */
 	plant_link(r.dirfd, path, "etc/hosts");
 	f.what[0] = '\0';
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, &done, &f), -ELOOP,
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), -ELOOP,
 	       "a dangling link at /etc/hosts is refused");
 	is_str(f.what, "refusing to write through the symbolic link '/etc/hosts'",
 	       "the failure names /etc/hosts");
 	unlinkat(r.dirfd, "etc/hosts", 0);
 	plant_link(r.dirfd, "../../../../outside/pwned", "etc/hosts");
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, &done, &f), -ELOOP, "so is a climbing one");
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), -ELOOP, "so is a climbing one");
 	outside_untouched("hosts through a link");
 	/* A link to a real hosts file inside the root is a hosts file. */
 	unlinkat(r.dirfd, "etc/hosts", 0);
 	plant_file(r.dirfd, "etc/hosts.real", "127.0.0.1 localhost\n", 0644);
 	plant_link(r.dirfd, "hosts.real", "etc/hosts");
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, &done, &f), 0,
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), 0,
 	       "a link to a hosts file in the root is accepted");
 	is_int(done, 0, "and left alone");
 	is_int(type_at(r.dirfd, "etc/hosts"), S_IFLNK, "as a link");
@@ -546,7 +548,7 @@ static void test_links(void)
 	/* policy-rc.d as a link (alternatives) is the rootfs' own. */
 	plant_dirs(r.dirfd, "usr/sbin");
 	plant_link(r.dirfd, path, "usr/sbin/policy-rc.d");
-	is_int(fixups_apply(r.fd, FIXUP_DPKG, &done, &f), 0, "a link at policy-rc.d");
+	is_int(fixups_apply(r.fd, FIXUP_DPKG, "box", &done, &f), 0, "a link at policy-rc.d");
 	is_int(done, 0, "is kept, not replaced");
 	is_int(type_at(r.dirfd, "usr/sbin/policy-rc.d"), S_IFLNK, "still a link");
 	outside_untouched("policy-rc.d link");
@@ -557,7 +559,7 @@ static void test_links(void)
 	r = test_root_new(base, "etc-link");
 	plant_link(r.dirfd, outside, "etc");
 	f.what[0] = '\0';
-	int ret = fixups_apply(r.fd, FIXUP_HOSTS, &done, &f);
+	int ret = fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f);
 	ok(ret < 0, "/etc linked out of the root: apply fails (%s)", strerror(-ret));
 	is_str(f.what, "cannot create directory '/etc'", "naming /etc");
 	outside_untouched("/etc linked out");
@@ -568,9 +570,85 @@ static void test_links(void)
 	plant_dirs(r.dirfd, "etc");
 	plant_file(r.dirfd, "etc/pacman.conf.real", "[options]\nDownloadUser = alpm\n", 0644);
 	plant_link(r.dirfd, "pacman.conf.real", "etc/pacman.conf");
-	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), -ELOOP, "a linked pacman.conf");
+	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), -ELOOP, "a linked pacman.conf");
 	ok(has_text(r.dirfd, "etc/pacman.conf.real", "[options]\nDownloadUser = alpm\n"),
 	   "its target is untouched");
+	test_root_close(&r);
+}
+
+/* hosts: apply for hostname, check the text and the mode, apply again
+ * (the file is not rewritten), undo, check the original is back byte for
+ * byte (original NULL: no file, and none after undo). */
+static void check_hosts(const char *name, const char *original, const char *hostname,
+			const char *want, bool applies)
+{
+	struct test_root r = test_root_new(base, name);
+	struct failure f = { 0 };
+	unsigned done = 99;
+	plant_dirs(r.dirfd, "etc");
+	if (original)
+		plant_file(r.dirfd, "etc/hosts", original, 0640);
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, hostname, &done, &f), 0, "%s: apply", name);
+	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: %s", name, applies ? "applied" : "nothing to do");
+	ok(has_text(r.dirfd, "etc/hosts", want), "%s: the text", name);
+	is_int(mode_at(r.dirfd, "etc/hosts"), original ? 0640 : 0644, "%s: the mode", name);
+	ino_t ino = ino_at(r.dirfd, "etc/hosts");
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, hostname, &done, &f), 0, "%s: apply again", name);
+	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: same set", name);
+	is_int(ino_at(r.dirfd, "etc/hosts"), ino, "%s: the file is not rewritten", name);
+	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "%s: undo", name);
+	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: undone", name);
+	if (original) {
+		ok(has_text(r.dirfd, "etc/hosts", original), "%s: the original bytes are back", name);
+		is_int(mode_at(r.dirfd, "etc/hosts"), 0640, "%s: with their mode", name);
+	} else {
+		is_int(type_at(r.dirfd, "etc/hosts"), 0, "%s: the file the fixup made is gone", name);
+	}
+	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "%s: undo again", name);
+	is_int(done, 0, "%s: is a no-op", name);
+	ok(no_temporaries(&r, "etc"), "%s: no temporary file is left", name);
+	test_root_close(&r);
+}
+
+#define HOSTS_MISSING                                                                              \
+	"# Written by nschroot (fixup \"hosts\"): the root filesystem had no /etc/hosts.\n"        \
+	"127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n"
+#define HOSTS_EMPTY                                                                                \
+	"# Written by nschroot (fixup \"hosts\") over an empty /etc/hosts, which\n"                \
+	"# 'nschroot fixup --undo --hosts' gives back.\n"                                            \
+	"127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n"
+
+static void test_hosts(void)
+{
+	check_hosts("hosts-missing", NULL, "box", HOSTS_MISSING "127.0.1.1 box # nschroot\n", true);
+	check_hosts("hosts-empty", "", "box", HOSTS_EMPTY "127.0.1.1 box # nschroot\n", true);
+	check_hosts("hosts-no-name", "127.0.0.1 localhost\n", "box",
+		    "127.0.0.1 localhost\n127.0.1.1 box # nschroot\n", true);
+	check_hosts("hosts-no-newline", "127.0.0.1 localhost", "my-box.x_1",
+		    "127.0.0.1 localhost\n127.0.1.1 my-box.x_1 # nschroot", true);
+	check_hosts("hosts-named", "127.0.0.1 localhost\n10.1.2.3\tbox.example BOX # mine\n", "box",
+		    "127.0.0.1 localhost\n10.1.2.3\tbox.example BOX # mine\n", false);
+	/* A name in a comment, or as the address, resolves nothing. */
+	check_hosts("hosts-commented", "127.0.0.1 localhost # box\nbox other\n", "box",
+		    "127.0.0.1 localhost # box\nbox other\n127.0.1.1 box # nschroot\n", true);
+	check_hosts("hosts-localhost", NULL, "localhost", HOSTS_MISSING, true);
+	check_hosts("hosts-no-hostname", NULL, NULL, HOSTS_MISSING, true);
+	check_hosts("hosts-bad-hostname", "10.0.0.1 a\n", "bad name\n# x", "10.0.0.1 a\n", false);
+
+	/* Another hostname: the line is replaced, never a second one added;
+	 * undo takes out exactly it, lines after it stay. */
+	struct test_root r = test_root_new(base, "hosts-rename");
+	struct failure f = { 0 };
+	unsigned done = 0;
+	plant_dirs(r.dirfd, "etc");
+	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 a\n", 0644);
+	fixups_apply(r.fd, FIXUP_HOSTS, "one", &done, &f);
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "two", &done, &f), 0, "hosts: apply for another name");
+	ok(has_text(r.dirfd, "etc/hosts", "10.0.0.1 a\n127.0.1.1 two # nschroot\n"),
+	   "the line names the new one alone");
+	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 a\n127.0.1.1 two # nschroot\n10.0.0.2 b\n", 0644);
+	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "hosts: undo with a line after ours");
+	ok(has_text(r.dirfd, "etc/hosts", "10.0.0.1 a\n10.0.0.2 b\n"), "takes out our line alone");
 	test_root_close(&r);
 }
 
@@ -583,13 +661,13 @@ static void check_pacman(const char *name, const char *original, const char *wan
 	unsigned done = 99;
 	plant_dirs(r.dirfd, "etc");
 	plant_file(r.dirfd, "etc/pacman.conf", original, 0640);
-	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), 0, "%s: apply", name);
+	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), 0, "%s: apply", name);
 	is_int(done, applies ? FIXUP_PACMAN : 0, "%s: %s", name,
 	       applies ? "applied" : "nothing to do");
 	ok(has_text(r.dirfd, "etc/pacman.conf", want), "%s: the edited text", name);
 	is_int(mode_at(r.dirfd, "etc/pacman.conf"), 0640, "%s: the mode is kept", name);
 	ino_t ino = ino_at(r.dirfd, "etc/pacman.conf");
-	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), 0, "%s: apply again", name);
+	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), 0, "%s: apply again", name);
 	is_int(done, applies ? FIXUP_PACMAN : 0, "%s: same set", name);
 	is_int(ino_at(r.dirfd, "etc/pacman.conf"), ino, "%s: the file is not rewritten", name);
 	is_int(fixups_undo(r.fd, FIXUP_PACMAN, &done, &f), 0, "%s: undo", name);
@@ -628,7 +706,7 @@ static void test_pacman(void)
 	struct test_root r = test_root_new(base, "pacman-absent");
 	struct failure f = { 0 };
 	unsigned done = 99;
-	is_int(fixups_apply(r.fd, FIXUP_PACMAN, &done, &f), 0, "no pacman.conf: apply succeeds");
+	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), 0, "no pacman.conf: apply succeeds");
 	is_int(done, 0, "and applies nothing");
 	is_int(type_at(r.dirfd, "etc/pacman.conf"), 0, "no pacman.conf is made");
 	test_root_close(&r);
@@ -662,6 +740,7 @@ int main(void)
 		test_owned();
 		test_links();
 		test_pacman();
+		test_hosts();
 		is_int((long long)count_entries(AT_FDCWD, "/proc/self/fd"), (long long)fds,
 		       "no descriptor was leaked");
 	}
