@@ -19,12 +19,14 @@ void relay_init(struct relay *r, unsigned mask)
 	r->tty = r->in >= 0 ? r->in : r->out;
 }
 
-/* Raw mode only in the terminal's foreground: a background nschroot
- * changing the modes would be stopped (SIGTTOU), and its input is not
- * its own until the shell brings it forward. */
+/* Raw mode, and reading what the user types, only in the terminal's
+ * foreground: a background nschroot (`nschroot run BOX make &`) would be
+ * stopped by SIGTTOU or SIGTTIN, and the input is the shell's until it
+ * brings the job forward (SIGCONT, relay_continued). */
 static void enter_raw(struct relay *r)
 {
-	if (r->raw || r->in < 0 || tcgetpgrp(r->in) != getpgrp())
+	r->reading = r->in >= 0 && !r->in_gone && tcgetpgrp(r->in) == getpgrp();
+	if (r->raw || !r->reading)
 		return;
 	if (tcgetattr(r->in, &r->saved) < 0)
 		return;
@@ -71,6 +73,7 @@ void relay_continued(struct relay *r)
 void relay_suspend(struct relay *r)
 {
 	leave_raw(r);
+	r->reading = false;
 	raise(SIGSTOP);
 }
 
@@ -86,7 +89,7 @@ size_t relay_pollfds(const struct relay *r, struct pollfd *p)
 		events |= POLLIN;
 	if (!r->hung_up)
 		p[n++] = (struct pollfd){ .fd = r->master, .events = events };
-	if (r->in >= 0 && !r->n_to_box)
+	if (r->reading && !r->in_gone && !r->n_to_box)
 		p[n++] = (struct pollfd){ .fd = r->in, .events = POLLIN };
 	if (r->n_to_caller)
 		p[n++] = (struct pollfd){ .fd = r->out, .events = POLLOUT };
@@ -152,7 +155,7 @@ void relay_step(struct relay *r, const struct pollfd *p, size_t n)
 			if (got > 0)
 				r->n_to_box = (size_t)got;
 			else if (got == 0 || errno != EAGAIN)
-				r->in = -1; /* the caller's terminal hung up */
+				r->in_gone = true; /* the caller's terminal hung up */
 		} else if (p[i].fd == r->out) {
 			flush(r->out, r->to_caller, &r->off_to_caller, &r->n_to_caller);
 		}

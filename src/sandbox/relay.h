@@ -19,6 +19,8 @@ struct relay {
 	int out;	/* the caller's terminal to write to, or -1 */
 	int tty;	/* one of them, for modes and window size */
 	bool raw;	/* the caller's modes are saved and changed */
+	bool reading;	/* in the foreground: what the user types goes in */
+	bool in_gone;	/* the caller's terminal hung up */
 	bool hung_up;	/* no process holds the box's terminal just now */
 	struct termios saved;
 	char to_box[4096], to_caller[16384];

@@ -12,7 +12,7 @@ command -v script >/dev/null || skip_all "no script(1) to make a pseudo-terminal
 command -v setsid >/dev/null || skip_all "no setsid(1) (util-linux)"
 root=$TMP/root
 make_busybox_rootfs "$root"
-plan 19
+plan 22
 mkdir "$TMP/x"
 
 # --- Process group and session -----------------------------------------
@@ -95,6 +95,14 @@ rm -f "$TMP/x/s"
 out=$(typing 'touch /mnt/s; sleep 30\n' '\032' 'jobs\n' 'kill -9 %%1\n' 'jobs\n' 'exit 5\n' | box_shell)
 assert_match "Ctrl-Z stops the box's foreground job" "Stopped.*sleep 30" "$out"
 assert_match "... and the box's shell takes over again" "status=5" "$out"
+# In the background of an interactive shell, nschroot neither reads the
+# terminal (it would be stopped: SIGTTIN) nor changes its modes.
+out=$( { sleep 0.5; printf "'%s' run '%s' sh -c 'sleep 1; echo bg-done' &\n" "$NSCHROOT" "$root"
+	sleep 0.3; printf 'echo typed-at-host\n'; sleep 2; printf 'jobs; exit\n'; } |
+	script -qec "bash --norc --noprofile -i" /dev/null 2>&1 | tr -d '\r')
+assert_match "in the background of a shell, the box runs on and its output comes" "bg-done$" "$out"
+assert_match "... the job ends Done, never Stopped on the terminal" "Done +'?$NSCHROOT" "$out"
+assert_match "... and what is typed meanwhile goes to the shell" "(^|[^ ])typed-at-host$" "$out"
 assert_eq "the box's terminal has the caller's window size" "33 91" \
 	"$(on_terminal "stty cols 91 rows 33; '$NSCHROOT' run '$root' stty size" | tail -n 1)"
 done_testing
