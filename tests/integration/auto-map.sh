@@ -231,10 +231,16 @@ case $fs_target in
 /) in_fs=${fs_root%/}$boxes ;;
 *) in_fs=${fs_root%/}${boxes#"$fs_target"} ;;
 esac
-(sleep 1; cat "$TMP/bb.tar") | "$NSCHROOT" create --progress=never slow - >/dev/null 2>&1 &
-sleep 0.5
-helper=$(pgrep -u "$(id -u)" -x nschroot-archiv)
-mounts=$(cat "/proc/$helper/mountinfo" 2>&1)
+# The archive is held back for 3 s; meanwhile the helper, create's child
+# (not another suite's, run by the same user), confines itself.
+(sleep 3; cat "$TMP/bb.tar") | "$NSCHROOT" create --progress=never slow - >/dev/null 2>&1 &
+create=$!
+for i in $(seq 50); do
+	helper=$(pgrep -P "$create" -x nschroot-archiv) &&
+		mounts=$(cat "/proc/$helper/mountinfo" 2>&1) &&
+		[ "$(printf '%s\n' "$mounts" | wc -l)" -eq 1 ] && break
+	sleep 0.05
+done
 staging=$(cd "$boxes" && echo .slow.*)
 assert_eq "the confined extractor sees one mount" 1 "$(printf '%s\n' "$mounts" | wc -l)"
 assert_eq "... at / (mountinfo's field 5)" / "$(printf '%s\n' "$mounts" | cut -d' ' -f5)"
