@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/hostuser.h"
+#include "cmd/subid-free.h"
 #include "sandbox/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -58,9 +59,10 @@ static _Noreturn void die_no_auto(const struct subids *s)
 	} else {
 		log_error("--map=auto: %s %s no range in %s", user, s->user[0] ? "has" : "have",
 			  s->uids.n == 0 ? subid_uid_file() : subid_gid_file());
-		log_hint("an administrator can add one to /etc/subuid and /etc/subgid:");
-		log_hint("usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
-			 s->user[0] ? s->user : "USER");
+		char cmd[160];
+		subid_usermod_command(cmd, sizeof(cmd), s->user);
+		log_hint("an administrator can add one, free in /etc/subuid and /etc/subgid:");
+		log_hint("%s", cmd);
 	}
 	exit(EXIT_SETUP);
 }

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 92
+plan 103
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -251,13 +251,35 @@ done
 
 # The extractor's view while it works: its mount namespace holds one mount,
 # the staging directory, as its root. (pid 1's trick does not apply: the
-# helper is dumpable, and its namespace is the caller's to inspect.)
-(sleep 1; cat "$TMP/bb.tar") | "$NSCHROOT" create --progress=never slow - >/dev/null 2>&1 &
-sleep 0.5
-helper=$(pgrep -u "$(id -u)" -x nschroot-archiv)
-assert_match "the confined extractor sees one mount, the staging directory, at /" \
-	"^[0-9]+ [0-9]+ [0-9:]+ $TMP/store/boxes/\.slow\.[A-Za-z0-9]+/rootfs / [^|]*\|$" \
-	"$(tr '\n' '|' <"/proc/$helper/mountinfo" 2>&1)"
+# helper is dumpable, and its namespace is the caller's to inspect.) In
+# mountinfo, field 5 is where a mount is, as its reader sees it; field 4
+# is which directory of its file system it shows: the staging directory's
+# path less the mount point of the file system that holds it, after that
+# mount's own root. That is the host's path only where a file system's
+# root is mounted on / (with /tmp a tmpfs, as on Debian 13, it is not).
+boxes=$(realpath "$TMP/store/boxes")
+# The last of mounts stacked on one point is the one seen there.
+fs_target=$(findmnt -n -o TARGET -T "$boxes" | tail -n 1)
+fs_root=$(findmnt -n -o FSROOT -T "$boxes" | tail -n 1)
+case $fs_target in
+/) in_fs=${fs_root%/}$boxes ;;
+*) in_fs=${fs_root%/}${boxes#"$fs_target"} ;;
+esac
+# The archive is held back for 3 s; meanwhile the helper, create's child
+# (not another suite's, run by the same user), confines itself.
+(sleep 3; cat "$TMP/bb.tar") | "$NSCHROOT" create --progress=never slow - >/dev/null 2>&1 &
+create=$!
+for i in $(seq 50); do
+	helper=$(pgrep -P "$create" -x nschroot-archiv) &&
+		mounts=$(cat "/proc/$helper/mountinfo" 2>&1) &&
+		[ "$(printf '%s\n' "$mounts" | wc -l)" -eq 1 ] && break
+	sleep 0.05
+done
+staging=$(cd "$boxes" && echo .slow.*)
+assert_eq "the confined extractor sees one mount" 1 "$(printf '%s\n' "$mounts" | wc -l)"
+assert_eq "... at / (mountinfo's field 5)" / "$(printf '%s\n' "$mounts" | cut -d' ' -f5)"
+assert_eq "... showing the staging directory (field 4, its path in its file system)" \
+	"$in_fs/$staging/rootfs" "$(printf '%s\n' "$mounts" | cut -d' ' -f4)"
 wait
 nsrun rm slow
 
@@ -266,9 +288,64 @@ out=$("$NSCHROOT" doctor)
 assert_eq "doctor exits 0 here" 0 $?
 assert_no_match "... with no FAIL" "^FAIL" "$out"
 assert_match "... and auto mode tried" "^OK    auto mode: newuidmap and newgidmap mapped [0-9]+ uids" "$out"
+assert_no_match "... so no word of root mode" "root mode:" "$out"
+# Landlock's ABI as the kernel tells it (landlock_create_ruleset, 444 on
+# every architecture, with LANDLOCK_CREATE_RULESET_VERSION).
+abi=$(python3 -c 'import ctypes; print(max(ctypes.CDLL(None).syscall(444, None, 0, 1), 0))')
+if [ "$abi" -ge 6 ]; then
+	assert_match "doctor reports Landlock's ABI, $abi here: abstract sockets and signals scoped" \
+		"^OK    landlock: ABI $abi: abstract UNIX sockets and signals are scoped: .*(X11, D-Bus)" "$out"
+else
+	assert_match "doctor reports Landlock's ABI, $abi here: runs go on without scoping" \
+		"^WARN  landlock: .*runs go on without it" "$out"
+fi
+# ping with the host network: the caller's gid in net.ipv4.ping_group_range.
+set -- $(cat /proc/sys/net/ipv4/ping_group_range)
+if [ "$1" -le "$(id -g)" ] && [ "$(id -g)" -le "$2" ]; then
+	assert_match "doctor: ping_group_range $1-$2 holds gid $(id -g)" \
+		"^OK    ping: net.ipv4.ping_group_range=$1 $2 holds your gid $(id -g): ping works" "$out"
+else
+	assert_match "doctor: ping_group_range $1-$2 does not hold gid $(id -g)" \
+		"^WARN  ping: net.ipv4.ping_group_range=$1 $2 does not hold your gid $(id -g): ping fails" "$out"
+fi
+# Each verdict in a network namespace of the caller's own, whose range is
+# "1 0", no group, until its root sets it; and the kernel's own answer
+# there: a ping socket, or EACCES.
+ping_socket='import socket
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP); print("opens")
+except PermissionError:
+    print("refused")'
+for r in "" "0 0"; do
+	got=$(unshare -U -r -n sh -c '{ [ -z "$1" ] || echo "$1" >/proc/sys/net/ipv4/ping_group_range; } &&
+		"$0" doctor | grep "^[A-Z]* *ping:" && python3 -c "$2"' "$NSCHROOT" "$r" "$ping_socket")
+	case $r in
+	"0 0") want="^OK    ping: net.ipv4.ping_group_range=0 0 holds your gid 0: ping works.*opens$" ;;
+	*) want="^WARN  ping: .* does not hold your gid 0: ping fails.*refused$" ;;
+	esac
+	assert_match "doctor's ping verdict with ping_group_range=\"${r:-1 0}\", as the kernel's" \
+		"$want" "$(printf '%s' "$got" | tr '\n' ' ')"
+done
 out=$(NSCHROOT_SUBUID_FILE=$TMP/empty "$NSCHROOT" doctor)
 assert_eq "doctor without a range still exits 0 (root mode works)" 0 $?
 assert_match "... and warns" "^WARN  subordinate ids: " "$out"
+assert_match "... that in root mode set*id calls are silent no-ops" \
+	"^WARN  root mode: su, set-id programs .*\\(sudo, PostgreSQL's initdb\\) stay root without a word: their set\\*id calls are made no-ops$" "$out"
+# Ranges of other users, one in each file, adjacent to the blocks around
+# them: the block offered is free in both.
+printf 'alice:131072:65536\n# bob:262144:65536\n' >"$TMP/subuid-taken"
+printf 'bob:100000:65536\ncarol:196608:1\n' >"$TMP/subgid-taken"
+out=$(NSCHROOT_SUBUID_FILE=$TMP/subuid-taken NSCHROOT_SUBGID_FILE=$TMP/subgid-taken "$NSCHROOT" doctor)
+assert_match "... and offers a range that no line of either file holds" \
+	"^      usermod --add-subuids 262144-327679 --add-subgids 262144-327679 $(id -un)$" "$out"
+err=$(NSCHROOT_SUBUID_FILE=$TMP/subuid-taken NSCHROOT_SUBGID_FILE=$TMP/subgid-taken \
+	nsrun run --map=auto "$root" true 2>&1)
+assert_match "run --map=auto without a range offers the same" \
+	"^hint: usermod --add-subuids 262144-327679 --add-subgids 262144-327679 $(id -un)$" "$err"
+out=$(PATH=/nonexistent "$NSCHROOT" doctor)
+assert_match "doctor without newuidmap: root mode, and the uidmap package" \
+	"WARN  root mode: .*no-ops.      hint: auto mode fixes it, with newuidmap and newgidmap: apt-get install uidmap" \
+	"$(printf '%s' "$out" | tr '\n' ' ')"
 # The caller's name, which lines of /etc/subuid may give instead of the
 # uid: from the passwd file first, then from getent (NSS), which this
 # static binary cannot do itself.

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A subordinate range to suggest to an administrator: one that nobody in
+ * /etc/subuid or /etc/subgid has yet. subid_parse (sandbox/subid.c) cannot
+ * say that: it reads the caller's lines only, at most SUBID_MAX_IDS ids of
+ * them, and drops ranges the kernel would refuse in one map. Here every
+ * owner's whole range counts, so the "OWNER:START:COUNT" lines are read
+ * again, for their START and COUNT alone.
+ */
+#include "cmd/subid-free.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sandbox/subid.h"
+#include "util/cleanup.h"
+#include "util/io.h"
+#include "util/parse.h"
+
+/* As subid_read: larger files are not subordinate-id files. */
+#define SUBID_FILE_MAX (4u << 20)
+
+/* Ids [start, end), 64 bits wide so that end may be 2^32. */
+struct span {
+	uint64_t start, end;
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
+static void spans_free(struct spans *s)
+{
+	free(s->v);
+}
+
+static int spans_add(struct spans *s, uint64_t start, uint64_t end)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct span *v = reallocarray(s->v, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct span){ start, end };
+	return 0;
+}
+
+/* The range of every well-formed line of text, whoever owns it. */
+static int spans_add_lines(struct spans *s, const char *text, size_t len)
+{
+	const char *end = text + len;
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		const char *colon = memchr(line, ':', (size_t)(eol - line));
+		char nums[32];	/* "START:COUNT", two 32-bit numbers */
+		size_t n = colon ? (size_t)(eol - colon - 1) : 0;
+		if (*line != '#' && colon && n < sizeof(nums)) {
+			memcpy(nums, colon + 1, n);
+			nums[n] = '\0';
+			char *sep = strchr(nums, ':');
+			uint32_t start, count;
+			if (sep) {
+				*sep = '\0';
+				if (parse_u32(nums, 0, UINT32_MAX, &start) == 0 &&
+				    parse_u32(sep + 1, 1, UINT32_MAX, &count) == 0 &&
+				    spans_add(s, start, (uint64_t)start + count) < 0)
+					return -ENOMEM;
+			}
+		}
+		line = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static uint64_t align_up(uint64_t id)
+{
+	return (id + SUBID_MAX_IDS - 1) / SUBID_MAX_IDS * SUBID_MAX_IDS;
+}
+
+int subid_free_block(const char *uids, size_t ulen, const char *gids, size_t glen, uint32_t uid,
+		     uint32_t gid, uint32_t *start)
+{
+	__attribute__((cleanup(spans_free))) struct spans s = { 0 };
+	int r = spans_add(&s, uid, (uint64_t)uid + 1);
+	if (r == 0)
+		r = spans_add(&s, gid, (uint64_t)gid + 1);
+	if (r == 0)
+		r = spans_add_lines(&s, uids, ulen);
+	if (r == 0)
+		r = spans_add_lines(&s, gids, glen);
+	if (r < 0)
+		return r;
+
+	/* In order of their starts, each span that reaches into the
+	 * candidate block pushes it past its end; the first span that starts
+	 * beyond the block leaves it free, and so does every later one. */
+	qsort(s.v, s.n, sizeof(*s.v), by_start);
+	uint64_t block = align_up(SUBID_FREE_MIN);
+	for (size_t i = 0; i < s.n && s.v[i].start < block + SUBID_MAX_IDS; i++)
+		if (s.v[i].end > block)
+			block = align_up(s.v[i].end);
+	if (block + SUBID_MAX_IDS - 1 > UINT32_MAX - 1)	/* 2^32 - 1 is "no id" */
+		return -ENOSPC;
+	*start = (uint32_t)block;
+	return 0;
+}
+
+/* The whole of path in *buf; nothing when it does not exist. */
+static int read_subid_file(const char *path, char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return read_regular(fd, SUBID_FILE_MAX, buf, len);
+}
+
+int subid_free_lookup(uid_t uid, gid_t gid, uint32_t *start)
+{
+	_cleanup_free_ char *u = NULL, *g = NULL;
+	size_t ulen = 0, glen = 0;
+	int r = read_subid_file(subid_uid_file(), &u, &ulen);
+	if (r == 0)
+		r = read_subid_file(subid_gid_file(), &g, &glen);
+	if (r < 0)
+		return r;
+	return subid_free_block(u ? u : "", ulen, g ? g : "", glen, uid, gid, start);
+}
+
+void subid_usermod_command(char *buf, size_t size, const char *user)
+{
+	char block[32] = "START-END";
+	uint32_t start;
+	if (subid_free_lookup(getuid(), getgid(), &start) == 0)
+		snprintf(block, sizeof(block), "%u-%u", (unsigned)start,
+			 (unsigned)(start + SUBID_MAX_IDS - 1));
+	snprintf(buf, size, "usermod --add-subuids %s --add-subgids %s %s", block, block,
+		 user && *user ? user : "USER");
+}
