@@ -312,7 +312,8 @@ static void check_ping(struct report *rep)
 	}
 	line(rep, WARN, "ping", "net.ipv4.ping_group_range=%u %u does not hold your gid %u: ping "
 				"fails in a box with the host network (the default)", low, high, gid);
-	printf("      hint: an administrator can allow it to every group:\n"
+	printf("      hint: with --net=none root inside has a network namespace of its own,\n"
+	       "      where ping works; an administrator can allow it to every group:\n"
 	       "      sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n");
 }
 
