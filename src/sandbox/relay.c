@@ -126,6 +126,21 @@ static void flush(int fd, const char *buf, size_t *off, size_t *n)
 		*off = *n = 0;
 }
 
+/* What the box wrote, to the caller's terminal at once, a few buffers
+ * at a time while there is more: one poll for many reads and writes. */
+static void from_box(struct relay *r)
+{
+	for (int i = 0; i < 16 && !r->n_to_caller; i++) {
+		ssize_t got = fill(r->master, r->to_caller, sizeof(r->to_caller));
+		if (got == 0 || (got < 0 && errno != EAGAIN))
+			r->hung_up = true;
+		if (got <= 0 || r->out < 0)
+			return;
+		r->n_to_caller = (size_t)got;
+		flush(r->out, r->to_caller, &r->off_to_caller, &r->n_to_caller);
+	}
+}
+
 int relay_timeout(struct relay *r)
 {
 	if (!r->hung_up)
@@ -143,13 +158,8 @@ void relay_step(struct relay *r, const struct pollfd *p, size_t n)
 		if (p[i].fd == r->master) {
 			if ((ev & POLLOUT) && r->n_to_box)
 				flush(r->master, r->to_box, &r->off_to_box, &r->n_to_box);
-			if ((ev & (POLLIN | POLLHUP | POLLERR)) && !r->n_to_caller) {
-				ssize_t got = fill(r->master, r->to_caller, sizeof(r->to_caller));
-				if (got > 0 && r->out >= 0)
-					r->n_to_caller = (size_t)got;
-				else if (got == 0 || (got < 0 && errno != EAGAIN))
-					r->hung_up = true;
-			}
+			if ((ev & (POLLIN | POLLHUP | POLLERR)) && !r->n_to_caller)
+				from_box(r);
 		} else if (p[i].fd == r->in) {
 			ssize_t got = fill(r->in, r->to_box, sizeof(r->to_box));
 			if (got > 0)
