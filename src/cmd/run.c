@@ -256,6 +256,13 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 	r = store_read_conf(*lockfd, &conf);
 	if (r < 0)
 		die_errno(r, "cannot read the box.conf of '%s'", target);
+	/* What an rm that failed half-way left is no box to run: part of its
+	 * tree is gone. */
+	if (conf.half_removed) {
+		log_error("box '%s' is half-removed", target);
+		log_hint("'nschroot rm %s' finishes removing it", target);
+		exit(EXIT_SETUP);
+	}
 	if (cfg->map != MAP_UNSET && cfg->map != conf.map)
 		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
 		    target, map_mode_name(conf.map), map_mode_name(cfg->map));

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 103
+plan 105
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -217,6 +217,10 @@ check "... marked in its box.conf" grep -qx half-removed=yes "$TMP/store/boxes/b
 assert_match "list shows it, half-removed" "^bb +root .*\(half-removed: nschroot rm finishes it\)$" "$(nsrun list)"
 assert_match "list --json too" '"name": "bb", [^}]*"half_removed": true' "$(nsrun list --json)"
 assert_match "info too" "^state: half-removed" "$(nsrun info bb)"
+err=$(nsrun run bb true 2>&1)
+assert_eq "run refuses a half-removed box: 125" 125 $?
+assert_eq "... saying so, and how to finish" "nschroot: box 'bb' is half-removed
+hint: 'nschroot rm bb' finishes removing it" "$err"
 sed -i 's/^map=root$/map=auto/' "$TMP/store/boxes/bb/box.conf"
 nsrun rm bb
 assert_eq "once the cause is gone, rm NAME finishes it" "0 bb2" "$? $(ls -A "$TMP/store/boxes")"
