@@ -12,17 +12,25 @@ command -v script >/dev/null || skip_all "no script(1) to make a pseudo-terminal
 command -v setsid >/dev/null || skip_all "no setsid(1) (util-linux)"
 root=$TMP/root
 make_busybox_rootfs "$root"
-plan 22
+plan 24
 mkdir "$TMP/x"
 
 # --- Process group and session -----------------------------------------
 # Each case runs in a session of its own (setsid), so that a failure
 # kills that shell and its sleep, never the test.
-out=$(setsid sh -c "sleep 30 & s=\$!; '$NSCHROOT' run '$root' sh -c 'kill -KILL 0'
-	kill -0 \$s 2>/dev/null && echo alive; kill \$s" </dev/null 2>/dev/null)
-assert_eq "kill(0, SIGKILL) inside reaches neither the caller nor its jobs" alive "$out"
-out=$(setsid sh -c "sleep 30 & s=\$!; '$NSCHROOT' run '$root' sh -c 'kill -STOP 0' & n=\$!
-	sleep 0.5; ps -o stat= -p \$s | cut -c1; kill -KILL \$n; kill -CONT \$s; kill \$s" </dev/null 2>/dev/null)
+out=$(setsid sh -c "sleep 30 & s=\$!
+	'$NSCHROOT' run --bind '$TMP/x:/mnt' '$root' sh -c ': >/mnt/k; kill -KILL 0'
+	echo status=\$?; kill -0 \$s 2>/dev/null && echo alive; kill \$s" </dev/null 2>/dev/null)
+assert_eq "kill(0, SIGKILL) inside reaches neither the caller nor its jobs" "status=137
+alive" "$out"
+check "... (the box did run it)" test -e "$TMP/x/k"
+# (The box says when it is about to stop itself, through a file.)
+rm -f "$TMP/x/r"
+out=$(setsid sh -c "sleep 30 & s=\$!
+	'$NSCHROOT' run --bind '$TMP/x:/mnt' '$root' sh -c ': >/mnt/r; kill -STOP 0' & n=\$!
+	i=0; while [ ! -e '$TMP/x/r' ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
+	sleep 0.3; ps -o stat= -p \$s | cut -c1; kill -KILL \$n; kill -CONT \$s; kill \$s" </dev/null 2>/dev/null)
+check "... (the box did stop itself)" test -e "$TMP/x/r"
 assert_eq "kill(0, SIGSTOP) inside does not stop the caller's jobs" S "$out"
 out=$(nsrun run "$root" sh -c 'cut -d" " -f6 /proc/self/stat; echo $$')
 assert_eq "the command leads a session of its own" "$(printf '%s\n' "$out" | tail -n 1)" \
@@ -97,8 +105,13 @@ assert_match "Ctrl-Z stops the box's foreground job" "Stopped.*sleep 30" "$out"
 assert_match "... and the box's shell takes over again" "status=5" "$out"
 # In the background of an interactive shell, nschroot neither reads the
 # terminal (it would be stopped: SIGTTIN) nor changes its modes.
-out=$( { sleep 0.5; printf "'%s' run '%s' sh -c 'sleep 1; echo bg-done' &\n" "$NSCHROOT" "$root"
-	sleep 0.3; printf 'echo typed-at-host\n'; sleep 2; printf 'jobs; exit\n'; } |
+rm -f "$TMP/x/done"
+out=$( { sleep 0.5
+	printf "'%s' run --bind '%s:/mnt' '%s' sh -c 'sleep 1; echo bg-done; : >/mnt/done' &\n" \
+		"$NSCHROOT" "$TMP/x" "$root"
+	sleep 0.3; printf 'echo typed-at-host\n'
+	i=0; while [ ! -e "$TMP/x/done" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.5; printf 'jobs; exit\n'; } |
 	script -qec "bash --norc --noprofile -i" /dev/null 2>&1 | tr -d '\r')
 assert_match "in the background of a shell, the box runs on and its output comes" "bg-done$" "$out"
 assert_match "... the job ends Done, never Stopped on the terminal" "Done +'?$NSCHROOT" "$out"
