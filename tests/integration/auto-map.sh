@@ -269,22 +269,29 @@ case $fs_target in
 /) in_fs=${fs_root%/}$boxes ;;
 *) in_fs=${fs_root%/}${boxes#"$fs_target"} ;;
 esac
-# The archive is held back for 3 s; meanwhile the helper, create's child
-# (not another suite's, run by the same user), confines itself.
-(sleep 3; cat "$TMP/bb.tar") | "$NSCHROOT" create --progress=never slow - >/dev/null 2>&1 &
+# The archive is held back, in a FIFO that this shell keeps open for
+# writing, until the helper, create's child (not another suite's, run by
+# the same user), has confined itself: no race with a fixed wait.
+mkfifo "$TMP/feed"
+exec 3<>"$TMP/feed"
+"$NSCHROOT" create --progress=never slow - <"$TMP/feed" >/dev/null 2>&1 &
 create=$!
-for i in $(seq 50); do
+mounts=
+for i in $(seq 400); do
 	helper=$(pgrep -P "$create" -x nschroot-archiv) &&
-		mounts=$(cat "/proc/$helper/mountinfo" 2>&1) &&
+		mounts=$(cat "/proc/$helper/mountinfo" 2>/dev/null) &&
 		[ "$(printf '%s\n' "$mounts" | wc -l)" -eq 1 ] && break
 	sleep 0.05
 done
 staging=$(cd "$boxes" && echo .slow.*)
-assert_eq "the confined extractor sees one mount" 1 "$(printf '%s\n' "$mounts" | wc -l)"
+assert_eq "the confined extractor sees one mount" 1 \
+	"$(printf '%s' "$mounts" | grep -c .)"
 assert_eq "... at / (mountinfo's field 5)" / "$(printf '%s\n' "$mounts" | cut -d' ' -f5)"
 assert_eq "... showing the staging directory (field 4, its path in its file system)" \
 	"$in_fs/$staging/rootfs" "$(printf '%s\n' "$mounts" | cut -d' ' -f4)"
-wait
+cat "$TMP/bb.tar" >&3
+exec 3>&-
+wait "$create"
 nsrun rm slow
 
 # --- doctor --------------------------------------------------------------------
