@@ -50,16 +50,11 @@ int __lsan_is_turned_off(void)
 }
 #endif
 
-static int cmp_int(const void *a, const void *b)
+/* Close every descriptor from 3 up but those in keep, sorted (at parse
+ * time: the command's process is a vfork child, which leaves the memory it
+ * shares with init as it is). */
+static void close_from_3_except(const int *keep, size_t n)
 {
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Close every descriptor from 3 up but those in keep (sorted here). */
-static void close_from_3_except(int *keep, size_t n)
-{
-	if (n)
-		qsort(keep, n, sizeof(int), cmp_int);
 	int next = 3;
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] > next)

@@ -23,6 +23,20 @@ void log_exit_immediately(void)
 	exit_immediately = true;
 }
 
+/* One line to stderr. In the sandbox's processes with write(2) alone: the
+ * command's process is a vfork child sharing init's memory, where stdio's
+ * buffers and locks are init's (and nothing of theirs is buffered there). */
+static void put_line(const char *line, size_t len)
+{
+	if (exit_immediately) {
+		ssize_t w = write(STDERR_FILENO, line, len); /* nothing to do on failure */
+		(void)w;
+		return;
+	}
+	fflush(stdout);
+	fwrite(line, 1, len, stderr);
+}
+
 static noreturn void end(int status)
 {
 	if (exit_immediately)
@@ -49,8 +63,7 @@ static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const
 	/* Messages quote paths and names from archives and boxes. */
 	n = (int)strlen(printable(buf));
 	buf[n++] = '\n';
-	fflush(stdout);
-	fwrite(buf, 1, (size_t)n, stderr);
+	put_line(buf, (size_t)n);
 }
 
 /* A line that is not fatal leaves errno as it found it. */
@@ -100,8 +113,10 @@ void log_hint(const char *fmt, ...)
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		fflush(stdout);
-		fprintf(stderr, "hint: %s\n", printable(line));
+		char out[1100];
+		int len = snprintf(out, sizeof(out), "hint: %s\n", printable(line));
+		if (len > 0)
+			put_line(out, (size_t)len < sizeof(out) ? (size_t)len : sizeof(out) - 1);
 	}
 	errno = saved;
 }

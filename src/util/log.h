@@ -32,9 +32,10 @@ void log_failure(int err, const struct failure *f);
 noreturn void die_failure(int err, const struct failure *f);
 
 /* From now on the die*() functions end the process with _exit(2), not
- * exit(3): for the sandbox's processes, forked from nschroot, which must
- * neither run its atexit handlers nor, in the child of a vfork that
- * shares their memory, touch the parent's libc state on the way out. */
+ * exit(3), and every message is written with write(2), not stdio: for the
+ * sandbox's processes, forked from nschroot, which must neither run its
+ * atexit handlers nor, in the child of a vfork that shares their memory,
+ * touch the parent's stdio buffers and locks. */
 void log_exit_immediately(void);
 
 /* Print "nschroot: MESSAGE" and exit 125. */
