@@ -11,7 +11,7 @@
 # (coreutils 8.31) undoes that where it exists.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 103
+plan 105
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -125,6 +125,7 @@ out=$(nsrun run "$root" sh -c '
 	i=0
 	while [ -e /proc/$p ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 	ps -o stat,comm')
+assert_match "... (the box listed its processes)" 'STAT +COMMAND' "$out"
 assert_no_match "an orphan is reaped: no zombie left" '^Z' "$out"
 assert_no_match "and the orphan is gone" ' sleep$' "$out"
 out=$(nsrun run "$root" sh -c '
@@ -137,6 +138,7 @@ out=$(nsrun run "$root" sh -c '
 		while [ -e /proc/$p ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 	done
 	ps -o stat,comm')
+assert_match "... (the box listed its processes)" 'STAT +COMMAND' "$out"
 assert_no_match "twenty orphans are reaped" '^Z' "$out"
 
 # The command exits while background processes still run: nschroot returns

@@ -21,7 +21,7 @@ done
 root=$TMP/root
 make_busybox_rootfs "$root"
 cp "$helpers/chroot-escape" "$helpers/tiocsti" "$root/bin/"
-plan 68
+plan 69
 mkdir "$TMP/outside" "$TMP/src"
 marker=$TMP/outside/marker
 echo "host only" > "$marker"
@@ -119,22 +119,22 @@ for p in $fg_pid $bg_pid $init_pid; do alive "$p" && kill -KILL "$p"; done
 # side must be unchanged.
 for how in remount,rw remount,bind,rw; do
 	out=$(nsrun run --ro-bind "$TMP/src:/mnt/ro" "$root" sh -c \
-		"mount -o $how /mnt/ro 2>/dev/null && echo remounted; echo pwned 2>/dev/null > /mnt/ro/file && echo written")
-	assert_eq "--ro-bind: the guest cannot 'mount -o $how' it, nor then write" "" "$out"
+		"mount -o $how /mnt/ro 2>/dev/null && echo remounted; echo pwned 2>/dev/null > /mnt/ro/file && echo written; echo ran")
+	assert_eq "--ro-bind: the guest cannot 'mount -o $how' it, nor then write" ran "$out"
 	out=$(nsrun run --read-only "$root" sh -c \
-		"mount -o $how / 2>/dev/null && echo remounted; touch /pwned 2>/dev/null && echo written")
-	assert_eq "--read-only: the guest cannot 'mount -o $how /', nor then write" "" "$out"
+		"mount -o $how / 2>/dev/null && echo remounted; touch /pwned 2>/dev/null && echo written; echo ran")
+	assert_eq "--read-only: the guest cannot 'mount -o $how /', nor then write" ran "$out"
 done
 out=$(nsrun run --ro-bind "$TMP/src:/mnt/ro" "$root" sh -c \
 	'mkdir /dev/shm/m; mount --bind /mnt/ro /dev/shm/m || echo bind-failed
 	 mount -o remount,bind,rw /dev/shm/m 2>/dev/null && echo remounted
-	 echo pwned 2>/dev/null > /dev/shm/m/file && echo written')
-assert_eq "--ro-bind: a fresh bind of it made by the guest cannot be remounted rw either" "" "$out"
+	 echo pwned 2>/dev/null > /dev/shm/m/file && echo written; echo ran')
+assert_eq "--ro-bind: a fresh bind of it made by the guest cannot be remounted rw either" ran "$out"
 out=$(nsrun run --read-only "$root" sh -c \
 	'mkdir /dev/shm/m; mount --rbind / /dev/shm/m || echo bind-failed
 	 mount -o remount,bind,rw /dev/shm/m 2>/dev/null && echo remounted
-	 touch /dev/shm/m/pwned 2>/dev/null && echo written')
-assert_eq "--read-only: a fresh bind of / made by the guest cannot be remounted rw either" "" "$out"
+	 touch /dev/shm/m/pwned 2>/dev/null && echo written; echo ran')
+assert_eq "--read-only: a fresh bind of / made by the guest cannot be remounted rw either" ran "$out"
 assert_eq "the --ro-bind source is unchanged" data "$(cat "$TMP/src/file")"
 check "the --read-only rootfs got no /pwned" test ! -e "$root/pwned"
 
@@ -149,12 +149,13 @@ out=$(nsrun run "$root" sh -c \
 assert_eq "the guest cannot unmount /dev/null" null-there "$out"
 out=$(nsrun run "$root" sh -c \
 	'umount /proc/sys 2>/dev/null && echo unmounted; mount --move /proc/sys /mnt 2>/dev/null && echo moved
-	 echo x 2>/dev/null > /proc/sys/kernel/domainname && echo written')
-assert_eq "the guest cannot unmount or move the read-only /proc/sys to write below it" "" "$out"
+	 echo x 2>/dev/null > /proc/sys/kernel/domainname && echo written; echo ran')
+assert_eq "the guest cannot unmount or move the read-only /proc/sys to write below it" ran "$out"
 out=$(nsrun run "$root" sh -c \
 	'mkdir -p /mnt/p /mnt/s
-	 mount -t proc proc /mnt/p 2>/dev/null && echo proc; mount -t sysfs sys /mnt/s 2>/dev/null && echo sysfs')
-assert_eq "the guest cannot mount a fresh, unmasked procfs or sysfs" "" "$out"
+	 mount -t proc proc /mnt/p 2>/dev/null && echo proc; mount -t sysfs sys /mnt/s 2>/dev/null && echo sysfs
+	 echo ran')
+assert_eq "the guest cannot mount a fresh, unmasked procfs or sysfs" ran "$out"
 # Not even in namespaces of its own, where it owns the pid and network
 # namespaces: the kernel refuses a procfs or sysfs that would show more than
 # the masked ones already mounted ("mount too revealing").
@@ -166,11 +167,12 @@ net-ns" "$out"
 
 # --- nschroot's init is out of the guest's reach --------------------------
 secret="nschroot-hostile-secret-$$"
-out=$(NSCHROOT_HOSTILE_SECRET=$secret nsrun run "$root" sh -c 'cat /proc/1/environ' 2>/dev/null)
-assert_eq "the guest cannot read /proc/1/environ" "" "$out"
-out=$(NSCHROOT_HOSTILE_SECRET=$secret nsrun run "$root" sh -c 'cat /proc/[0-9]*/environ' 2>/dev/null |
+out=$(NSCHROOT_HOSTILE_SECRET=$secret nsrun run "$root" sh -c 'cat /proc/1/environ; echo ran' 2>/dev/null)
+assert_eq "the guest cannot read /proc/1/environ" ran "$out"
+out=$(NSCHROOT_HOSTILE_SECRET=$secret nsrun run "$root" sh -c 'cat /proc/[0-9]*/environ; echo; echo ran' 2>/dev/null |
 	tr '\0' '\n')
 assert_no_match "the caller's environment is in no /proc/*/environ of the box" "$secret" "$out"
+assert_match "... (the box ran the look)" "^ran$" "$out"
 for what in 'readlink /proc/1/exe' 'cat /proc/1/exe' 'ls /proc/1/fd' 'ls /proc/1/cwd/' \
 	'ls /proc/1/root/' 'readlink /proc/1/cwd' 'readlink /proc/1/root'; do
 	out=$(nsrun run "$root" sh -c "$what >/dev/null 2>&1 || echo refused")
@@ -194,13 +196,13 @@ fi
 out=$(nsrun run "$root" sh -c 'mknod /dev/foo c 1 3 && echo status-0; ls /dev/foo 2>/dev/null')
 assert_eq "root mode: mknod /dev/foo c 1 3 is a silent no-op of the fake-root filter, no node" \
 	status-0 "$out"
-out=$(nsrun run --fakeroot=none "$root" sh -c 'mknod /dev/foo c 1 3 2>/dev/null && echo made; ls /dev/foo 2>/dev/null')
-assert_eq "--fakeroot=none: mknod /dev/foo c 1 3 fails, no node" "" "$out"
+out=$(nsrun run --fakeroot=none "$root" sh -c 'mknod /dev/foo c 1 3 2>/dev/null && echo made; ls /dev/foo 2>/dev/null; echo ran')
+assert_eq "--fakeroot=none: mknod /dev/foo c 1 3 fails, no node" ran "$out"
 out=$(nsrun run "$root" sh -c 'mknod /tmp/mem c 1 1 && echo status-0; ls /tmp/mem 2>/dev/null')
 assert_eq "root mode: mknod in the rootfs (/tmp/mem c 1 1) is a no-op too, no node" status-0 "$out"
 check "and no node reached the rootfs on the host" test ! -e "$root/tmp/mem"
-out=$(nsrun run --map=user "$root" sh -c 'mknod /tmp/mem c 1 1 2>/dev/null && echo made; ls /tmp/mem 2>/dev/null')
-assert_eq "--map=user: mknod /tmp/mem c 1 1 fails, no node" "" "$out"
+out=$(nsrun run --map=user "$root" sh -c 'mknod /tmp/mem c 1 1 2>/dev/null && echo made; ls /tmp/mem 2>/dev/null; echo ran')
+assert_eq "--map=user: mknod /tmp/mem c 1 1 fails, no node" ran "$out"
 
 # --- TIOCSTI ---------------------------------------------------------------
 # The helper runs on a pseudo-terminal made by script(1). Its lines are
