@@ -244,7 +244,6 @@ static int write_tree(struct archive *disk, struct archive *out,
 		}
 		if (archive_entry_filetype(e) == AE_IFSOCK) {
 			warn(h, path, "a socket cannot be archived; skipped");
-			st->skipped_sockets++;
 			continue;
 		}
 		name_ids(e);

@@ -11,9 +11,8 @@ enum write_compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZST
 int write_compression_parse(const char *s, enum write_compression *out);
 
 struct write_stats {
-	uint64_t entries;	  /* entries written */
-	uint64_t bytes;		  /* file data read from the tree */
-	uint64_t skipped_sockets; /* sockets, which tar cannot hold */
+	uint64_t entries; /* entries written */
+	uint64_t bytes;	  /* file data read from the tree (a socket is skipped with a warning) */
 };
 
 /* What the archiving reports as it goes; each hook may be NULL. */
