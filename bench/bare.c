@@ -90,7 +90,7 @@ static void bind_locked(const char *src, const char *dst, bool recursive, bool o
 		return;
 	int tree =
 	    (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | LOCKDOWN};
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | LOCKDOWN };
 	if (to < 0 || tree < 0 ||
 	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0 ||
 	    syscall(SYS_move_mount, tree, "", to, "",
@@ -119,16 +119,16 @@ static void mount_or_fail(const char *src, const char *dst, const char *type, un
 /* The rest of DESIGN.md's mounts, before pivot_root. */
 static void full_mounts(const char *r)
 {
-	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
+	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
 	if (syscall(SYS_mount_setattr, AT_FDCWD, r, AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		fail("making the rootfs nodev");
-	static const char *const proc_ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
-					      "/proc/bus"};
+	static const char *const proc_ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+					       "/proc/bus" };
 	for (size_t i = 0; i < sizeof(proc_ro) / sizeof(proc_ro[0]); i++)
 		bind_locked(in(r, proc_ro[i]), in(r, proc_ro[i]), true, true);
 
 	mount_or_fail("tmpfs", in(r, "/dev"), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
-	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
 		char host[64], dst[4200];
 		snprintf(host, sizeof(host), "/dev/%s", devs[i]);
@@ -142,11 +142,11 @@ static void full_mounts(const char *r)
 	mount_or_fail("devpts", in(r, "/dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
 		      "newinstance,ptmxmode=0666,mode=620");
 	mount_or_fail("tmpfs", in(r, "/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-	static const char *const links[][2] = {{"pts/ptmx", "/dev/ptmx"},
-					       {"/proc/self/fd", "/dev/fd"},
-					       {"/proc/self/fd/0", "/dev/stdin"},
-					       {"/proc/self/fd/1", "/dev/stdout"},
-					       {"/proc/self/fd/2", "/dev/stderr"}};
+	static const char *const links[][2] = { { "pts/ptmx", "/dev/ptmx" },
+						{ "/proc/self/fd", "/dev/fd" },
+						{ "/proc/self/fd/0", "/dev/stdin" },
+						{ "/proc/self/fd/1", "/dev/stdout" },
+						{ "/proc/self/fd/2", "/dev/stderr" } };
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlink(links[i][0], in(r, links[i][1])) < 0)
 			fail(links[i][1]);
@@ -177,8 +177,8 @@ static void full_lock(void)
 		fail("landlock");
 	if (ruleset >= 0)
 		close(ruleset);
-	struct sock_fprog prog = {sizeof(seccomp_prog_tty_fakeroot) / sizeof(struct sock_filter),
-				  (struct sock_filter *)seccomp_prog_tty_fakeroot};
+	struct sock_fprog prog = { sizeof(seccomp_prog_tty_fakeroot) / sizeof(struct sock_filter),
+				   (struct sock_filter *)seccomp_prog_tty_fakeroot };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		fail("seccomp");
 }

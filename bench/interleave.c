@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #define MAX_ARGS 256
-#define WARMUP 10
+#define WARMUP	 10
 
 struct command {
 	const char *name;

@@ -12,15 +12,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "run", cmd_run },
-	{ "enter", cmd_enter },
-	{ "create", cmd_create },
-	{ "list", cmd_list },
-	{ "rm", cmd_rm },
-	{ "export", cmd_export },
-	{ "fixup", cmd_fixup },
-	{ "info", cmd_info },
-	{ "doctor", cmd_doctor },
+	{ "run", cmd_run },	{ "enter", cmd_enter }, { "create", cmd_create },
+	{ "list", cmd_list },	{ "rm", cmd_rm },	{ "export", cmd_export },
+	{ "fixup", cmd_fixup }, { "info", cmd_info },	{ "doctor", cmd_doctor },
 	{ "help", cmd_help },
 };
 

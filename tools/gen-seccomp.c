@@ -86,11 +86,11 @@ static void add_tty_rules(scmp_filter_ctx ctx)
 static void add_fakeroot_rules(scmp_filter_ctx ctx)
 {
 	static const char *const ids[] = {
-		"chown", "fchown", "lchown", "fchownat", "chown32", "fchown32", "lchown32",
-		"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-		"setfsuid", "setfsgid", "setgroups", "setuid32", "setgid32", "setreuid32",
-		"setregid32", "setresuid32", "setresgid32", "setfsuid32", "setfsgid32",
-		"setgroups32",
+		"chown",       "fchown",      "lchown",	    "fchownat",	  "chown32",
+		"fchown32",    "lchown32",    "setuid",	    "setgid",	  "setreuid",
+		"setregid",    "setresuid",   "setresgid",  "setfsuid",	  "setfsgid",
+		"setgroups",   "setuid32",    "setgid32",   "setreuid32", "setregid32",
+		"setresuid32", "setresgid32", "setfsuid32", "setfsgid32", "setgroups32",
 	};
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		rule(ctx, SCMP_ACT_ERRNO(0), ids[i], 0, NULL);

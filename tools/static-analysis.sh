@@ -6,14 +6,17 @@
 #   build-gcc, build-clang  the build with -Werror under both compilers;
 #   cppcheck                src/, tools/, tests/unit/, tests/helpers/;
 #   clang-tidy              src/, with the checked-in .clang-tidy;
-#   valgrind                every unit test, no memory error, no leak.
+#   valgrind                every unit test, no memory error, no leak;
+#   clang-format            every C file as the checked-in .clang-format
+#                           lays it out (STYLE.md 11).
 # Run from the source root:
 #     sh tools/static-analysis.sh [WORKDIR]
 # WORKDIR holds the two build directories and the logs; without it a
 # temporary directory is used and removed at exit. Prints one line per step,
 # "static-analysis STEP: ok" or "... FAILED" (after that step's log), and
 # exits non-zero when any step failed. Needs gcc, clang, clang-tidy,
-# cppcheck and valgrind (Debian: the packages of the same names).
+# cppcheck, valgrind and clang-format (Debian: the packages of the same
+# names).
 
 # shellcheck disable=SC2317 # the step_ functions are called by run_step
 set -eu
@@ -121,9 +124,17 @@ step_valgrind() {
 	return "$status"
 }
 
+# The files that differ from their clang-format layout, and how.
+step_clang_format() {
+	files=$(find src tests tools bench -name '*.[ch]' | sort)
+	# shellcheck disable=SC2086 # file names without white space
+	clang-format --dry-run --Werror $files
+}
+
 run_step build-gcc step_build_gcc
 run_step build-clang step_build_clang
 run_step cppcheck step_cppcheck
 run_step clang-tidy step_clang_tidy
 run_step valgrind step_valgrind
+run_step clang-format step_clang_format
 exit "$failed"

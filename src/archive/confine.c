@@ -61,15 +61,17 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 		if (geteuid() != 0)
 			return fail(f, EPERM, "--in-userns: not root in a user namespace");
 		if (unshare(CLONE_NEWNS) < 0)
-			return fail(f, errno, "cannot create a mount namespace to confine the "
-					      "archive work in");
+			return fail(f, errno,
+				    "cannot create a mount namespace to confine the "
+				    "archive work in");
 	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
 		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
 			f->hint = "unprivileged user namespaces look disabled; see the sysctls\n"
 				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
 				  "kernel.apparmor_restrict_unprivileged_userns";
-		return fail(f, err, "cannot create a user namespace to confine the archive work in");
+		return fail(f, err,
+			    "cannot create a user namespace to confine the archive work in");
 	}
 	int r = in_userns ? 0 : idmap_write_single(0, 0, uid, 0, gid, true);
 	if (r < 0)

@@ -134,7 +134,8 @@ static int fail_read(struct failure *f, struct archive *in, const struct unpack 
 {
 	int err = archive_system_errno(in);
 	if (err)
-		return fail(f, err, "cannot read the archive: %s: %s", archive_message(in), strerror(err));
+		return fail(f, err, "cannot read the archive: %s: %s", archive_message(in),
+			    strerror(err));
 	if (u && unpack_raw_bytes(u) == 0)
 		return fail(f, EIO, "cannot read the archive: the input is empty");
 	/* No format recognized: not an archive, or not one of ours. */
@@ -212,7 +213,7 @@ static int write_entry(struct archive *in, struct archive *out, struct archive_e
 		warn(h, path, out);
 	else if (r != ARCHIVE_OK)
 		return archive_system_errno(out) ? fail_write(f, out, path)
-					 : fail_hostile(f, path, archive_message(out));
+						 : fail_hostile(f, path, archive_message(out));
 	r = copy_data(in, out, path, u, h, st, f);
 	if (r < 0)
 		return r;
@@ -238,8 +239,9 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 	if (target && path_escapes(target))
 		return fail_hostile(f, path, "hard link to a file outside");
 	if (is_image_entry(path)) {
-		f->hint = "container images are not supported yet; docker export a container instead:\n"
-			  "docker export \"$(docker create IMAGE)\" | nschroot create NAME -";
+		f->hint =
+		    "container images are not supported yet; docker export a container instead:\n"
+		    "docker export \"$(docker create IMAGE)\" | nschroot create NAME -";
 		return fail(f, EINVAL,
 			    "cannot extract the archive: it is a container image (docker save, "
 			    "OCI layout), not a root filesystem ('%s')",
@@ -328,7 +330,7 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 	if (archive_read_open(in, u, NULL, unpack_read, NULL) != ARCHIVE_OK)
 		return fail_read(f, in, u);
 
-	struct skipped devices = {0};
+	struct skipped devices = { 0 };
 	for (;;) {
 		struct archive_entry *e;
 		int rr = archive_read_next_header(in, &e);

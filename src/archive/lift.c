@@ -31,8 +31,9 @@
 static bool is_rootfs_dir(const char *name)
 {
 	static const char *const dirs[] = {
-	    "bin", "boot", "dev",  "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt",
-	    "opt", "proc", "root", "run", "sbin", "srv", "sys",	  "tmp",   "usr",    "var",
+		"bin",	 "boot",   "dev",   "etc", "home", "lib",  "lib32",
+		"lib64", "libx32", "media", "mnt", "opt",  "proc", "root",
+		"run",	 "sbin",   "srv",   "sys", "tmp",  "usr",  "var",
 	};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (strcmp(name, dirs[i]) == 0)

@@ -125,7 +125,8 @@ static int parse_ids(const char *s, struct extract_options *x)
 	if (parse_u64(first, &uids) < 0 || parse_u64(colon + 1, &gids) < 0 || uids == 0 ||
 	    gids == 0 || uids > UINT32_MAX || gids > UINT32_MAX)
 		return -EINVAL;
-	*x = (struct extract_options){ .keep_owners = true, .uids = (uint32_t)uids,
+	*x = (struct extract_options){ .keep_owners = true,
+				       .uids = (uint32_t)uids,
 				       .gids = (uint32_t)gids };
 	return 0;
 }
@@ -142,16 +143,22 @@ static void parse_mode(const char *s, struct options *o)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PROGRESS = CHAR_MAX + 1, OPT_SIZE, OPT_COMPRESS, OPT_IN_USERNS, OPT_KEEP_IDS,
-	       OPT_HELP };
+	enum {
+		OPT_PROGRESS = CHAR_MAX + 1,
+		OPT_SIZE,
+		OPT_COMPRESS,
+		OPT_IN_USERNS,
+		OPT_KEEP_IDS,
+		OPT_HELP
+	};
 	static const struct option longopts[] = {
-	    {"in-userns", no_argument, NULL, OPT_IN_USERNS},
-	    {"keep-ids", required_argument, NULL, OPT_KEEP_IDS},
-	    {"progress", required_argument, NULL, OPT_PROGRESS},
-	    {"size", required_argument, NULL, OPT_SIZE},
-	    {"compress", required_argument, NULL, OPT_COMPRESS},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {NULL, 0, NULL, 0},
+		{ "in-userns", no_argument, NULL, OPT_IN_USERNS },
+		{ "keep-ids", required_argument, NULL, OPT_KEEP_IDS },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
 	};
 	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
@@ -198,7 +205,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			if (o->mode != MODE_EXTRACT)
 				usage_error("--keep-ids is an option of extract");
 			if (parse_ids(optarg, &o->extract) < 0)
-				usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts", optarg);
+				usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts",
+					    optarg);
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -225,7 +233,7 @@ static void parse_options(int argc, char **argv, struct options *o)
  */
 static void reset_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	sigset_t set;
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -360,8 +368,8 @@ static int lift(struct failure *f)
 static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
 	progress_start(&rep->bar, o->progress, o->size, "extracting");
-	struct extract_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = rep};
-	struct extract_stats st = {0};
+	struct extract_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
+	struct extract_stats st = { 0 };
 	int r = extract_archive(STDIN_FILENO, &o->extract, &hooks, &st, f);
 	if (r < 0)
 		return r;
@@ -382,8 +390,8 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 static int archive_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
 	progress_start(&rep->bar, o->progress, 0, "exporting");
-	struct write_hooks hooks = {.progress = on_progress, .warning = on_warning, .ctx = rep};
-	struct write_stats st = {0};
+	struct write_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
+	struct write_stats st = { 0 };
 	return write_archive(STDOUT_FILENO, o->compress, &hooks, &st, f);
 }
 
@@ -397,7 +405,7 @@ int main(int argc, char **argv)
 		die("nschroot-archive must not be set-id");
 
 	reset_signals();
-	struct options o = {0};
+	struct options o = { 0 };
 	parse_options(argc, argv, &o);
 	if (o.mode == MODE_EXTRACT && isatty(STDIN_FILENO))
 		die("the archive must come on standard input, not from a terminal");
@@ -409,7 +417,7 @@ int main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 
 	confine_preload();
-	struct failure f = {0};
+	struct failure f = { 0 };
 	int r = confine_to(o.dir, o.in_userns, &f);
 	if (r < 0) {
 		log_failure(r, &f);
@@ -417,7 +425,7 @@ int main(int argc, char **argv)
 	}
 	die_with_parent(parent);
 
-	struct reporter rep = {0};
+	struct reporter rep = { 0 };
 	r = o.mode == MODE_WRITE ? archive_tree(&o, &rep, &f) : extract_tree(&o, &rep, &f);
 	progress_clear(&rep.bar);
 	for (size_t i = 0; i < rep.nseen; i++)

@@ -71,8 +71,8 @@ struct unpack {
 static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
 {
 	struct unpack *u = ctx;
-	struct pollfd p[2] = {{.fd = u->fd, .events = POLLIN},
-			      {.fd = u->stop[0], .events = POLLIN}};
+	struct pollfd p[2] = { { .fd = u->fd, .events = POLLIN },
+			       { .fd = u->stop[0], .events = POLLIN } };
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -238,10 +238,10 @@ void unpack_free(struct unpack *u)
 static int setup_decoder(struct archive *dec)
 {
 	int (*const filters[])(struct archive *) = {
-	    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
-	    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
-	    archive_read_support_filter_lzip, archive_read_support_filter_zstd,
-	    archive_read_support_filter_lz4,  archive_read_support_filter_compress,
+		archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+		archive_read_support_filter_xz,	  archive_read_support_filter_lzma,
+		archive_read_support_filter_lzip, archive_read_support_filter_zstd,
+		archive_read_support_filter_lz4,  archive_read_support_filter_compress,
 	};
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		if (filters[i](dec) < ARCHIVE_WARN)

@@ -35,10 +35,10 @@ static void cleanup_resolverp(struct archive_entry_linkresolver **r)
 int write_compression_parse(const char *s, enum write_compression *out)
 {
 	static const char *const names[] = {
-	    [COMPRESS_NONE] = "none",
-	    [COMPRESS_GZIP] = "gzip",
-	    [COMPRESS_XZ] = "xz",
-	    [COMPRESS_ZSTD] = "zstd",
+		[COMPRESS_NONE] = "none",
+		[COMPRESS_GZIP] = "gzip",
+		[COMPRESS_XZ] = "xz",
+		[COMPRESS_ZSTD] = "zstd",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i]) == 0) {
@@ -62,7 +62,8 @@ static int fail_read(struct failure *f, struct archive *disk, const char *path)
 {
 	int err = archive_system_errno(disk);
 	if (err)
-		return fail(f, err, "cannot read '%s': %s: %s", path, archive_message(disk), strerror(err));
+		return fail(f, err, "cannot read '%s': %s: %s", path, archive_message(disk),
+			    strerror(err));
 	return fail(f, EIO, "cannot read '%s': %s", path, archive_message(disk));
 }
 
@@ -101,9 +102,9 @@ static int setup_writer(struct archive *out, enum write_compression c, struct fa
 		const char *name;
 		int (*add)(struct archive *);
 	} filters[] = {
-	    [COMPRESS_GZIP] = {"gzip", archive_write_add_filter_gzip},
-	    [COMPRESS_XZ] = {"xz", archive_write_add_filter_xz},
-	    [COMPRESS_ZSTD] = {"zstd", archive_write_add_filter_zstd},
+		[COMPRESS_GZIP] = { "gzip", archive_write_add_filter_gzip },
+		[COMPRESS_XZ] = { "xz", archive_write_add_filter_xz },
+		[COMPRESS_ZSTD] = { "zstd", archive_write_add_filter_zstd },
 	};
 	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
 		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(out));

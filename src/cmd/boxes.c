@@ -168,7 +168,8 @@ static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure
 		die_errno(ENOMEM, "cannot list the boxes");
 	bool any_auto = false;
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_close_ int dir = openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int dir =
+		    openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dir < 0 || store_read_conf(dir, &v[i].conf) < 0) {
 			log_warning("skipping '%s': no readable box.conf", names[i]);
 			free(names[i]);
@@ -284,8 +285,8 @@ int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-static void info_json(const char *name, const struct box_conf *c, const char *rootfs,
-		      uint64_t size, const char *subuids, const char *subgids)
+static void info_json(const char *name, const struct box_conf *c, const char *rootfs, uint64_t size,
+		      const char *subuids, const char *subgids)
 {
 	fputs("{\"name\": ", stdout);
 	json_string(stdout, name);
@@ -318,7 +319,8 @@ int cmd_info(int argc, char **argv)
 		die_usage("invalid box name '%s'", name);
 
 	_cleanup_close_ int boxes = open_boxes_or_none();
-	_cleanup_close_ int dir = boxes < 0 ? -1 : openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dir =
+	    boxes < 0 ? -1 : openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		die("no box named '%s'", name);
 	struct box_conf c = { 0 };
@@ -347,9 +349,8 @@ int cmd_info(int argc, char **argv)
 	human_size(size, hs);
 	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
 	       "rootfs: %s\nsize: %s\n",
-	       name, map_mode_name(c.map), c.source ? c.source : "-",
-	       c.created ? c.created : "-", os ? os : "-",
-	       c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
+	       name, map_mode_name(c.map), c.source ? c.source : "-", c.created ? c.created : "-",
+	       os ? os : "-", c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
 	if (c.map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
 	if (c.half_removed)

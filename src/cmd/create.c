@@ -39,11 +39,10 @@
 #include "util/parse.h"
 #include "util/text.h"
 
-
 struct create_opts {
 	enum map_mode map;
 	bool fixup;
-	const char *progress;	/* auto, always or never */
+	const char *progress; /* auto, always or never */
 	const char *name;
 	const char *source;
 };
@@ -105,7 +104,8 @@ static void remove_stale_staging(int boxes)
 	while ((e = readdir(d))) {
 		if (!store_is_staging(e->d_name))
 			continue;
-		_cleanup_close_ int s = openat(boxes, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int s =
+		    openat(boxes, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s < 0 || flock(s, LOCK_EX | LOCK_NB) < 0)
 			continue;
 		if (!have_map)
@@ -113,7 +113,8 @@ static void remove_stale_staging(int boxes)
 		have_map = true;
 		struct failure f = { 0 };
 		if (remove_in_userns(&widest, boxes, e->d_name, &f) < 0)
-			log_warning("cannot remove stale staging directory '%s': %s", e->d_name, f.what);
+			log_warning("cannot remove stale staging directory '%s': %s", e->d_name,
+				    f.what);
 	}
 	closedir(d);
 }
@@ -161,8 +162,11 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 		if (dup2(srcfd, 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(EXIT_SETUP);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		char *argv[] = { helper, "extract", progress ? "--progress=always" : "--progress=never",
-				 sizearg, "--in-userns", (char *)rootfs, NULL, NULL };
+		char *argv[] = {
+			helper,	 "extract",	progress ? "--progress=always" : "--progress=never",
+			sizearg, "--in-userns", (char *)rootfs,
+			NULL,	 NULL
+		};
 		if (map->mode == MAP_AUTO) {
 			argv[5] = idsarg;
 			argv[6] = (char *)rootfs;
@@ -222,8 +226,10 @@ static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *re
 	if (pid == 0) {
 		if (dup2(p[1], 1) < 0)
 			_exit(EXIT_SETUP);
-		char *argv[] = { helper, "write", "--compress=none", "--progress=never",
-				 "--in-userns", (char *)dir, NULL };
+		char *argv[] = {
+			helper,	     "write", "--compress=none", "--progress=never", "--in-userns",
+			(char *)dir, NULL
+		};
 		execv(helper, argv);
 		log_error("cannot execute '%s': %s", helper, strerror(errno));
 		_exit(EXIT_SETUP);
@@ -260,7 +266,8 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 			  const struct idmap *map, const struct subids *ids, const char *source,
 			  struct box_conf *conf, struct failure *f)
 {
-	_cleanup_close_ int rootfd = openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int rootfd =
+	    openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(f, errno, "cannot open the extracted rootfs");
 	struct os_release os = { 0 };
@@ -318,7 +325,8 @@ static void note_root_mode(enum map_mode requested)
 		fix = "auto mode makes them work where it can (see the warning above)";
 	log_note("in root mode one id is mapped: su, setuid programs and services that "
 		 "switch users (PostgreSQL's initdb, sudo) run as root, their set*id calls "
-		 "doing nothing; %s", fix);
+		 "doing nothing; %s",
+		 fix);
 }
 
 int cmd_create(int argc, char **argv)
@@ -355,7 +363,8 @@ int cmd_create(int argc, char **argv)
 	if (from_dir) {
 		struct subids s;
 		mapping_lookup(&s);
-		mapping_for_dir(srcfd, o.source, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT, &wmap);
+		mapping_for_dir(srcfd, o.source, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT,
+				&wmap);
 	}
 
 	struct failure f = { 0 };
@@ -410,7 +419,8 @@ int cmd_create(int argc, char **argv)
 		if (r >= 0)
 			r = store_commit(boxes, staging, o.name);
 		if (r == -EEXIST)
-			snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile", o.name);
+			snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile",
+				 o.name);
 		if (r < 0 && !f.what[0])
 			fail(&f, r, "cannot commit the box");
 		if (r < 0)
@@ -420,7 +430,8 @@ int cmd_create(int argc, char **argv)
 	if (status != 0) {
 		struct failure rf = { 0 };
 		if (remove_in_userns(&map, boxes, staging, &rf) < 0)
-			log_warning("cannot remove the staging directory '%s': %s", staging, rf.what);
+			log_warning("cannot remove the staging directory '%s': %s", staging,
+				    rf.what);
 		box_conf_free(&conf);
 		return status > 0 ? 128 + status : EXIT_SETUP;
 	}

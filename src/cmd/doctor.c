@@ -66,8 +66,8 @@ static void check_kernel(struct report *rep)
 		line(rep, WARN, "kernel", "cannot tell the version");
 		return;
 	}
-	bool new_enough = major > KERNEL_MIN_MAJOR ||
-			  (major == KERNEL_MIN_MAJOR && minor >= KERNEL_MIN_MINOR);
+	bool new_enough =
+	    major > KERNEL_MIN_MAJOR || (major == KERNEL_MIN_MAJOR && minor >= KERNEL_MIN_MINOR);
 	line(rep, new_enough ? OK : FAIL, "kernel", "%s (%d.%d or later needed)", u.release,
 	     KERNEL_MIN_MAJOR, KERNEL_MIN_MINOR);
 }
@@ -161,8 +161,10 @@ static bool check_helper(struct report *rep, const char *name)
 		line(rep, OK, name, "%s, %s", path, caps);
 		return true;
 	}
-	line(rep, WARN, name, "%s is neither set-user-id root nor has file capabilities: no auto "
-			      "mode", path);
+	line(rep, WARN, name,
+	     "%s is neither set-user-id root nor has file capabilities: no auto "
+	     "mode",
+	     path);
 	return false;
 }
 
@@ -208,16 +210,17 @@ static bool check_auto(struct report *rep, const struct subids *s)
  * whatever switches users goes on as root and nothing says so. The fix is
  * the one auto mode needs; the range offered is one nobody has yet.
  */
-static void check_root_mode(struct report *rep, const struct subids *s, bool helpers,
-			    bool ranges)
+static void check_root_mode(struct report *rep, const struct subids *s, bool helpers, bool ranges)
 {
-	line(rep, WARN, "root mode", "su, set-id programs and services that switch users (sudo, "
-				     "PostgreSQL's initdb) stay root without a word: their set*id "
-				     "calls are made no-ops");
+	line(rep, WARN, "root mode",
+	     "su, set-id programs and services that switch users (sudo, "
+	     "PostgreSQL's initdb) stay root without a word: their set*id "
+	     "calls are made no-ops");
 	if (!ranges) {
 		char cmd[160];
 		subid_usermod_command(cmd, sizeof(cmd), s->user);
-		printf("      hint: auto mode fixes it, with a subordinate range; an administrator can\n"
+		printf("      hint: auto mode fixes it, with a subordinate range; an administrator "
+		       "can\n"
 		       "      add one that is free in %s and %s:\n"
 		       "      %s\n",
 		       subid_uid_file(), subid_gid_file(), cmd);
@@ -238,7 +241,8 @@ static int try_overlay(void *ctx, unsigned *result, struct failure *f)
 	for (size_t i = 0; i < 4; i++)
 		if (mkdir(dirs[i], 0700) < 0)
 			return fail(f, errno, "cannot make '%s'", dirs[i]);
-	if (mount("overlay", "/tmp/m", "overlay", 0, "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") < 0)
+	if (mount("overlay", "/tmp/m", "overlay", 0,
+		  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") < 0)
 		return fail(f, errno, "cannot mount an overlay");
 	return 0;
 }
@@ -272,12 +276,14 @@ static void check_landlock(struct report *rep)
 				      "reaches the host's abstract sockets (X11, D-Bus)";
 	int abi = landlock_abi();
 	if (abi >= LANDLOCK_ABI_SCOPE)
-		line(rep, OK, "landlock", "ABI %d: abstract UNIX sockets and signals are scoped: runs "
-					  "keep the guest from the host's abstract sockets (X11, D-Bus)",
+		line(rep, OK, "landlock",
+		     "ABI %d: abstract UNIX sockets and signals are scoped: runs "
+		     "keep the guest from the host's abstract sockets (X11, D-Bus)",
 		     abi);
 	else if (abi > 0)
-		line(rep, WARN, "landlock", "ABI %d, scoping abstract sockets and signals needs %d: %s",
-		     abi, LANDLOCK_ABI_SCOPE, without);
+		line(rep, WARN, "landlock",
+		     "ABI %d, scoping abstract sockets and signals needs %d: %s", abi,
+		     LANDLOCK_ABI_SCOPE, without);
 	else
 		line(rep, WARN, "landlock", "not in this kernel, or disabled at boot: %s", without);
 }
@@ -306,12 +312,16 @@ static void check_ping(struct report *rep)
 	}
 	unsigned gid = (unsigned)getgid();
 	if (low <= gid && gid <= high) {
-		line(rep, OK, "ping", "net.ipv4.ping_group_range=%u %u holds your gid %u: ping works "
-				      "in a box with the host network (the default)", low, high, gid);
+		line(rep, OK, "ping",
+		     "net.ipv4.ping_group_range=%u %u holds your gid %u: ping works "
+		     "in a box with the host network (the default)",
+		     low, high, gid);
 		return;
 	}
-	line(rep, WARN, "ping", "net.ipv4.ping_group_range=%u %u does not hold your gid %u: ping "
-				"fails in a box with the host network (the default)", low, high, gid);
+	line(rep, WARN, "ping",
+	     "net.ipv4.ping_group_range=%u %u does not hold your gid %u: ping "
+	     "fails in a box with the host network (the default)",
+	     low, high, gid);
 	printf("      hint: with --net=none root inside has a network namespace of its own,\n"
 	       "      where ping works; an administrator can allow it to every group:\n"
 	       "      sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n");
@@ -338,8 +348,10 @@ static void check_store(struct report *rep)
 		line(rep, FAIL, "store", "%s belongs to uid %u, not to you", path,
 		     (unsigned)st.st_uid);
 	else if (st.st_mode & 077)
-		line(rep, WARN, "store", "%s is mode %04o: other users can reach the boxes "
-					 "(chmod 700)", path, (unsigned)(st.st_mode & 07777));
+		line(rep, WARN, "store",
+		     "%s is mode %04o: other users can reach the boxes "
+		     "(chmod 700)",
+		     path, (unsigned)(st.st_mode & 07777));
 	else
 		line(rep, OK, "store", "%s, mode %04o", path, (unsigned)(st.st_mode & 07777));
 }
@@ -369,8 +381,9 @@ int cmd_doctor(int argc, char **argv)
 	bool ranges = check_ranges(&rep, &s);
 	bool auto_works = false;
 	if (s.no_new_privs)
-		line(&rep, WARN, "auto mode", "unavailable: no_new_privs is set on this process, "
-					      "so set-id helpers cannot work");
+		line(&rep, WARN, "auto mode",
+		     "unavailable: no_new_privs is set on this process, "
+		     "so set-id helpers cannot work");
 	else if (helpers && ranges)
 		auto_works = check_auto(&rep, &s);
 	else

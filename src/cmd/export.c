@@ -63,8 +63,9 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 		case OPT_COMPRESS:
 			if (strcmp(optarg, "gzip") != 0 && strcmp(optarg, "xz") != 0 &&
 			    strcmp(optarg, "zstd") != 0 && strcmp(optarg, "none") != 0)
-				die_usage("invalid --compress '%s': expected gzip, xz, zstd or none",
-					  optarg);
+				die_usage(
+				    "invalid --compress '%s': expected gzip, xz, zstd or none",
+				    optarg);
 			o->compress = optarg;
 			break;
 		case OPT_PROGRESS:
@@ -319,7 +320,8 @@ int cmd_export(int argc, char **argv)
 	if (asprintf(&compress, "--compress=%s", o.compress) < 0 ||
 	    asprintf(&progress, "--progress=%s", o.progress) < 0)
 		die_errno(ENOMEM, "cannot run nschroot-archive");
-	char *const argv_helper[] = { helper, "write", compress, progress, "--in-userns", rootfs, NULL };
+	char *const argv_helper[] = { helper,	     "write", compress, progress,
+				      "--in-userns", rootfs,  NULL };
 
 	/* Blocked before the temporary file exists, so that no signal finds it
 	 * there without us to remove it. */

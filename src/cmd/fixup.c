@@ -31,10 +31,14 @@ int cmd_fixup(int argc, char **argv)
 {
 	enum { OPT_APT = CHAR_MAX + 1, OPT_DPKG, OPT_PACMAN, OPT_HOSTS, OPT_ALL, OPT_UNDO };
 	static const struct option opts[] = {
-		{ "apt", no_argument, NULL, OPT_APT },	   { "dpkg", no_argument, NULL, OPT_DPKG },
-		{ "pacman", no_argument, NULL, OPT_PACMAN }, { "hosts", no_argument, NULL, OPT_HOSTS },
-		{ "all", no_argument, NULL, OPT_ALL },	   { "undo", no_argument, NULL, OPT_UNDO },
-		{ "help", no_argument, NULL, 'h' },	   { 0 },
+		{ "apt", no_argument, NULL, OPT_APT },
+		{ "dpkg", no_argument, NULL, OPT_DPKG },
+		{ "pacman", no_argument, NULL, OPT_PACMAN },
+		{ "hosts", no_argument, NULL, OPT_HOSTS },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "undo", no_argument, NULL, OPT_UNDO },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	unsigned named = 0;
 	bool all = false, undo = false;
@@ -109,7 +113,8 @@ int cmd_fixup(int argc, char **argv)
 	bool have_os = os_release_read(rootfd, &os) == 0;
 	unsigned which = named;
 	if (!named || all)
-		which |= undo ? FIXUP_ALL : fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
+		which |= undo ? FIXUP_ALL
+			      : fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
 
 	/* The hostname TARGET runs under, for hosts: a box's is its name, a
 	 * directory keeps the host's. */

@@ -5,46 +5,46 @@
 #include "cmd/commands.h"
 #include "util/log.h"
 
-#define RUN_OPTIONS \
-"Options:\n" \
-"      --map=MODE         identity mapping: root (the caller is root inside),\n" \
-"                           user (the caller keeps their own ids) or auto\n" \
-"                           (root inside, with the caller's subordinate ids\n" \
-"                           from /etc/subuid as 1..N, through newuidmap)\n" \
-"      --bind SRC[:DEST]  bind host path SRC on DEST inside (default: SRC)\n" \
-"      --ro-bind SRC[:DEST]\n" \
-"                         the same, read-only\n" \
-"      --tmpfs DEST       mount an empty tmpfs on DEST inside\n" \
-"  -w, --chdir DIR        working directory inside (default: HOME, or /)\n" \
-"  -e, --env NAME[=VALUE] set NAME, or copy it from the caller's environment\n" \
-"      --unsetenv NAME    remove NAME from the environment\n" \
-"      --keep-env         pass the caller's whole environment (HOME, USER,\n" \
-"                           LOGNAME, SHELL still the inside user's)\n" \
-"      --hostname NAME    set the hostname inside (default: a box's name)\n" \
-"      --uid UID          run as UID (number or name in the rootfs' passwd)\n" \
-"      --gid GID          run with GID (number or name in the rootfs' group)\n" \
-"      --read-only        mount the rootfs read-only\n" \
-"      --net=MODE         host (default) or none (only loopback)\n" \
-"      --dev=MODE         minimal (default) or host (bind the host's /dev)\n" \
-"      --proc=MODE        fresh (default) or host (bind the host's /proc,\n" \
-"                           which shows the box every host process)\n" \
-"      --preserve-fd N    pass file descriptor N to the command\n" \
-"      --fakeroot=MODE    seccomp (default in root mode) or none: make\n" \
-"                           chown, set*id and device mknod succeed as no-ops\n" \
-"      --cap-drop CAP     take capability CAP (or ALL) from the command\n" \
-"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n" \
-"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n" \
-"  -h, --help             show this help\n" \
-"\n" \
-"TARGET is a path to a root filesystem directory (anything containing '/',\n" \
-"or '.' or '..'), or the name of a box in the store. A box is entered with\n" \
-"the map it was created with. A directory runs in root mode, or in auto mode\n" \
-"when it belongs to the first id of the caller's subordinate range (a tree\n" \
-"made by mmdebstrap --mode=unshare), with that id as root.\n" \
-"\n" \
-"Exit status: the command's; 128+N if it was killed by signal N; 125 if\n" \
-"nschroot failed; 126 if the command could not be executed; 127 if it was\n" \
-"not found.\n"
+#define RUN_OPTIONS                                                                                \
+	"Options:\n"                                                                               \
+	"      --map=MODE         identity mapping: root (the caller is root inside),\n"           \
+	"                           user (the caller keeps their own ids) or auto\n"               \
+	"                           (root inside, with the caller's subordinate ids\n"             \
+	"                           from /etc/subuid as 1..N, through newuidmap)\n"                \
+	"      --bind SRC[:DEST]  bind host path SRC on DEST inside (default: SRC)\n"              \
+	"      --ro-bind SRC[:DEST]\n"                                                             \
+	"                         the same, read-only\n"                                           \
+	"      --tmpfs DEST       mount an empty tmpfs on DEST inside\n"                           \
+	"  -w, --chdir DIR        working directory inside (default: HOME, or /)\n"                \
+	"  -e, --env NAME[=VALUE] set NAME, or copy it from the caller's environment\n"            \
+	"      --unsetenv NAME    remove NAME from the environment\n"                              \
+	"      --keep-env         pass the caller's whole environment (HOME, USER,\n"              \
+	"                           LOGNAME, SHELL still the inside user's)\n"                     \
+	"      --hostname NAME    set the hostname inside (default: a box's name)\n"               \
+	"      --uid UID          run as UID (number or name in the rootfs' passwd)\n"             \
+	"      --gid GID          run with GID (number or name in the rootfs' group)\n"            \
+	"      --read-only        mount the rootfs read-only\n"                                    \
+	"      --net=MODE         host (default) or none (only loopback)\n"                        \
+	"      --dev=MODE         minimal (default) or host (bind the host's /dev)\n"              \
+	"      --proc=MODE        fresh (default) or host (bind the host's /proc,\n"               \
+	"                           which shows the box every host process)\n"                     \
+	"      --preserve-fd N    pass file descriptor N to the command\n"                         \
+	"      --fakeroot=MODE    seccomp (default in root mode) or none: make\n"                  \
+	"                           chown, set*id and device mknod succeed as no-ops\n"            \
+	"      --cap-drop CAP     take capability CAP (or ALL) from the command\n"                 \
+	"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n"                \
+	"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n"                \
+	"  -h, --help             show this help\n"                                                \
+	"\n"                                                                                       \
+	"TARGET is a path to a root filesystem directory (anything containing '/',\n"              \
+	"or '.' or '..'), or the name of a box in the store. A box is entered with\n"              \
+	"the map it was created with. A directory runs in root mode, or in auto mode\n"            \
+	"when it belongs to the first id of the caller's subordinate range (a tree\n"              \
+	"made by mmdebstrap --mode=unshare), with that id as root.\n"                              \
+	"\n"                                                                                       \
+	"Exit status: the command's; 128+N if it was killed by signal N; 125 if\n"                 \
+	"nschroot failed; 126 if the command could not be executed; 127 if it was\n"               \
+	"not found.\n"
 
 void help_main(void)
 {

@@ -70,7 +70,8 @@ void check_box_name(const char *name)
 {
 	if (!box_name_valid(name))
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit", name);
+			  "starting with a letter or digit",
+			  name);
 }
 
 struct remove_ctx {

@@ -14,7 +14,7 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 
-#define PASSWD_MAX (16u << 20)
+#define PASSWD_MAX     (16u << 20)
 #define GETENT_OUT_MAX 4096
 
 static int name_from(const char *text, size_t len, uid_t uid, char *buf, size_t size)

@@ -141,7 +141,8 @@ void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struc
 	}
 	if (requested == MAP_UNSET && !mapping_auto_works(&s)) {
 		log_warning("'%s' belongs to your subordinate uid %u, but auto mode cannot work: "
-			    "using --map=root", name, (unsigned)st.st_uid);
+			    "using --map=root",
+			    name, (unsigned)st.st_uid);
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
 		return;
 	}

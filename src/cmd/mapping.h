@@ -12,8 +12,8 @@
 struct subids {
 	struct subid_ranges uids, gids;
 	bool helpers;
-	bool no_new_privs;	/* set on us: set-id helpers cannot work */
-	char user[256];		/* the caller's name, or "" (host_user_name) */
+	bool no_new_privs; /* set on us: set-id helpers cannot work */
+	char user[256];	   /* the caller's name, or "" (host_user_name) */
 };
 void mapping_lookup(struct subids *s);
 

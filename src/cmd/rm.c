@@ -26,7 +26,8 @@
 static int delete_retired(const struct idmap *map, int boxes, const char *retired,
 			  struct failure *f)
 {
-	_cleanup_close_ int dir = openat(boxes, retired, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dir =
+	    openat(boxes, retired, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		return fail(f, errno, "cannot open '%s'", retired);
 	int r = remove_in_userns(map, dir, "rootfs", f);
@@ -49,7 +50,8 @@ static void put_back(int boxes, const char *retired, const char *name)
 			 store ? store : "STORE", retired, strerror(errno));
 		return;
 	}
-	_cleanup_close_ int dir = openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dir =
+	    openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct box_conf conf = { 0 };
 	if (dir >= 0 && store_read_conf(dir, &conf) == 0) {
 		conf.half_removed = true;
@@ -109,7 +111,8 @@ static int remove_box(int boxes, const char *name, bool force)
 	r = delete_retired(&map, boxes, retired, &f);
 	if (r < 0) {
 		char text[640];
-		log_error("cannot remove box '%s': %s", name, failure_text(r, &f, text, sizeof(text)));
+		log_error("cannot remove box '%s': %s", name,
+			  failure_text(r, &f, text, sizeof(text)));
 		put_back(boxes, retired, name);
 		return r;
 	}

@@ -73,25 +73,27 @@ static const struct option run_options[] = {
 	{ 0 },
 };
 
-#define APPEND(arr, n, item)                                                    \
-	do {                                                                    \
-		__typeof__(arr) _a = reallocarray((arr), (n) + 1, sizeof(*(arr))); \
-		if (!_a)                                                        \
-			die_errno(ENOMEM, "cannot parse the options");          \
-		(arr) = _a;                                                     \
-		(arr)[(n)++] = (item);                                          \
+#define APPEND(arr, n, item)                                                                       \
+	do {                                                                                       \
+		__typeof__(arr) _a = reallocarray((arr), (n) + 1, sizeof(*(arr)));                 \
+		if (!_a)                                                                           \
+			die_errno(ENOMEM, "cannot parse the options");                             \
+		(arr) = _a;                                                                        \
+		(arr)[(n)++] = (item);                                                             \
 	} while (0)
 
 static void add_mount(struct run_config *cfg, int opt, const char *arg)
 {
 	struct mount_spec m;
 	const char *why;
-	int r = opt == OPT_TMPFS ? parse_tmpfs_spec(arg, &m, &why)
-				 : parse_bind_spec(arg, opt == OPT_BIND ? MOUNT_BIND : MOUNT_RO_BIND,
-						   &m, &why);
+	int r = opt == OPT_TMPFS
+		    ? parse_tmpfs_spec(arg, &m, &why)
+		    : parse_bind_spec(arg, opt == OPT_BIND ? MOUNT_BIND : MOUNT_RO_BIND, &m, &why);
 	if (r < 0)
 		die_usage("invalid %s '%s': %s",
-			  opt == OPT_TMPFS ? "--tmpfs" : opt == OPT_BIND ? "--bind" : "--ro-bind",
+			  opt == OPT_TMPFS  ? "--tmpfs"
+			  : opt == OPT_BIND ? "--bind"
+					    : "--ro-bind",
 			  arg, why);
 	APPEND(cfg->mounts, cfg->n_mounts, m);
 }
@@ -132,10 +134,10 @@ static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 	APPEND(cfg->cap_ops, cfg->n_cap_ops, op);
 }
 
-#define PARSE_MODE(fn, arg, out, opt, choices)                                   \
-	do {                                                                     \
-		if (fn(arg, out) < 0)                                            \
-			die_usage("invalid " opt " '%s': expected " choices, arg); \
+#define PARSE_MODE(fn, arg, out, opt, choices)                                                     \
+	do {                                                                                       \
+		if (fn(arg, out) < 0)                                                              \
+			die_usage("invalid " opt " '%s': expected " choices, arg);                 \
 	} while (0)
 
 static void parse_run_options(int argc, char **argv, struct run_config *cfg, bool enter)
@@ -150,7 +152,8 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 			enter ? help_enter() : help_run();
 			exit(0);
 		case OPT_MAP:
-			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root, user or auto");
+			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map",
+				   "root, user or auto");
 			break;
 		case OPT_BIND:
 		case OPT_RO_BIND:
@@ -233,8 +236,7 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
  * shared for the whole run (rm refuses a box in use) and always entered
  * with the map it was created with; a directory's map is decided once it
  * is open (mapping_for_dir). */
-static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map,
-			    bool *have_map)
+static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map, bool *have_map)
 {
 	const char *target = cfg->target;
 	*have_map = false;
@@ -246,7 +248,8 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 	}
 	if (!box_name_valid(target))
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit (a path needs a '/')", target);
+			  "starting with a letter or digit (a path needs a '/')",
+			  target);
 
 	struct failure f = { 0 };
 	_cleanup_close_ int boxes = store_open_boxes(false, &f);
@@ -376,7 +379,8 @@ static void refuse_directory_fds(void)
 			continue;
 		if ((fl & O_PATH) || (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)))
 			die("%s is a directory or an O_PATH descriptor, which would open the "
-			    "host's files to the box", names[fd]);
+			    "host's files to the box",
+			    names[fd]);
 	}
 }
 
@@ -407,7 +411,9 @@ static int run_or_enter(int argc, char **argv, bool enter)
 		.workdir = cfg.chdir,
 		/* A box is named after itself inside; a directory keeps the
 		 * host's name. */
-		.hostname = cfg.hostname ? cfg.hostname : have_map ? cfg.target : NULL,
+		.hostname = cfg.hostname ? cfg.hostname
+			    : have_map	 ? cfg.target
+					 : NULL,
 		.tty_mask = pty_caller_terminals(),
 		.pty_sock = -1,
 	};

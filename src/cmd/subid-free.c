@@ -61,7 +61,7 @@ static int spans_add_lines(struct spans *s, const char *text, size_t len)
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		const char *eol = nl ? nl : end;
 		const char *colon = memchr(line, ':', (size_t)(eol - line));
-		char nums[32];	/* "START:COUNT", two 32-bit numbers */
+		char nums[32]; /* "START:COUNT", two 32-bit numbers */
 		size_t n = colon ? (size_t)(eol - colon - 1) : 0;
 		if (*line != '#' && colon && n < sizeof(nums)) {
 			memcpy(nums, colon + 1, n);
@@ -114,7 +114,7 @@ int subid_free_block(const char *uids, size_t ulen, const char *gids, size_t gle
 	for (size_t i = 0; i < s.n && s.v[i].start < block + SUBID_MAX_IDS; i++)
 		if (s.v[i].end > block)
 			block = align_up(s.v[i].end);
-	if (block + SUBID_MAX_IDS - 1 > UINT32_MAX - 1)	/* 2^32 - 1 is "no id" */
+	if (block + SUBID_MAX_IDS - 1 > UINT32_MAX - 1) /* 2^32 - 1 is "no id" */
 		return -ENOSPC;
 	*start = (uint32_t)block;
 	return 0;

@@ -9,7 +9,7 @@
 #define CAP_OP_ALL (-1)
 struct cap_op {
 	bool add;
-	int cap;	/* a capability number, or CAP_OP_ALL */
+	int cap; /* a capability number, or CAP_OP_ALL */
 };
 
 /*

@@ -17,8 +17,8 @@ enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
 
 struct mount_spec {
 	enum mount_kind kind;
-	char *src;	/* host path; NULL for tmpfs */
-	char *dest;	/* absolute path inside the rootfs */
+	char *src;  /* host path; NULL for tmpfs */
+	char *dest; /* absolute path inside the rootfs */
 };
 
 enum env_op_kind { ENV_SET, ENV_COPY, ENV_UNSET };
@@ -26,14 +26,14 @@ enum env_op_kind { ENV_SET, ENV_COPY, ENV_UNSET };
 struct env_op {
 	enum env_op_kind kind;
 	char *name;
-	char *value;	/* ENV_SET only */
+	char *value; /* ENV_SET only */
 };
 
 /* Everything `run` and `enter` were asked for, as parsed from the command
  * line; nothing here has touched the filesystem yet. */
 struct run_config {
 	const char *target;
-	char **argv;		/* NULL: the login shell */
+	char **argv; /* NULL: the login shell */
 
 	enum map_mode map;
 	enum net_mode net;
@@ -44,8 +44,8 @@ struct run_config {
 	bool keep_env;
 	const char *chdir;
 	const char *hostname;
-	const char *uid;	/* number or name from the rootfs' /etc/passwd */
-	const char *gid;	/* number or name from the rootfs' /etc/group */
+	const char *uid; /* number or name from the rootfs' /etc/passwd */
+	const char *gid; /* number or name from the rootfs' /etc/group */
 
 	struct mount_spec *mounts;
 	size_t n_mounts;
@@ -53,7 +53,7 @@ struct run_config {
 	size_t n_env_ops;
 	int *preserve_fds;
 	size_t n_preserve_fds;
-	struct cap_op *cap_ops;	/* --cap-add/--cap-drop, in order */
+	struct cap_op *cap_ops; /* --cap-add/--cap-drop, in order */
 	size_t n_cap_ops;
 	bool no_new_privs;
 };

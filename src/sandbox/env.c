@@ -75,7 +75,7 @@ static void envv_unset(struct envv *e, const char *name)
 bool env_passes_through(const char *name, size_t len)
 {
 	static const char *const keep[] = {
-		"TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ",
+		"TERM",	      "COLORTERM",   "LANG",	  "LANGUAGE", "TZ",
 		"http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy",
 		"HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY",
 	};

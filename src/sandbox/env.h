@@ -8,10 +8,10 @@
 
 /* The command's environment (DESIGN.md "Environment"). */
 struct env_input {
-	char *const *host_env;	/* the caller's environment */
-	bool keep_env;		/* pass host_env whole */
-	const char *home, *user, *shell;	/* the inside user; user may be NULL */
-	const struct env_op *ops;	/* -e and --unsetenv, in command-line order */
+	char *const *host_env;		 /* the caller's environment */
+	bool keep_env;			 /* pass host_env whole */
+	const char *home, *user, *shell; /* the inside user; user may be NULL */
+	const struct env_op *ops;	 /* -e and --unsetenv, in command-line order */
 	size_t n_ops;
 };
 

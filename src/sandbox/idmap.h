@@ -25,7 +25,7 @@ struct id_map {
 /* How a user namespace of nschroot's is mapped (DESIGN.md, "Identity
  * mapping"). The inside ids of every map are 0..size-1, in one piece. */
 struct idmap {
-	enum map_mode mode;	/* MAP_ROOT, MAP_USER or MAP_AUTO */
+	enum map_mode mode; /* MAP_ROOT, MAP_USER or MAP_AUTO */
 	struct id_map uid, gid;
 };
 

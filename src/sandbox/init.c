@@ -367,8 +367,8 @@ static int open_box_terminal(const struct sandbox *sb, struct failure *f)
 		uid = sb->uid;
 		gid = id_map_size(&sb->idmap->gid) > 5 ? 5 : sb->gid;
 	}
-	int slave = pty_open_for_box(tty, m & 1u, sb->cfg->dev == DEV_MINIMAL, uid, gid,
-				     sb->pty_sock, f);
+	int slave =
+	    pty_open_for_box(tty, m & 1u, sb->cfg->dev == DEV_MINIMAL, uid, gid, sb->pty_sock, f);
 	close(sb->pty_sock);
 	return slave;
 }

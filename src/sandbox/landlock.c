@@ -15,9 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define CREATE_RULESET_VERSION (1U << 0)
+#define CREATE_RULESET_VERSION	   (1U << 0)
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#define SCOPE_SIGNAL (1ULL << 1)
+#define SCOPE_SIGNAL		   (1ULL << 1)
 
 int landlock_abi(void)
 {
@@ -34,8 +34,8 @@ int landlock_scope_self(void)
 	int fd = (int)syscall(SYS_landlock_create_ruleset, attr, sizeof(attr), 0);
 	if (fd < 0)
 		return errno == EINVAL || errno == E2BIG || errno == ENOSYS || errno == EOPNOTSUPP
-			       ? -EOPNOTSUPP
-			       : -errno;
+			   ? -EOPNOTSUPP
+			   : -errno;
 	int r = syscall(SYS_landlock_restrict_self, fd, 0) < 0 ? -errno : 0;
 	close(fd);
 	return r;

@@ -41,8 +41,8 @@ static int bind_on(int srcfd, int dstfd, bool recursive)
 static int bind_locked_on(int srcfd, int dstfd, bool recursive, uint64_t attrs)
 {
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
-	_cleanup_close_ int tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-							 AT_EMPTY_PATH | rec);
+	_cleanup_close_ int tree =
+	    open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
 	if (tree < 0)
 		return -errno;
 	struct mount_attr attr = { .attr_set = attrs };
@@ -63,7 +63,8 @@ static int refuse_root(int rootfd, int fd, const char *path, struct failure *f)
 	if (fstat(rootfd, &r) == 0 && fstat(fd, &d) == 0 && r.st_dev == d.st_dev &&
 	    r.st_ino == d.st_ino) {
 		close(fd);
-		return fail(f, EINVAL, "cannot mount on '%s': it resolves to the rootfs' own root", path);
+		return fail(f, EINVAL, "cannot mount on '%s': it resolves to the rootfs' own root",
+			    path);
 	}
 	return fd;
 }
@@ -78,9 +79,9 @@ static int dest_dir(int rootfd, const char *path, struct failure *f)
 }
 
 /* What to say when the kernel refuses a fresh procfs. */
-#define PROC_REFUSED_HINT                                                          \
-	"the host's /proc has parts hidden by mounts over them (as in a container),\n" \
-	"and a new /proc would uncover them (even one with subset=pid); --proc=host\n"  \
+#define PROC_REFUSED_HINT                                                                          \
+	"the host's /proc has parts hidden by mounts over them (as in a container),\n"             \
+	"and a new /proc would uncover them (even one with subset=pid); --proc=host\n"             \
 	"binds the host's /proc instead, which shows the box every process of the host"
 
 /* /proc: a fresh procfs for the new pid namespace, with the paths through
@@ -97,7 +98,8 @@ static int setup_proc(int rootfd, const struct sandbox *sb, struct failure *f)
 		r = host < 0 ? -errno : bind_on(host, dst, true);
 		if (r < 0)
 			return fail(f, r, "cannot bind the host's /proc on '/proc'");
-	} else if ((r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0) {
+	} else if ((r = mount_on("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) <
+		   0) {
 		/* Where the host's /proc has parts masked by over-mounts (a
 		 * container), a fresh procfs would uncover them and the kernel
 		 * refuses it ("mount too revealing"). */
@@ -189,8 +191,8 @@ static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 		return fail(f, r, "cannot mount a tmpfs on '/dev/shm'");
 
 	static const char *const links[][2] = {
-		{ "pts/ptmx", "ptmx" },		  { "/proc/self/fd", "fd" },
-		{ "/proc/self/fd/0", "stdin" },	  { "/proc/self/fd/1", "stdout" },
+		{ "pts/ptmx", "ptmx" },		 { "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },	 { "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
@@ -205,7 +207,8 @@ static int setup_sys(int rootfd, struct failure *f)
 	if (dst < 0)
 		return dst;
 	_cleanup_close_ int host = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int r = host < 0 ? -errno : bind_locked_on(host, dst, true, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
+	int r =
+	    host < 0 ? -errno : bind_locked_on(host, dst, true, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
 	return r < 0 ? fail(f, r, "cannot bind the host's /sys read-only on '/sys'") : 0;
 }
 
@@ -254,8 +257,10 @@ static int setup_resolv(int rootfd, struct failure *f)
 		return 0; /* the host has none: nothing to share */
 	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
 	if (unwritable(dst)) {
-		log_warning("no /etc/resolv.conf in the rootfs to mount the host's on, and it cannot "
-			    "be made: %s", strerror(-dst));
+		log_warning(
+		    "no /etc/resolv.conf in the rootfs to mount the host's on, and it cannot "
+		    "be made: %s",
+		    strerror(-dst));
 		return 0;
 	}
 	if (dst < 0)
@@ -283,10 +288,11 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return fail(f, errno, "cannot stat bind source '%s'", m->src);
-	_cleanup_close_ int dst = S_ISDIR(st.st_mode) ? dest_dir(rootfd, m->dest, f)
-						      : mkfile_in_root(rootfd, m->dest);
+	_cleanup_close_ int dst =
+	    S_ISDIR(st.st_mode) ? dest_dir(rootfd, m->dest, f) : mkfile_in_root(rootfd, m->dest);
 	if (dst < 0)
-		return f->what[0] ? dst : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+		return f->what[0] ? dst
+				  : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
 	int r = m->kind == MOUNT_RO_BIND ? bind_locked_on(src, dst, true, MOUNT_ATTR_RDONLY)
 					 : bind_on(src, dst, true);
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;

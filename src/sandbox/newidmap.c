@@ -66,14 +66,14 @@ static const char *last_line(char *text)
 /* A newuidmap or newgidmap on its way. */
 struct helper_run {
 	const char *name;
-	pid_t child;	/* -1: not started */
-	int errfd;	/* the read end of its standard error */
+	pid_t child; /* -1: not started */
+	int errfd;   /* the read end of its standard error */
 };
 
 /* Start name PID INSIDE OUTSIDE COUNT...; its standard error is kept for
  * the failure message. 0 or -errno with f set. */
-static int start_helper(struct helper_run *h, const char *name, pid_t pid,
-			const struct id_map *map, struct failure *f)
+static int start_helper(struct helper_run *h, const char *name, pid_t pid, const struct id_map *map,
+			struct failure *f)
 {
 	*h = (struct helper_run){ .name = name, .child = -1, .errfd = -1 };
 	_cleanup_free_ char *path = idmap_find_helper(name);

@@ -27,8 +27,7 @@ static int dest_valid(const char *dest, const char **why)
 	return 0;
 }
 
-int parse_bind_spec(const char *arg, enum mount_kind kind, struct mount_spec *out,
-		    const char **why)
+int parse_bind_spec(const char *arg, enum mount_kind kind, struct mount_spec *out, const char **why)
 {
 	const char *colon = strchr(arg, ':');
 	size_t srclen = colon ? (size_t)(colon - arg) : strlen(arg);
@@ -55,7 +54,8 @@ int parse_bind_spec(const char *arg, enum mount_kind kind, struct mount_spec *ou
 		*why = "out of memory";
 		return -ENOMEM;
 	}
-	*out = (struct mount_spec){ .kind = kind, .src = steal_pointer(&src),
+	*out = (struct mount_spec){ .kind = kind,
+				    .src = steal_pointer(&src),
 				    .dest = steal_pointer(&dst) };
 	return 0;
 }
@@ -94,7 +94,8 @@ int parse_env_spec(const char *arg, struct env_op *out, const char **why)
 		return -ENOMEM;
 	}
 	*out = (struct env_op){ .kind = eq ? ENV_SET : ENV_COPY,
-				.name = steal_pointer(&name), .value = steal_pointer(&value) };
+				.name = steal_pointer(&name),
+				.value = steal_pointer(&value) };
 	return 0;
 }
 
@@ -113,26 +114,28 @@ int parse_unsetenv_spec(const char *arg, struct env_op *out, const char **why)
 	return 0;
 }
 
-#define PARSE_ENUM(fn, type, ...)                                          \
-	int fn(const char *arg, type *out)                                 \
-	{                                                                  \
-		static const struct { const char *name; type value; } t[] = \
-			{ __VA_ARGS__ };                                   \
-		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)      \
-			if (strcmp(arg, t[i].name) == 0) {                 \
-				*out = t[i].value;                         \
-				return 0;                                  \
-			}                                                  \
-		return -EINVAL;                                            \
+#define PARSE_ENUM(fn, type, ...)                                                                  \
+	int fn(const char *arg, type *out)                                                         \
+	{                                                                                          \
+		static const struct {                                                              \
+			const char *name;                                                          \
+			type value;                                                                \
+		} t[] = { __VA_ARGS__ };                                                           \
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)                              \
+			if (strcmp(arg, t[i].name) == 0) {                                         \
+				*out = t[i].value;                                                 \
+				return 0;                                                          \
+			}                                                                          \
+		return -EINVAL;                                                                    \
 	}
 
-PARSE_ENUM(parse_map_mode, enum map_mode,
-	   { "root", MAP_ROOT }, { "user", MAP_USER }, { "auto", MAP_AUTO })
+PARSE_ENUM(parse_map_mode, enum map_mode, { "root", MAP_ROOT }, { "user", MAP_USER },
+	   { "auto", MAP_AUTO })
 PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE })
 PARSE_ENUM(parse_dev_mode, enum dev_mode, { "minimal", DEV_MINIMAL }, { "host", DEV_HOST })
 PARSE_ENUM(parse_proc_mode, enum proc_mode, { "fresh", PROC_FRESH }, { "host", PROC_HOST })
-PARSE_ENUM(parse_fakeroot_mode, enum fakeroot_mode,
-	   { "seccomp", FAKEROOT_SECCOMP }, { "none", FAKEROOT_NONE })
+PARSE_ENUM(parse_fakeroot_mode, enum fakeroot_mode, { "seccomp", FAKEROOT_SECCOMP },
+	   { "none", FAKEROOT_NONE })
 
 void mount_spec_free(struct mount_spec *m)
 {

@@ -62,7 +62,7 @@ static int bind_console(int slave, struct failure *f)
 	if (dev < 0)
 		return fail(f, errno, "cannot open '/dev'");
 	_cleanup_close_ int console =
-		openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	    openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (console < 0)
 		return fail(f, errno, "cannot make '/dev/console'");
 	char src[FD_PATH_MAX], dst[FD_PATH_MAX];
@@ -79,8 +79,10 @@ static int send_fd(int sock, int fd)
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} c = { 0 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = c.buf,
+			      .msg_controllen = sizeof(c.buf) };
 	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
 	h->cmsg_level = SOL_SOCKET;
 	h->cmsg_type = SCM_RIGHTS;
@@ -101,8 +103,10 @@ int pty_receive_master(int sock)
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} c;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = c.buf,
+			      .msg_controllen = sizeof(c.buf) };
 	ssize_t n;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);

@@ -14,14 +14,14 @@
  * box's foreground job), and gets its modes back on every way out.
  */
 struct relay {
-	int master;	/* the box's pseudo-terminal, or -1: no relay */
-	int in;		/* the caller's terminal to read from, or -1 */
-	int out;	/* the caller's terminal to write to, or -1 */
-	int tty;	/* one of them, for modes and window size */
-	bool raw;	/* the caller's modes are saved and changed */
-	bool reading;	/* in the foreground: what the user types goes in */
-	bool in_gone;	/* the caller's terminal hung up */
-	bool hung_up;	/* no process holds the box's terminal just now */
+	int master;   /* the box's pseudo-terminal, or -1: no relay */
+	int in;	      /* the caller's terminal to read from, or -1 */
+	int out;      /* the caller's terminal to write to, or -1 */
+	int tty;      /* one of them, for modes and window size */
+	bool raw;     /* the caller's modes are saved and changed */
+	bool reading; /* in the foreground: what the user types goes in */
+	bool in_gone; /* the caller's terminal hung up */
+	bool hung_up; /* no process holds the box's terminal just now */
 	struct termios saved;
 	char to_box[4096], to_caller[16384];
 	size_t n_to_box, n_to_caller;

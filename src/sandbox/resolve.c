@@ -106,7 +106,8 @@ int mkfile_in_root(int rootfd, const char *path)
 		_cleanup_close_ int pfd = mkdir_in_root(rootfd, parent);
 		if (pfd < 0)
 			return pfd;
-		int nfd = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		int nfd =
+		    openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (nfd >= 0) {
 			close(nfd);
 			continue;
@@ -151,7 +152,8 @@ int read_file_in_root(int rootfd, const char *path, size_t max, char **buf, size
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
 	char self[FD_PATH_MAX];
-	_cleanup_close_ int fd = open(fd_path(pfd, self), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	_cleanup_close_ int fd =
+	    open(fd_path(pfd, self), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct stat again;

@@ -13,32 +13,32 @@
  * decided before any namespace exists. */
 struct sandbox {
 	const struct run_config *cfg;
-	const char *rootfs;	/* absolute, canonical host path */
+	const char *rootfs; /* absolute, canonical host path */
 	enum map_mode map;
-	const struct idmap *idmap;	/* how the namespaces are mapped */
+	const struct idmap *idmap; /* how the namespaces are mapped */
 	bool fakeroot;
-	uid_t host_uid;		/* the caller */
+	uid_t host_uid; /* the caller */
 	gid_t host_gid;
-	uid_t uid;		/* the command's ids inside */
+	uid_t uid; /* the command's ids inside */
 	gid_t gid;
 
 	char **envp;
-	const char *exec_path;	/* the login shell, or NULL: search argv[0] */
+	const char *exec_path; /* the login shell, or NULL: search argv[0] */
 	char *const *argv;
-	const char *workdir;	/* NULL: HOME if it exists inside, else "/" */
+	const char *workdir; /* NULL: HOME if it exists inside, else "/" */
 	const char *home;
-	const char *hostname;	/* --hostname, a box's name, or NULL: the host's */
+	const char *hostname; /* --hostname, a box's name, or NULL: the host's */
 
-	bool caps_given;	/* --cap-add/--cap-drop: caps is the set */
+	bool caps_given; /* --cap-add/--cap-drop: caps is the set */
 	uint64_t caps;
-	void *root_caps;	/* caps_root_sets of caps, made by init */
+	void *root_caps; /* caps_root_sets of caps, made by init */
 
-	sigset_t caller_sigmask;	/* restored for the command */
-	unsigned tty_mask;	/* the caller's descriptors 0-2 that are terminals */
-	int pty_sock;		/* init's end of the socket the box's terminal goes through */
+	sigset_t caller_sigmask; /* restored for the command */
+	unsigned tty_mask;	 /* the caller's descriptors 0-2 that are terminals */
+	int pty_sock;		 /* init's end of the socket the box's terminal goes through */
 
-	char *cmdline;		/* nschroot's arguments after argv[0], */
-	size_t cmdline_len;	/* which init overwrites once the command runs */
+	char *cmdline;	    /* nschroot's arguments after argv[0], */
+	size_t cmdline_len; /* which init overwrites once the command runs */
 };
 
 /* Signals that nschroot and its init pass on to the command. */

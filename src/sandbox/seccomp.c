@@ -12,7 +12,8 @@ int seccomp_install(bool fakeroot)
 {
 	struct sock_fprog prog;
 	if (fakeroot)
-		prog = (struct sock_fprog){ sizeof(seccomp_prog_tty_fakeroot) / sizeof(struct sock_filter),
+		prog = (struct sock_fprog){ sizeof(seccomp_prog_tty_fakeroot) /
+						sizeof(struct sock_filter),
 					    (struct sock_filter *)seccomp_prog_tty_fakeroot };
 	else
 		prog = (struct sock_fprog){ sizeof(seccomp_prog_tty) / sizeof(struct sock_filter),

@@ -41,7 +41,7 @@ static void add_range(struct subid_ranges *out, uint32_t start, uint32_t count, 
 {
 	if (out->n == SUBID_MAX_RANGES || out->total == SUBID_MAX_IDS)
 		return;
-	if ((uint64_t)start + count - 1 > UINT32_MAX - 1)	/* 2^32 - 1 is "no id" */
+	if ((uint64_t)start + count - 1 > UINT32_MAX - 1) /* 2^32 - 1 is "no id" */
 		return;
 	if (overlaps(start, count, own, 1))
 		return;

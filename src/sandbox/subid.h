@@ -7,7 +7,7 @@
 
 /* At most this many subordinate ids are used (DESIGN.md, "Identity
  * mapping"), and at most this many lines of /etc/subuid or /etc/subgid. */
-#define SUBID_MAX_IDS 65536u
+#define SUBID_MAX_IDS	 65536u
 #define SUBID_MAX_RANGES 16
 
 struct subid_range {
@@ -19,7 +19,7 @@ struct subid_range {
 struct subid_ranges {
 	struct subid_range r[SUBID_MAX_RANGES];
 	size_t n;
-	uint32_t total;	/* sum of the counts, at most SUBID_MAX_IDS */
+	uint32_t total; /* sum of the counts, at most SUBID_MAX_IDS */
 };
 
 /*

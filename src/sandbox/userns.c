@@ -80,8 +80,7 @@ struct call_reply {
 	struct failure f;
 };
 
-int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result,
-		struct failure *f)
+int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result, struct failure *f)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)

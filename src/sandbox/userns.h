@@ -9,9 +9,9 @@
 
 /* What to say when the kernel refuses a new user namespace: where a
  * machine may disable or limit them. One line a sysctl, for log_hint. */
-#define USERNS_HINT                                                          \
-	"unprivileged user namespaces look disabled or limited; see the sysctls\n" \
-	"kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"        \
+#define USERNS_HINT                                                                                \
+	"unprivileged user namespaces look disabled or limited; see the sysctls\n"                 \
+	"kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"                         \
 	"kernel.apparmor_restrict_unprivileged_userns"
 
 /* Whether err (either sign), from creating a user namespace, is one the

@@ -11,11 +11,11 @@
 /* boxes/NAME/box.conf: one "key=value" per line (DESIGN.md "The store"). */
 struct box_conf {
 	enum map_mode map;
-	char *source;	/* what the box was created from */
-	char *created;	/* ISO 8601, UTC */
-	char *os_id;	/* os-release ID and VERSION_ID, or NULL */
+	char *source;  /* what the box was created from */
+	char *created; /* ISO 8601, UTC */
+	char *os_id;   /* os-release ID and VERSION_ID, or NULL */
 	char *os_version;
-	char *fixups;	/* "apt,dpkg", or NULL */
+	char *fixups; /* "apt,dpkg", or NULL */
 	/* The rootfs' disk usage in bytes when create made it, as du counts
 	 * it; unknown (false) in boxes made before it was recorded. */
 	bool has_size;

@@ -15,11 +15,11 @@
 #include "util/io.h"
 
 /* Larger than any file nschroot writes, or any real pacman.conf. */
-#define OWNED_FILE_MAX (64u << 10)
+#define OWNED_FILE_MAX	(64u << 10)
 #define PACMAN_CONF_MAX (1u << 20)
 /* A hosts file of a blocklist runs to megabytes; a larger one is left as
  * it is. */
-#define HOSTS_MAX (16u << 20)
+#define HOSTS_MAX      (16u << 20)
 #define FIXUP_PATH_MAX 128
 
 static const char *const names[] = { "apt", "dpkg", "pacman", "hosts" };
@@ -167,7 +167,7 @@ static int read_at(int dirfd, const char *name, size_t max, char **buf, size_t *
 	/* O_NOFOLLOW and O_NONBLOCK still: the name may have been replaced
 	 * since. */
 	_cleanup_close_ int fd =
-		openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	return read_regular(fd, max, buf, len);
@@ -175,8 +175,7 @@ static int read_at(int dirfd, const char *name, size_t max, char **buf, size_t *
 
 /* Fill the new file: content, exact mode (not the umask's), the owner of
  * the file it replaces, and on disk before it takes the final name. */
-static int fill_temp(int fd, const char *content, size_t len, const struct stat *like,
-		     mode_t mode)
+static int fill_temp(int fd, const char *content, size_t len, const struct stat *like, mode_t mode)
 {
 	int r = write_all(fd, content, len);
 	if (r < 0)
@@ -467,7 +466,7 @@ static int edit_pacman(int rootfd, bool undo, bool *done, struct failure *f)
 	for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
 		lines++;
 	_cleanup_free_ char *out =
-		malloc(len + lines * strlen(COMMENT_MARK) + sizeof(SANDBOX_LINE) + 2);
+	    malloc(len + lines * strlen(COMMENT_MARK) + sizeof(SANDBOX_LINE) + 2);
 	if (!out)
 		return fail(f, -ENOMEM, "cannot edit '%s'", path);
 	struct edit e = { .out = out };
@@ -524,8 +523,7 @@ static int hosts_write(int dirfd, const struct hosts_text *t, const struct stat 
 
 /* The fixup "hosts" (hosts.h). Without /etc, apply makes it and undo has
  * nothing to do. A file too large to read whole is left as it is. */
-static int fixup_hosts(int rootfd, const char *hostname, bool undo, bool *done,
-		       struct failure *f)
+static int fixup_hosts(int rootfd, const char *hostname, bool undo, bool *done, struct failure *f)
 {
 	*done = false;
 	_cleanup_close_ int dirfd = undo ? open_in_root(rootfd, "/etc", O_PATH | O_DIRECTORY)
@@ -533,7 +531,8 @@ static int fixup_hosts(int rootfd, const char *hostname, bool undo, bool *done,
 	if (undo && (dirfd == -ENOENT || dirfd == -ENOTDIR))
 		return 0;
 	if (dirfd < 0)
-		return fail(f, dirfd, undo ? "cannot open '/etc'" : "cannot create directory '/etc'");
+		return fail(f, dirfd,
+			    undo ? "cannot open '/etc'" : "cannot create directory '/etc'");
 	struct stat st;
 	bool exists = fstatat(dirfd, "hosts", &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!exists && errno != ENOENT)
@@ -567,8 +566,8 @@ static const struct owned_file *owned_file(enum fixup fx)
 	return NULL;
 }
 
-static int run_fixups(int rootfd, unsigned which, const char *hostname, bool undo,
-		      unsigned *result, struct failure *f)
+static int run_fixups(int rootfd, unsigned which, const char *hostname, bool undo, unsigned *result,
+		      struct failure *f)
 {
 	*result = 0;
 	for (size_t i = 0; i < N_FIXUPS; i++) {

@@ -113,7 +113,7 @@ static int original(const char *buf, size_t len, struct hosts_text *t, const cha
 
 int hosts_apply_text(const char *buf, size_t len, const char *hostname, struct hosts_text *t)
 {
-	*t = (struct hosts_text){0};
+	*t = (struct hosts_text){ 0 };
 	const char *form;
 	if (original(buf, len, t, &form) < 0)
 		return -ENOMEM;
@@ -145,7 +145,7 @@ int hosts_apply_text(const char *buf, size_t len, const char *hostname, struct h
 
 int hosts_undo_text(const char *buf, size_t len, struct hosts_text *t)
 {
-	*t = (struct hosts_text){0};
+	*t = (struct hosts_text){ 0 };
 	const char *form;
 	if (original(buf, len, t, &form) < 0)
 		return -ENOMEM;

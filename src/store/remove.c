@@ -34,8 +34,8 @@ struct place {
 
 /* One directory on the way down from the top. */
 struct level {
-	DIR *dir;	 /* NULL while closed to spare descriptors */
-	dev_t dev;	 /* to check it when reopened through ".." */
+	DIR *dir;  /* NULL while closed to spare descriptors */
+	dev_t dev; /* to check it when reopened through ".." */
 	ino_t ino;
 	size_t path_len; /* of walk.path up to and including its name */
 	size_t name_off; /* where its name starts in walk.path */
@@ -214,7 +214,7 @@ static int reopen_parent(struct walk *w)
 {
 	struct level *child = &w->levels[w->depth - 1], *parent = child - 1;
 	_cleanup_close_ int fd =
-		openat(dirfd(child->dir), "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	    openat(dirfd(child->dir), "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return fail_at(w, errno, "cannot reopen directory", parent->path_len, NULL);
 	struct stat st;

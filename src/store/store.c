@@ -157,8 +157,8 @@ int store_write_conf(int dirfd, const struct box_conf *conf)
 	_cleanup_free_ char *text = box_conf_format(conf);
 	if (!text)
 		return -ENOMEM;
-	_cleanup_close_ int fd = openat(dirfd, "box.conf.tmp",
-					O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_close_ int fd = openat(
+	    dirfd, "box.conf.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	int r = write_all(fd, text, strlen(text));

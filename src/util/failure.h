@@ -7,9 +7,9 @@
 /* What a module failed at, for the command layer to print: modules return
  * -errno and describe the step here instead of printing. */
 struct failure {
-	char what[512];	/* "cannot mount 'proc' on '/proc'" */
-	const char *hint;	/* or NULL */
-	bool said_why;	/* what has the reason already: print no strerror */
+	char what[512];	  /* "cannot mount 'proc' on '/proc'" */
+	const char *hint; /* or NULL */
+	bool said_why;	  /* what has the reason already: print no strerror */
 };
 
 /* Record the step and return -err (err may be given either sign). */
@@ -19,4 +19,5 @@ int fail(struct failure *f, int err, const char *fmt, ...) __attribute__((format
 const char *failure_text(int err, const struct failure *f, char *buf, size_t size);
 
 /* The same, for a what that says why itself (another program's words). */
-int fail_said(struct failure *f, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int fail_said(struct failure *f, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));

@@ -68,7 +68,7 @@ static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const
 
 /* A line that is not fatal leaves errno as it found it. */
 static __attribute__((format(printf, 2, 0))) void vlog_keep_errno(const char *prefix,
-								   const char *fmt, va_list ap)
+								  const char *fmt, va_list ap)
 {
 	int saved = errno;
 	vlog(prefix, fmt, ap, 0);

@@ -7,7 +7,7 @@
 /* Exit statuses of DESIGN.md "Exit status". */
 enum {
 	EXIT_SETUP = 125,	/* nschroot itself failed */
-	EXIT_CANNOT_EXEC = 126,	/* found, but not executable */
+	EXIT_CANNOT_EXEC = 126, /* found, but not executable */
 	EXIT_NOT_FOUND = 127,	/* not found inside the rootfs */
 };
 

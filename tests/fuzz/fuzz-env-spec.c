@@ -108,8 +108,9 @@ static bool is_op_name(const struct env_op *ops, size_t n, const char *entry, si
 
 static void check_env(char **env, const struct env_input *in)
 {
-	static const char *const fixed[] = { "container", "PATH", "HOME", "SHELL", "USER",
-					     "LOGNAME" };
+	static const char *const fixed[] = {
+		"container", "PATH", "HOME", "SHELL", "USER", "LOGNAME"
+	};
 	fuzz_assert(env != NULL);
 	for (size_t i = 0; env[i]; i++) {
 		const char *eq = strchr(env[i], '=');
@@ -121,11 +122,11 @@ static void check_env(char **env, const struct env_input *in)
 			continue;
 		/* A clean environment holds nothing of the caller's but what
 		 * passes through or what -e asked for. */
-		bool known = env_passes_through(env[i], len) ||
-			     is_op_name(in->ops, in->n_ops, env[i], len);
+		bool known =
+		    env_passes_through(env[i], len) || is_op_name(in->ops, in->n_ops, env[i], len);
 		for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
-			known = known || (strlen(fixed[k]) == len &&
-					  memcmp(fixed[k], env[i], len) == 0);
+			known = known ||
+				(strlen(fixed[k]) == len && memcmp(fixed[k], env[i], len) == 0);
 		fuzz_assert(known);
 	}
 	for (size_t i = 0; i < in->n_ops; i++) {

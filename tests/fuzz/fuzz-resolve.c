@@ -100,8 +100,9 @@ static const struct {
 	const char *dir;
 	const char *names[16];
 } planted[] = {
-	{ ".", { "dir", "file", "abs", "dangling-abs", "dangling-deep", "rel", "dangling-rel",
-		 "many-up", "up", "slash", "loop", "magic", "chain", "to-file", "to-dir" } },
+	{ ".",
+	  { "dir", "file", "abs", "dangling-abs", "dangling-deep", "rel", "dangling-rel", "many-up",
+	    "up", "slash", "loop", "magic", "chain", "to-file", "to-dir" } },
 	{ "dir", { "sub", "file", "up-rel" } },
 	{ "dir/sub", { "up2" } },
 };

@@ -9,4 +9,4 @@
 
 #include "seccomp-abi.h"
 
-const struct syscall_nr syscalls_x32[] = {SYSCALLS_COMMON, {0, 0}};
+const struct syscall_nr syscalls_x32[] = { SYSCALLS_COMMON, { 0, 0 } };

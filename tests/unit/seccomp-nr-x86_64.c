@@ -3,4 +3,4 @@
 
 #include "seccomp-abi.h"
 
-const struct syscall_nr syscalls_x86_64[] = {SYSCALLS_COMMON, {0, 0}};
+const struct syscall_nr syscalls_x86_64[] = { SYSCALLS_COMMON, { 0, 0 } };

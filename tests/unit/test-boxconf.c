@@ -16,7 +16,9 @@ int main(void)
 	struct box_conf c = { 0 };
 
 	is_int(parse("map=root\nsource=/x.tar\ncreated=2026-01-01T00:00:00Z\nos-id=debian\n"
-		     "os-version=12\nfixups=apt,dpkg\n", &c), 0, "a full box.conf parses");
+		     "os-version=12\nfixups=apt,dpkg\n",
+		     &c),
+	       0, "a full box.conf parses");
 	is_int(c.map, MAP_ROOT, "map");
 	is_str(c.source, "/x.tar", "source");
 	is_str(c.created, "2026-01-01T00:00:00Z", "created");

@@ -20,7 +20,7 @@
 #include "tmptree.h"
 
 #define APT_FILE "etc/apt/apt.conf.d/99nschroot-sandbox"
-#define OWNED (FIXUP_APT | FIXUP_DPKG | FIXUP_HOSTS)
+#define OWNED	 (FIXUP_APT | FIXUP_DPKG | FIXUP_HOSTS)
 
 enum { BASE_MAX = 1024, ROOT_MAX = BASE_MAX + 64, SUBPATH_MAX = ROOT_MAX + 64 };
 
@@ -334,7 +334,8 @@ static bool no_temporaries(const struct test_root *r, const char *dir)
 
 static void outside_untouched(const char *when)
 {
-	is_int((long long)count_entries(AT_FDCWD, outside), 1, "%s: nothing was made outside", when);
+	is_int((long long)count_entries(AT_FDCWD, outside), 1, "%s: nothing was made outside",
+	       when);
 	is_int(type_at(AT_FDCWD, outside), S_IFDIR, "%s: the outside is still a directory", when);
 }
 
@@ -418,7 +419,8 @@ static void test_owned(void)
 
 	/* No /etc at all: it is made. The umask must not change the modes. */
 	mode_t old_umask = umask(077);
-	is_int(fixups_apply(r.fd, OWNED, "box", &done, &f), 0, "apply apt, dpkg, hosts to an empty root");
+	is_int(fixups_apply(r.fd, OWNED, "box", &done, &f), 0,
+	       "apply apt, dpkg, hosts to an empty root");
 	if (f.what[0])
 		diag("%s", f.what);
 	umask(old_umask);
@@ -436,7 +438,7 @@ static void test_owned(void)
 	ok(contains(r.dirfd, "etc/hosts", "\n127.0.1.1 box # nschroot\n"), "hosts: the box's name");
 	is_int(mode_at(r.dirfd, "etc/hosts"), 0644, "hosts is 0644");
 	ok(no_temporaries(&r, "etc") && no_temporaries(&r, "usr/sbin") &&
-		   no_temporaries(&r, "etc/apt/apt.conf.d"),
+	       no_temporaries(&r, "etc/apt/apt.conf.d"),
 	   "no temporary file is left");
 
 	/* Idempotent: the same files, not rewritten. */
@@ -446,12 +448,13 @@ static void test_owned(void)
 	is_int(fixups_apply(r.fd, OWNED, "box", &done, &f), 0, "applying again succeeds");
 	is_int(done, OWNED, "and reports the same set");
 	ok(apt == ino_at(r.dirfd, APT_FILE) && dpkg == ino_at(r.dirfd, "usr/sbin/policy-rc.d") &&
-		   hosts == ino_at(r.dirfd, "etc/hosts"),
+	       hosts == ino_at(r.dirfd, "etc/hosts"),
 	   "no file was rewritten");
 
 	/* Ours with its mode changed is made right. */
 	fchmodat(r.dirfd, "usr/sbin/policy-rc.d", 0644, 0);
-	is_int(fixups_apply(r.fd, FIXUP_DPKG, "box", &done, &f), 0, "apply dpkg over a chmod'ed one");
+	is_int(fixups_apply(r.fd, FIXUP_DPKG, "box", &done, &f), 0,
+	       "apply dpkg over a chmod'ed one");
 	is_int(mode_at(r.dirfd, "usr/sbin/policy-rc.d"), 0755, "policy-rc.d is 0755 again");
 
 	done = 0;
@@ -481,7 +484,7 @@ static void test_owned(void)
 	is_int(fixups_undo(r.fd, FIXUP_DPKG | FIXUP_HOSTS, &done, &f), 0, "undo dpkg, hosts");
 	is_int(done, 0, "undoes nothing that is not ours");
 	ok(has_text(r.dirfd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 0\n") &&
-		   has_text(r.dirfd, "etc/hosts", "10.0.0.1 mine\n"),
+	       has_text(r.dirfd, "etc/hosts", "10.0.0.1 mine\n"),
 	   "both are still there");
 	/* Ours, edited since: no longer ours to remove. */
 	plant_file(r.dirfd, APT_FILE, "APT::Sandbox::User \"root\"; // mine now\n", 0644);
@@ -494,7 +497,8 @@ static void test_owned(void)
 
 	/* An empty /etc/hosts is filled. */
 	plant_file(r.dirfd, "etc/hosts", "", 0644);
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), 0, "apply hosts over an empty file");
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "box", &done, &f), 0,
+	       "apply hosts over an empty file");
 	is_int(done, FIXUP_HOSTS, "applies it");
 	ok(contains(r.dirfd, "etc/hosts", "127.0.0.1 localhost"), "with localhost");
 	test_root_close(&r);
@@ -589,7 +593,8 @@ static void check_hosts(const char *name, const char *original, const char *host
 	if (original)
 		plant_file(r.dirfd, "etc/hosts", original, 0640);
 	is_int(fixups_apply(r.fd, FIXUP_HOSTS, hostname, &done, &f), 0, "%s: apply", name);
-	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: %s", name, applies ? "applied" : "nothing to do");
+	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: %s", name,
+	       applies ? "applied" : "nothing to do");
 	ok(has_text(r.dirfd, "etc/hosts", want), "%s: the text", name);
 	is_int(mode_at(r.dirfd, "etc/hosts"), original ? 0640 : 0644, "%s: the mode", name);
 	ino_t ino = ino_at(r.dirfd, "etc/hosts");
@@ -599,10 +604,12 @@ static void check_hosts(const char *name, const char *original, const char *host
 	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "%s: undo", name);
 	is_int(done, applies ? FIXUP_HOSTS : 0, "%s: undone", name);
 	if (original) {
-		ok(has_text(r.dirfd, "etc/hosts", original), "%s: the original bytes are back", name);
+		ok(has_text(r.dirfd, "etc/hosts", original), "%s: the original bytes are back",
+		   name);
 		is_int(mode_at(r.dirfd, "etc/hosts"), 0640, "%s: with their mode", name);
 	} else {
-		is_int(type_at(r.dirfd, "etc/hosts"), 0, "%s: the file the fixup made is gone", name);
+		is_int(type_at(r.dirfd, "etc/hosts"), 0, "%s: the file the fixup made is gone",
+		       name);
 	}
 	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "%s: undo again", name);
 	is_int(done, 0, "%s: is a no-op", name);
@@ -615,7 +622,7 @@ static void check_hosts(const char *name, const char *original, const char *host
 	"127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n"
 #define HOSTS_EMPTY                                                                                \
 	"# Written by nschroot (fixup \"hosts\") over an empty /etc/hosts, which\n"                \
-	"# 'nschroot fixup --undo --hosts' gives back.\n"                                            \
+	"# 'nschroot fixup --undo --hosts' gives back.\n"                                          \
 	"127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n"
 
 static void test_hosts(void)
@@ -643,18 +650,19 @@ static void test_hosts(void)
 	plant_dirs(r.dirfd, "etc");
 	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 a\n", 0644);
 	fixups_apply(r.fd, FIXUP_HOSTS, "one", &done, &f);
-	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "two", &done, &f), 0, "hosts: apply for another name");
+	is_int(fixups_apply(r.fd, FIXUP_HOSTS, "two", &done, &f), 0,
+	       "hosts: apply for another name");
 	ok(has_text(r.dirfd, "etc/hosts", "10.0.0.1 a\n127.0.1.1 two # nschroot\n"),
 	   "the line names the new one alone");
-	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 a\n127.0.1.1 two # nschroot\n10.0.0.2 b\n", 0644);
+	plant_file(r.dirfd, "etc/hosts", "10.0.0.1 a\n127.0.1.1 two # nschroot\n10.0.0.2 b\n",
+		   0644);
 	is_int(fixups_undo(r.fd, FIXUP_HOSTS, &done, &f), 0, "hosts: undo with a line after ours");
 	ok(has_text(r.dirfd, "etc/hosts", "10.0.0.1 a\n10.0.0.2 b\n"), "takes out our line alone");
 	test_root_close(&r);
 }
 
 /* Apply, check, apply again, undo, check the original is back. */
-static void check_pacman(const char *name, const char *original, const char *want,
-			 bool applies)
+static void check_pacman(const char *name, const char *original, const char *want, bool applies)
 {
 	struct test_root r = test_root_new(base, name);
 	struct failure f = { 0 };
@@ -696,8 +704,7 @@ static void test_pacman(void)
 		     "[options]\n#nschroot#   DownloadUser=alpm\r\nDisableSandbox\n", true);
 	check_pacman("pacman-done", "[options]\nDisableSandbox\n#DownloadUser = alpm\n",
 		     "[options]\nDisableSandbox\n#DownloadUser = alpm\n", false);
-	check_pacman("pacman-sections",
-		     "[core]\nDownloadUser = x\n[options]\nDownloadUsers = y\n",
+	check_pacman("pacman-sections", "[core]\nDownloadUser = x\n[options]\nDownloadUsers = y\n",
 		     "[core]\nDownloadUser = x\n[options]\nDisableSandbox # nschroot\n"
 		     "DownloadUsers = y\n",
 		     true);
@@ -706,7 +713,8 @@ static void test_pacman(void)
 	struct test_root r = test_root_new(base, "pacman-absent");
 	struct failure f = { 0 };
 	unsigned done = 99;
-	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), 0, "no pacman.conf: apply succeeds");
+	is_int(fixups_apply(r.fd, FIXUP_PACMAN, "box", &done, &f), 0,
+	       "no pacman.conf: apply succeeds");
 	is_int(done, 0, "and applies nothing");
 	is_int(type_at(r.dirfd, "etc/pacman.conf"), 0, "no pacman.conf is made");
 	test_root_close(&r);

@@ -87,7 +87,7 @@ static size_t open_fds(void)
 static void outside_intact(const char *when)
 {
 	ok(count_entries(AT_FDCWD, outside) == 4 && exists("outside/keep") &&
-		   exists("outside/dir/keep"),
+	       exists("outside/dir/keep"),
 	   "%s: the outside content survives", when);
 }
 

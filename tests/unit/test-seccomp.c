@@ -146,7 +146,7 @@ static size_t jump(const struct sock_filter *in, uint32_t a, uint32_t v, size_t 
  * of the program, falling off its end). */
 static uint32_t run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d)
 {
-	struct vm vm = {0};
+	struct vm vm = { 0 };
 	for (size_t pc = 0; pc < len;) {
 		const struct sock_filter *in = &prog[pc];
 		uint32_t v = BPF_SRC(in->code) == BPF_X ? vm.x : in->k;
@@ -199,9 +199,9 @@ struct abi {
 };
 
 static const struct abi abis[] = {
-    {"x86-64", AUDIT_ARCH_X86_64, syscalls_x86_64, 0},
-    {"x32", AUDIT_ARCH_X86_64, syscalls_x32, X32_BIT},
-    {"i386", AUDIT_ARCH_I386, syscalls_i386, 0},
+	{ "x86-64", AUDIT_ARCH_X86_64, syscalls_x86_64, 0 },
+	{ "x32", AUDIT_ARCH_X86_64, syscalls_x32, X32_BIT },
+	{ "i386", AUDIT_ARCH_I386, syscalls_i386, 0 },
 };
 
 struct program {
@@ -216,8 +216,8 @@ struct program {
 #p, p, sizeof(p) / sizeof((p)[0]), fakeroot                                        \
 	}
 static const struct program programs[] = {
-    PROGRAM(seccomp_prog_tty, false),
-    PROGRAM(seccomp_prog_tty_fakeroot, true),
+	PROGRAM(seccomp_prog_tty, false),
+	PROGRAM(seccomp_prog_tty_fakeroot, true),
 };
 
 static long nr_of(const struct abi *abi, const char *name)
@@ -232,7 +232,7 @@ static long nr_of(const struct abi *abi, const char *name)
  * arguments: every call of the ABI's table but these. */
 static bool is_id_call(const char *name)
 {
-	static const char *const others[] = {"ioctl", "getpid", "mknod", "mknodat"};
+	static const char *const others[] = { "ioctl", "getpid", "mknod", "mknodat" };
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		if (strcmp(name, others[i]) == 0)
 			return false;
@@ -243,10 +243,10 @@ static uint32_t call_nr(const struct program *p, uint32_t arch, long nr, uint64_
 			uint64_t a2)
 {
 	struct seccomp_data d = {
-	    .nr = (int)nr,
-	    .arch = arch,
-	    .instruction_pointer = 0x401000,
-	    .args = {a0, a1, a2, 0, 0, 0},
+		.nr = (int)nr,
+		.arch = arch,
+		.instruction_pointer = 0x401000,
+		.args = { a0, a1, a2, 0, 0, 0 },
 	};
 	return run(p->insns, p->len, &d);
 }
@@ -329,10 +329,10 @@ static void test_foreign(const struct program *p)
 		uint32_t arch;
 		long nr;
 	} foreign[] = {
-	    {"aarch64 ioctl", AUDIT_ARCH_AARCH64, 29},
-	    {"aarch64 getpid", AUDIT_ARCH_AARCH64, 172},
-	    {"arm ioctl", AUDIT_ARCH_ARM, 54},
-	    {"x86-64 ioctl with a big-endian arch", AUDIT_ARCH_X86_64 ^ __AUDIT_ARCH_LE, 16},
+		{ "aarch64 ioctl", AUDIT_ARCH_AARCH64, 29 },
+		{ "aarch64 getpid", AUDIT_ARCH_AARCH64, 172 },
+		{ "arm ioctl", AUDIT_ARCH_ARM, 54 },
+		{ "x86-64 ioctl with a big-endian arch", AUDIT_ARCH_X86_64 ^ __AUDIT_ARCH_LE, 16 },
 	};
 	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
 		uint32_t r = call_nr(p, foreign[i].arch, foreign[i].nr, 0, TIOCSTI, 0);

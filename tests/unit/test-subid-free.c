@@ -38,9 +38,11 @@ static void test_block(void)
 	is_int(block("root:100000:1000000000\n", ""), 1000144896LL,
 	       "a range of many blocks counts whole, not only its first 65536 ids");
 	is_int(block("# alice:131072:65536\n\nbob:x:1\nbob:131072\nbob:131072:0\n"
-		     "bob:131072:1:junk\nbob:131072:65536", ""),
-	       196608, "comments, blanks and malformed lines are skipped; a last line "
-		       "without a newline counts");
+		     "bob:131072:1:junk\nbob:131072:65536",
+		     ""),
+	       196608,
+	       "comments, blanks and malformed lines are skipped; a last line "
+	       "without a newline counts");
 	is_int(block("1000:131072:65536\n", ""), 196608, "a line keyed by uid counts too");
 
 	uint32_t start = NOT_SET;

@@ -32,9 +32,11 @@ static void test_parse(void)
 	s = parse("x:1:2\n", NULL, 1001);
 	is_int((long long)s.n, 0, "no name (no passwd entry) matches no name");
 
-	s = parse("bob:100000:1000\n# bob:1:1\n\nbob:bad:1\nbob:5\nbob:1:0\nbob:500000:2000", "bob", 7);
-	is_int((long long)s.n, 2, "comments, blanks and malformed lines are skipped; a last line "
-				  "without a newline counts");
+	s = parse("bob:100000:1000\n# bob:1:1\n\nbob:bad:1\nbob:5\nbob:1:0\nbob:500000:2000", "bob",
+		  7);
+	is_int((long long)s.n, 2,
+	       "comments, blanks and malformed lines are skipped; a last line "
+	       "without a newline counts");
 	is_int(s.r[1].start, 500000, "lines are kept in order");
 	is_int(s.total, 3000, "their counts add up");
 
@@ -79,7 +81,8 @@ static void test_list(void)
 	is_int(c.subgids.total, 15, "with its ranges");
 	box_conf_free(&c);
 	text = "map=auto\nsubuids=100000:65536\n";
-	is_int(box_conf_parse(text, strlen(text), &c), -22, "an auto box.conf without subgids is refused");
+	is_int(box_conf_parse(text, strlen(text), &c), -22,
+	       "an auto box.conf without subgids is refused");
 }
 
 static void test_maps(void)

@@ -44,14 +44,18 @@ int main(void)
 {
 	is_int((long long)control_char_len("\033[2J"), 1, "ESC is one byte of control");
 	is_int((long long)control_char_len("\x7f"), 1, "DEL is a control");
-	is_int((long long)control_char_len("\xc2\x9b" "2J"), 2, "U+009B (CSI) is two bytes of control");
+	is_int((long long)control_char_len("\xc2\x9b"
+					   "2J"),
+	       2, "U+009B (CSI) is two bytes of control");
 	is_int((long long)control_char_len("\xc2\xa0"), 0, "U+00A0 is not a control");
 	is_int((long long)control_char_len("\xc4\x9b"), 0, "U+011B (its second byte 9B) is not");
 	is_int((long long)control_char_len(""), 0, "the end of the string is not");
 
 	is_printable("debian", "debian", "plain text is kept");
 	is_printable("evil\033[2J\033]0;title\007", "evil?[2J?]0;title?", "C0 controls become '?'");
-	is_printable("a\xc2\x9b" "1mb", "a?1mb", "an encoded C1 control becomes one '?'");
+	is_printable("a\xc2\x9b"
+		     "1mb",
+		     "a?1mb", "an encoded C1 control becomes one '?'");
 	is_printable("\xc4\x9b\xc3\xa9", "\xc4\x9b\xc3\xa9", "other UTF-8 is kept whole");
 	is_printable("line\nbreak\ttab\rcr", "line?break?tab?cr", "newline, tab and CR too");
 	ok(printable(NULL) == NULL, "printable(NULL) is NULL");
@@ -60,7 +64,9 @@ int main(void)
 	is_json("q\"b\\", 0, "\"q\\\"b\\\\\"", "quote and backslash");
 	is_json("a\nb\tc", 0, "\"a\\nb\\tc\"", "newline and tab");
 	is_json("e\033[2J\x7f", 0, "\"e\\u001b[2J\\u007f\"", "ESC and DEL as \\u00XX");
-	is_json("c\xc2\x9b" "1m", 0, "\"c\\u009b1m\"", "a C1 control as \\u009b");
+	is_json("c\xc2\x9b"
+		"1m",
+		0, "\"c\\u009b1m\"", "a C1 control as \\u009b");
 	is_json("\xc3\xa9", 0, "\"\xc3\xa9\"", "other UTF-8 as it is");
 	char *null = json_of(NULL, 0);
 	is_str(null, "null", "json: NULL is null");
@@ -79,7 +85,8 @@ int main(void)
 	   "hidden_name of DIR/BASE is DIR/.BASE.XXXXXX (%s)", h ? h : "NULL");
 	free(h);
 	h = hidden_name("box");
-	ok(h && strncmp(h, ".box.", 5) == 0 && strlen(h) == 11, "hidden_name of a name is .NAME.XXXXXX");
+	ok(h && strncmp(h, ".box.", 5) == 0 && strlen(h) == 11,
+	   "hidden_name of a name is .NAME.XXXXXX");
 	free(h);
 	return done_testing();
 }
