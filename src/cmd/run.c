@@ -140,81 +140,98 @@ static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 			die_usage("invalid " opt " '%s': expected " choices, arg);                 \
 	} while (0)
 
+/* One option of run or enter (getopt_long's opt, with optarg), into cfg:
+ * the modes and values that take no further parsing. */
+static void set_run_value(struct run_config *cfg, int opt)
+{
+	switch (opt) {
+	case OPT_MAP:
+		PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root, user or auto");
+		break;
+	case OPT_NET:
+		PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
+		break;
+	case OPT_DEV:
+		PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
+		break;
+	case OPT_PROC:
+		PARSE_MODE(parse_proc_mode, optarg, &cfg->proc, "--proc", "fresh or host");
+		break;
+	case OPT_FAKEROOT:
+		PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
+			   "seccomp or none");
+		break;
+	case OPT_HOSTNAME:
+		if (optarg[0] == '\0' || strlen(optarg) > 64)
+			die_usage("invalid --hostname '%s': 1 to 64 characters", optarg);
+		cfg->hostname = optarg;
+		break;
+	case 'w':
+		cfg->chdir = optarg;
+		break;
+	case OPT_UID:
+		cfg->uid = optarg;
+		break;
+	case OPT_GID:
+		cfg->gid = optarg;
+		break;
+	case OPT_KEEP_ENV:
+		cfg->keep_env = true;
+		break;
+	case OPT_READ_ONLY:
+		cfg->read_only = true;
+		break;
+	case OPT_NO_NEW_PRIVS:
+		cfg->no_new_privs = true;
+		break;
+	}
+}
+
+/* One option of run or enter: the lists (mounts, environment,
+ * descriptors, capabilities) grow, the rest is set_run_value's; help and
+ * usage errors end the process. */
+static void apply_run_option(struct run_config *cfg, int opt, char **argv, bool enter)
+{
+	const char *cmd = enter ? "enter" : "run";
+	switch (opt) {
+	case 'h':
+		enter ? help_enter() : help_run();
+		exit(0);
+	case OPT_BIND:
+	case OPT_RO_BIND:
+	case OPT_TMPFS:
+		add_mount(cfg, opt, optarg);
+		break;
+	case 'e':
+	case OPT_UNSETENV:
+		add_env_op(cfg, opt, optarg);
+		break;
+	case OPT_PRESERVE_FD:
+		add_preserve_fd(cfg, optarg);
+		break;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		add_cap_op(cfg, opt, optarg);
+		break;
+	case ':':
+		die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
+	case '?':
+		if (optopt)
+			die_usage("%s: unknown option '-%c'", cmd, optopt);
+		die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
+	default:
+		set_run_value(cfg, opt);
+	}
+}
+
 static void parse_run_options(int argc, char **argv, struct run_config *cfg, bool enter)
 {
 	const char *cmd = enter ? "enter" : "run";
 	int opt;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hw:e:", run_options, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			enter ? help_enter() : help_run();
-			exit(0);
-		case OPT_MAP:
-			PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map",
-				   "root, user or auto");
-			break;
-		case OPT_BIND:
-		case OPT_RO_BIND:
-		case OPT_TMPFS:
-			add_mount(cfg, opt, optarg);
-			break;
-		case 'w':
-			cfg->chdir = optarg;
-			break;
-		case 'e':
-		case OPT_UNSETENV:
-			add_env_op(cfg, opt, optarg);
-			break;
-		case OPT_KEEP_ENV:
-			cfg->keep_env = true;
-			break;
-		case OPT_HOSTNAME:
-			if (optarg[0] == '\0' || strlen(optarg) > 64)
-				die_usage("invalid --hostname '%s': 1 to 64 characters", optarg);
-			cfg->hostname = optarg;
-			break;
-		case OPT_UID:
-			cfg->uid = optarg;
-			break;
-		case OPT_GID:
-			cfg->gid = optarg;
-			break;
-		case OPT_READ_ONLY:
-			cfg->read_only = true;
-			break;
-		case OPT_NET:
-			PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
-			break;
-		case OPT_DEV:
-			PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
-			break;
-		case OPT_PROC:
-			PARSE_MODE(parse_proc_mode, optarg, &cfg->proc, "--proc", "fresh or host");
-			break;
-		case OPT_PRESERVE_FD:
-			add_preserve_fd(cfg, optarg);
-			break;
-		case OPT_FAKEROOT:
-			PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
-				   "seccomp or none");
-			break;
-		case OPT_CAP_ADD:
-		case OPT_CAP_DROP:
-			add_cap_op(cfg, opt, optarg);
-			break;
-		case OPT_NO_NEW_PRIVS:
-			cfg->no_new_privs = true;
-			break;
-		case ':':
-			die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
-		default:
-			if (optopt)
-				die_usage("%s: unknown option '-%c'", cmd, optopt);
-			die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
-		}
-	}
+	while ((opt = getopt_long(argc, argv, "+:hw:e:", run_options, NULL)) != -1)
+		apply_run_option(cfg, opt, argv, enter);
 	/* Sorted once here: the command's process closes the others, and may
 	 * not sort in the memory it shares with init (init.c). */
 	if (cfg->n_preserve_fds)
