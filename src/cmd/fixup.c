@@ -27,7 +27,14 @@
  * changed in place. The files are written as the root of a user namespace
  * mapped as `run` would map TARGET, so they belong to the box's root.
  */
-int cmd_fixup(int argc, char **argv)
+/* What was asked: the fixups named, --all, --undo, and TARGET. */
+struct fixup_args {
+	unsigned named;
+	bool all, undo;
+	const char *target;
+};
+
+static void parse_fixup(int argc, char **argv, struct fixup_args *a)
 {
 	enum { OPT_APT = CHAR_MAX + 1, OPT_DPKG, OPT_PACMAN, OPT_HOSTS, OPT_ALL, OPT_UNDO };
 	static const struct option opts[] = {
@@ -40,81 +47,84 @@ int cmd_fixup(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	unsigned named = 0;
-	bool all = false, undo = false;
+	static const unsigned flags[] = { FIXUP_APT, FIXUP_DPKG, FIXUP_PACMAN, FIXUP_HOSTS };
+	*a = (struct fixup_args){ 0 };
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
+		if (opt == 'h') {
 			help_command("fixup");
-			return 0;
-		case OPT_APT:
-			named |= FIXUP_APT;
-			break;
-		case OPT_DPKG:
-			named |= FIXUP_DPKG;
-			break;
-		case OPT_PACMAN:
-			named |= FIXUP_PACMAN;
-			break;
-		case OPT_HOSTS:
-			named |= FIXUP_HOSTS;
-			break;
-		case OPT_ALL:
-			all = true;
-			break;
-		case OPT_UNDO:
-			undo = true;
-			break;
-		default:
+			exit(0);
+		} else if (opt >= OPT_APT && opt <= OPT_HOSTS) {
+			a->named |= flags[opt - OPT_APT];
+		} else if (opt == OPT_ALL) {
+			a->all = true;
+		} else if (opt == OPT_UNDO) {
+			a->undo = true;
+		} else {
 			die_usage("fixup: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
 		die_usage(optind < argc ? "fixup: too many arguments" : "fixup: missing TARGET");
-	const char *target = argv[optind];
+	a->target = argv[optind];
+}
 
-	_cleanup_close_ int lock = -1, rootfd = -1;
-	struct box_conf conf = { .map = MAP_ROOT };
-	bool is_box = !target_is_path(target);
-	if (is_box) {
+/* The root filesystem of target, a box (locked exclusively in *lock, its
+ * box.conf in *conf) or a directory; its map in *map. Dies on failure. */
+static int open_target(const char *target, int *lock, struct box_conf *conf, struct idmap *map)
+{
+	int rootfd;
+	if (!target_is_path(target)) {
 		if (!box_name_valid(target))
 			die_usage("invalid box name '%s' (a path needs a '/')", target);
 		struct failure f = { 0 };
 		_cleanup_close_ int boxes = store_open_boxes(false, &f);
-		lock = boxes < 0 ? boxes : store_lock_box(boxes, target, true, false);
-		if (lock == -ENOENT)
+		*lock = boxes < 0 ? boxes : store_lock_box(boxes, target, true, false);
+		if (*lock == -ENOENT)
 			die("no box named '%s' (to use a directory, write './%s')", target, target);
-		if (lock == -EWOULDBLOCK)
+		if (*lock == -EWOULDBLOCK)
 			die("box '%s' is in use", target);
-		if (lock < 0)
-			die_errno(lock, "cannot open box '%s'", target);
-		int r = store_read_conf(lock, &conf);
+		if (*lock < 0)
+			die_errno(*lock, "cannot open box '%s'", target);
+		int r = store_read_conf(*lock, conf);
 		if (r < 0)
 			die_errno(r, "cannot read the box.conf of '%s'", target);
-		rootfd = openat(lock, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rootfd = openat(*lock, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else {
 		rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	}
 	if (rootfd < 0)
 		die_errno(errno, "cannot open the root filesystem of '%s'", target);
-	struct idmap map;
-	if (is_box)
-		mapping_for_box(&conf, &map);
+	if (*lock >= 0)
+		mapping_for_box(conf, map);
 	else
-		mapping_for_dir(rootfd, target, MAP_UNSET, &map);
-	conf.map = map.mode;
+		mapping_for_dir(rootfd, target, MAP_UNSET, map);
+	conf->map = map->mode;
+	return rootfd;
+}
+
+int cmd_fixup(int argc, char **argv)
+{
+	struct fixup_args a;
+	parse_fixup(argc, argv, &a);
+	const char *target = a.target;
+
+	_cleanup_close_ int lock = -1;
+	struct box_conf conf = { .map = MAP_ROOT };
+	struct idmap map;
+	_cleanup_close_ int rootfd = open_target(target, &lock, &conf, &map);
+	bool is_box = lock >= 0;
 
 	unsigned recorded = 0;
 	if (conf.fixups && fixups_parse(conf.fixups, &recorded) < 0)
 		recorded = 0;
 	struct os_release os = { 0 };
 	bool have_os = os_release_read(rootfd, &os) == 0;
-	unsigned which = named;
-	if (!named || all)
-		which |= undo ? FIXUP_ALL
-			      : fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
+	unsigned which = a.named;
+	if (!a.named || a.all)
+		which |= a.undo ? FIXUP_ALL
+				: fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
 
 	/* The hostname TARGET runs under, for hosts: a box's is its name, a
 	 * directory keeps the host's. */
@@ -125,12 +135,12 @@ int cmd_fixup(int argc, char **argv)
 
 	struct failure f = { 0 };
 	unsigned done = 0;
-	int r = fixups_in_userns(&map, rootfd, which, hostname, undo, &done, &f);
+	int r = fixups_in_userns(&map, rootfd, which, hostname, a.undo, &done, &f);
 	if (r < 0)
 		die_failure(r, &f);
 
 	if (is_box) {
-		unsigned now = undo ? recorded & ~done : recorded | done;
+		unsigned now = a.undo ? recorded & ~done : recorded | done;
 		free(conf.fixups);
 		conf.fixups = fixups_format(now);
 		if (!conf.fixups)
@@ -141,9 +151,9 @@ int cmd_fixup(int argc, char **argv)
 	}
 	_cleanup_free_ char *names = fixups_format(done);
 	if (names && *names)
-		printf("%s '%s': %s\n", undo ? "Undone in" : "Applied to", target, names);
+		printf("%s '%s': %s\n", a.undo ? "Undone in" : "Applied to", target, names);
 	else
-		printf("No fixup to %s in '%s'\n", undo ? "undo" : "apply", target);
+		printf("No fixup to %s in '%s'\n", a.undo ? "undo" : "apply", target);
 	box_conf_free(&conf);
 	return 0;
 }
