@@ -329,6 +329,91 @@ static void note_root_mode(enum map_mode requested)
 		 fix);
 }
 
+/* SOURCE: where the archive (or the directory) is read from. */
+struct source {
+	int fd;
+	char *name; /* canonical path, or "stdin" */
+	off_t size; /* of a regular file, for the progress bar; else 0 */
+	bool is_dir;
+};
+
+static void open_source(const char *arg, struct source *src)
+{
+	*src = (struct source){ .fd = -1 };
+	if (strcmp(arg, "-") == 0) {
+		src->fd = dup(0);
+		src->name = strdup("stdin");
+	} else {
+		src->fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (src->fd < 0)
+			die_errno(errno, "cannot open '%s'", arg);
+		struct stat st;
+		if (fstat(src->fd, &st) < 0)
+			die_errno(errno, "cannot stat '%s'", arg);
+		src->is_dir = S_ISDIR(st.st_mode);
+		src->size = S_ISREG(st.st_mode) ? st.st_size : 0;
+		src->name = realpath(arg, NULL);
+	}
+	if (src->fd < 0 || !src->name)
+		die_errno(errno, "cannot use '%s'", arg);
+}
+
+/* The staging directory of a new box name in boxes, with its rootfs:
+ * its name in the store (*staging), a descriptor (*stagefd) and the
+ * rootfs' host path (*rootfs). */
+static void make_staging(int boxes, const char *name, char **staging, int *stagefd, char **rootfs)
+{
+	int r = store_staging_create(boxes, name, staging, stagefd);
+	if (r < 0)
+		die_errno(r, "cannot make a staging directory in the store");
+	if (mkdirat(*stagefd, "rootfs", 0755) < 0)
+		die_errno(errno, "cannot make the staging rootfs");
+	_cleanup_free_ char *store = store_path();
+	if (!store || asprintf(rootfs, "%s/boxes/%s/rootfs", store, *staging) < 0)
+		die_errno(ENOMEM, "cannot name the staging directory");
+}
+
+/* "Created box ..." on standard output, the box's os-release words made
+ * printable; root mode's note after. */
+static void report_created(const struct create_opts *o, const struct idmap *map,
+			   const struct extract_result *res, struct box_conf *conf)
+{
+	printable(conf->os_id);
+	printable(conf->os_version);
+	printf("Created box '%s' (%s%s%s): %llu entries, %llu bytes", o->name,
+	       conf->os_id ? conf->os_id : "unknown OS", conf->os_version ? " " : "",
+	       conf->os_version ? conf->os_version : "", res->entries, res->bytes);
+	if (res->skipped)
+		printf(", %llu device nodes skipped", res->skipped);
+	if (res->unmapped)
+		printf(", %llu owned by root for want of a mapped id", res->unmapped);
+	printf("; map %s", map_mode_name(map->mode));
+	if (conf->fixups && *conf->fixups)
+		printf("; fixups: %s", conf->fixups);
+	printf("\n");
+	if (map->mode == MAP_ROOT)
+		note_root_mode(o->map);
+}
+
+/* The extracted staging directory made a box: its fixups and box.conf
+ * (finish_staging), then its name. 0, or -1 when it failed (said why). */
+static int commit_box(int boxes, const char *staging, int stagefd, const char *rootfs,
+		      const struct create_opts *o, const struct idmap *map,
+		      const struct subids *ids, const char *source, struct box_conf *conf)
+{
+	struct failure f = { 0 };
+	int r = finish_staging(stagefd, rootfs, o, map, ids, source, conf, &f);
+	if (r >= 0)
+		r = store_commit(boxes, staging, o->name);
+	if (r == -EEXIST)
+		snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile", o->name);
+	if (r < 0 && !f.what[0])
+		fail(&f, r, "cannot commit the box");
+	if (r < 0)
+		log_failure(r, &f);
+	return r < 0 ? -1 : 0;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
@@ -338,26 +423,12 @@ int cmd_create(int argc, char **argv)
 	mapping_for_create(o.map, &map, &ids);
 
 	/* The source first: a typo must not leave a store behind. */
-	_cleanup_close_ int srcfd = -1;
-	_cleanup_free_ char *source = NULL;
-	off_t size = 0;
-	bool from_dir = false;
-	if (strcmp(o.source, "-") == 0) {
-		srcfd = dup(0);
-		source = strdup("stdin");
-	} else {
-		srcfd = open(o.source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (srcfd < 0)
-			die_errno(errno, "cannot open '%s'", o.source);
-		struct stat st;
-		if (fstat(srcfd, &st) < 0)
-			die_errno(errno, "cannot stat '%s'", o.source);
-		from_dir = S_ISDIR(st.st_mode);
-		size = S_ISREG(st.st_mode) ? st.st_size : 0;
-		source = realpath(o.source, NULL);
-	}
-	if (srcfd < 0 || !source)
-		die_errno(errno, "cannot use '%s'", o.source);
+	struct source src;
+	open_source(o.source, &src);
+	_cleanup_close_ int srcfd = src.fd;
+	_cleanup_free_ char *source = src.name;
+	off_t size = src.size;
+	bool from_dir = src.is_dir;
 
 	struct idmap wmap;
 	if (from_dir) {
@@ -377,16 +448,8 @@ int cmd_create(int argc, char **argv)
 
 	_cleanup_free_ char *staging = NULL;
 	_cleanup_close_ int stagefd = -1;
-	int r = store_staging_create(boxes, o.name, &staging, &stagefd);
-	if (r < 0)
-		die_errno(r, "cannot make a staging directory in the store");
-	if (mkdirat(stagefd, "rootfs", 0755) < 0)
-		die_errno(errno, "cannot make the staging rootfs");
-
-	_cleanup_free_ char *store = store_path();
 	_cleanup_free_ char *rootfs = NULL;
-	if (!store || asprintf(&rootfs, "%s/boxes/%s/rootfs", store, staging) < 0)
-		die_errno(ENOMEM, "cannot name the staging directory");
+	make_staging(boxes, o.name, &staging, &stagefd, &rootfs);
 
 	bool progress = strcmp(o.progress, "always") == 0 ||
 			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
@@ -414,19 +477,8 @@ int cmd_create(int argc, char **argv)
 		status = -1;
 
 	struct box_conf conf = { 0 };
-	if (status == 0) {
-		r = finish_staging(stagefd, rootfs, &o, &map, &ids, source, &conf, &f);
-		if (r >= 0)
-			r = store_commit(boxes, staging, o.name);
-		if (r == -EEXIST)
-			snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile",
-				 o.name);
-		if (r < 0 && !f.what[0])
-			fail(&f, r, "cannot commit the box");
-		if (r < 0)
-			log_failure(r, &f);
-		status = r < 0 ? -1 : 0;
-	}
+	if (status == 0)
+		status = commit_box(boxes, staging, stagefd, rootfs, &o, &map, &ids, source, &conf);
 	if (status != 0) {
 		struct failure rf = { 0 };
 		if (remove_in_userns(&map, boxes, staging, &rf) < 0)
@@ -436,22 +488,7 @@ int cmd_create(int argc, char **argv)
 		return status > 0 ? 128 + status : EXIT_SETUP;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-
-	printable(conf.os_id);
-	printable(conf.os_version);
-	printf("Created box '%s' (%s%s%s): %llu entries, %llu bytes", o.name,
-	       conf.os_id ? conf.os_id : "unknown OS", conf.os_version ? " " : "",
-	       conf.os_version ? conf.os_version : "", res.entries, res.bytes);
-	if (res.skipped)
-		printf(", %llu device nodes skipped", res.skipped);
-	if (res.unmapped)
-		printf(", %llu owned by root for want of a mapped id", res.unmapped);
-	printf("; map %s", map_mode_name(map.mode));
-	if (conf.fixups && *conf.fixups)
-		printf("; fixups: %s", conf.fixups);
-	printf("\n");
-	if (map.mode == MAP_ROOT)
-		note_root_mode(o.map);
+	report_created(&o, &map, &res, &conf);
 	box_conf_free(&conf);
 	return 0;
 }
