@@ -4,7 +4,8 @@
 #include <stdbool.h>
 
 /* The path of nschroot-archive, newly allocated: beside this executable in
- * a build tree, else in LIBEXECDIR/nschroot (NSCHROOT_LIBEXECDIR). Dies when out of memory. */
+ * a build tree, else in NSCHROOT_LIBEXECDIR (LIBEXECDIR/nschroot). Dies
+ * when out of memory. */
 char *archive_helper(void);
 
 /* --progress=WHEN: auto, always or never; a usage error otherwise. */

@@ -4,25 +4,18 @@
  * /etc/subuid or /etc/subgid has yet. subid_parse (sandbox/subid.c) cannot
  * say that: it reads the caller's lines only, at most SUBID_MAX_IDS ids of
  * them, and drops ranges the kernel would refuse in one map. Here every
- * owner's whole range counts, so the "OWNER:START:COUNT" lines are read
- * again, for their START and COUNT alone.
+ * owner's whole range counts: the same lines (subid_each_line), for their
+ * START and COUNT alone.
  */
 #include "cmd/subid-free.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "sandbox/subid.h"
 #include "util/cleanup.h"
-#include "util/io.h"
-#include "util/parse.h"
-
-/* As subid_read: larger files are not subordinate-id files. */
-#define SUBID_FILE_MAX (4u << 20)
 
 /* Ids [start, end), 64 bits wide so that end may be 2^32. */
 struct span {
@@ -53,32 +46,10 @@ static int spans_add(struct spans *s, uint64_t start, uint64_t end)
 	return 0;
 }
 
-/* The range of every well-formed line of text, whoever owns it. */
-static int spans_add_lines(struct spans *s, const char *text, size_t len)
+/* The range of a line of /etc/subuid or /etc/subgid, whoever owns it. */
+static int add_line(const char *owner, size_t owner_len, uint32_t start, uint32_t count, void *ctx)
 {
-	const char *end = text + len;
-	for (const char *line = text; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end;
-		const char *colon = memchr(line, ':', (size_t)(eol - line));
-		char nums[32]; /* "START:COUNT", two 32-bit numbers */
-		size_t n = colon ? (size_t)(eol - colon - 1) : 0;
-		if (*line != '#' && colon && n < sizeof(nums)) {
-			memcpy(nums, colon + 1, n);
-			nums[n] = '\0';
-			char *sep = strchr(nums, ':');
-			uint32_t start, count;
-			if (sep) {
-				*sep = '\0';
-				if (parse_u32(nums, 0, UINT32_MAX, &start) == 0 &&
-				    parse_u32(sep + 1, 1, UINT32_MAX, &count) == 0 &&
-				    spans_add(s, start, (uint64_t)start + count) < 0)
-					return -ENOMEM;
-			}
-		}
-		line = nl ? nl + 1 : end;
-	}
-	return 0;
+	return spans_add(ctx, start, (uint64_t)start + count);
 }
 
 static int by_start(const void *a, const void *b)
@@ -100,9 +71,9 @@ int subid_free_block(const char *uids, size_t ulen, const char *gids, size_t gle
 	if (r == 0)
 		r = spans_add(&s, gid, (uint64_t)gid + 1);
 	if (r == 0)
-		r = spans_add_lines(&s, uids, ulen);
+		r = subid_each_line(uids, ulen, add_line, &s);
 	if (r == 0)
-		r = spans_add_lines(&s, gids, glen);
+		r = subid_each_line(gids, glen, add_line, &s);
 	if (r < 0)
 		return r;
 
@@ -123,12 +94,8 @@ int subid_free_block(const char *uids, size_t ulen, const char *gids, size_t gle
 /* The whole of path in *buf; nothing when it does not exist. */
 static int read_subid_file(const char *path, char **buf, size_t *len)
 {
-	*buf = NULL;
-	*len = 0;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return read_regular(fd, SUBID_FILE_MAX, buf, len);
+	int r = subid_read_file(path, buf, len);
+	return r == -ENOENT ? 0 : r;
 }
 
 int subid_free_lookup(uid_t uid, gid_t gid, uint32_t *start)

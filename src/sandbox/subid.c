@@ -54,13 +54,8 @@ static void add_range(struct subid_ranges *out, uint32_t start, uint32_t count, 
 	out->total += count;
 }
 
-void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own,
-		 struct subid_ranges *out)
+int subid_each_line(const char *text, size_t len, subid_line_fn fn, void *ctx)
 {
-	*out = (struct subid_ranges){ 0 };
-	char idbuf[16];
-	snprintf(idbuf, sizeof(idbuf), "%u", (unsigned)uid);
-
 	const char *end = text + len;
 	for (const char *line = text; line < end;) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -71,25 +66,59 @@ void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, u
 		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
 		uint32_t start, count;
 		if (line < eol && *line != '#' && c2 &&
-		    (field_is(line, (size_t)(c1 - line), name) ||
-		     field_is(line, (size_t)(c1 - line), idbuf)) &&
 		    field_u32(c1 + 1, (size_t)(c2 - c1 - 1), 0, &start) == 0 &&
-		    field_u32(c2 + 1, (size_t)(eol - c2 - 1), 1, &count) == 0)
-			add_range(out, start, count, own);
+		    field_u32(c2 + 1, (size_t)(eol - c2 - 1), 1, &count) == 0) {
+			int r = fn(line, (size_t)(c1 - line), start, count, ctx);
+			if (r < 0)
+				return r;
+		}
 		line = next;
 	}
+	return 0;
+}
+
+struct caller_lines {
+	const char *name;
+	char uid[16];
+	uint32_t own;
+	struct subid_ranges *out;
+};
+
+static int add_callers(const char *owner, size_t owner_len, uint32_t start, uint32_t count,
+		       void *ctx)
+{
+	struct caller_lines *c = ctx;
+	if (field_is(owner, owner_len, c->name) || field_is(owner, owner_len, c->uid))
+		add_range(c->out, start, count, c->own);
+	return 0;
+}
+
+void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own,
+		 struct subid_ranges *out)
+{
+	*out = (struct subid_ranges){ 0 };
+	struct caller_lines c = { .name = name, .own = own, .out = out };
+	snprintf(c.uid, sizeof(c.uid), "%u", (unsigned)uid);
+	subid_each_line(text, len, add_callers, &c);
+}
+
+int subid_read_file(const char *path, char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	return read_regular(fd, SUBID_FILE_MAX, buf, len);
 }
 
 int subid_read(const char *path, const char *name, uint32_t uid, uint32_t own,
 	       struct subid_ranges *out)
 {
 	*out = (struct subid_ranges){ 0 };
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	int r = read_regular(fd, SUBID_FILE_MAX, &buf, &len);
+	int r = subid_read_file(path, &buf, &len);
 	if (r < 0)
 		return r;
 	subid_parse(buf, len, name, uid, own, out);

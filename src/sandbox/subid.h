@@ -38,6 +38,18 @@ struct subid_ranges {
 void subid_parse(const char *text, size_t len, const char *name, uint32_t uid, uint32_t own,
 		 struct subid_ranges *out);
 
+/* Each "OWNER:START:COUNT" line of text whatever its owner, in order, as
+ * subid_parse reads them (blank, '#' and malformed lines skipped, COUNT at
+ * least 1): fn(OWNER, its length, START, COUNT, ctx). Stops at the first
+ * negative value fn returns, and returns it; else 0. */
+typedef int (*subid_line_fn)(const char *owner, size_t owner_len, uint32_t start, uint32_t count,
+			     void *ctx);
+int subid_each_line(const char *text, size_t len, subid_line_fn fn, void *ctx);
+
+/* The whole of path (a subordinate-id file: regular, at most 4 MiB) in a
+ * new NUL-terminated *buf. 0 or -errno (-ENOENT when it does not exist). */
+int subid_read_file(const char *path, char **buf, size_t *len);
+
 /* The same, read from path. 0 (perhaps with no range), or -errno from
  * reading the file (-ENOENT when it does not exist). */
 int subid_read(const char *path, const char *name, uint32_t uid, uint32_t own,
