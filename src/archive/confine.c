@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 
 /*
  * Names come out of libarchive in the locale's charset. Under a UTF-8
@@ -67,9 +67,10 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
 		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
-			f->hint = "unprivileged user namespaces look disabled; see the sysctls\n"
+			fail_hint(f, "%s",
+				  "unprivileged user namespaces look disabled; see the sysctls\n"
 				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
-				  "kernel.apparmor_restrict_unprivileged_userns";
+				  "kernel.apparmor_restrict_unprivileged_userns");
 		return fail(f, err,
 			    "cannot create a user namespace to confine the archive work in");
 	}

@@ -140,8 +140,9 @@ static int fail_read(struct failure *f, struct archive *in, const struct unpack 
 		return fail(f, EIO, "cannot read the archive: the input is empty");
 	/* No format recognized: not an archive, or not one of ours. */
 	if (archive_format(in) == 0)
-		f->hint = "the source must be a tar archive (tar, pax, ustar, GNU),\n"
-			  "compressed with gzip, bzip2, xz, zstd or lz4, or not at all";
+		fail_hint(f, "%s",
+			  "the source must be a tar archive (tar, pax, ustar, GNU),\n"
+			  "compressed with gzip, bzip2, xz, zstd or lz4, or not at all");
 	return fail(f, EIO, "cannot read the archive: %s", archive_message(in));
 }
 
@@ -239,9 +240,10 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 	if (target && path_escapes(target))
 		return fail_hostile(f, path, "hard link to a file outside");
 	if (is_image_entry(path)) {
-		f->hint =
+		fail_hint(
+		    f, "%s",
 		    "container images are not supported yet; docker export a container instead:\n"
-		    "docker export \"$(docker create IMAGE)\" | nschroot create NAME -";
+		    "docker export \"$(docker create IMAGE)\" | nschroot create NAME -");
 		return fail(f, EINVAL,
 			    "cannot extract the archive: it is a container image (docker save, "
 			    "OCI layout), not a root filesystem ('%s')",

@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 	struct failure f = { 0 };
 	int r = confine_to(o.dir, o.in_userns, &f);
 	if (r < 0) {
-		log_failure(r, &f);
+		log_failure(&f);
 		return EXIT_SETUP;
 	}
 	die_with_parent(parent);
@@ -433,7 +433,7 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		char what[SHOWN_MAX];
 		log_error("%s", shown(f.what, what));
-		if (f.hint)
+		if (f.hint[0])
 			log_hint("%s", f.hint);
 		return EXIT_SETUP;
 	}

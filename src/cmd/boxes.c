@@ -84,7 +84,7 @@ static int open_boxes_or_none(void)
 	if (fd == -ENOENT)
 		return -1; /* no store yet: no boxes */
 	if (fd < 0)
-		die_errno(fd, "%s", f.what);
+		die_failure(&f);
 	return fd;
 }
 

@@ -28,11 +28,11 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
-#include "sandbox/options.h"
+#include "run/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "store/store.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/log.h"
@@ -152,7 +152,7 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 	struct failure f = { 0 };
 	pid_t pid = userns_fork(map, &f);
 	if (pid < 0) {
-		log_failure(pid, &f);
+		log_failure(&f);
 		close(out[0]);
 		close(out[1]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -218,7 +218,7 @@ static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *re
 	struct failure f = { 0 };
 	pid_t pid = userns_fork(map, &f);
 	if (pid < 0) {
-		log_failure(pid, &f);
+		log_failure(&f);
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -406,11 +406,11 @@ static int commit_box(int boxes, const char *staging, int stagefd, const char *r
 	if (r >= 0)
 		r = store_commit(boxes, staging, o->name);
 	if (r == -EEXIST)
-		snprintf(f.what, sizeof(f.what), "a box named '%s' appeared meanwhile", o->name);
-	if (r < 0 && !f.what[0])
+		fail(&f, r, "a box named '%s' appeared meanwhile", o->name);
+	if (r < 0 && !failed(&f))
 		fail(&f, r, "cannot commit the box");
 	if (r < 0)
-		log_failure(r, &f);
+		log_failure(&f);
 	return r < 0 ? -1 : 0;
 }
 
@@ -441,7 +441,7 @@ int cmd_create(int argc, char **argv)
 	struct failure f = { 0 };
 	_cleanup_close_ int boxes = store_open_boxes(true, &f);
 	if (boxes < 0)
-		die_errno(boxes, "%s", f.what);
+		die_failure(&f);
 	remove_stale_staging(boxes);
 	if (faccessat(boxes, o.name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		die("a box named '%s' already exists", o.name);

@@ -27,7 +27,7 @@
 #include "cmd/mapping.h"
 #include "cmd/subid-free.h"
 #include "sandbox/landlock.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -87,7 +87,7 @@ static long sysctl_value(const char *path)
 /* In a user namespace of one id: a private mount namespace and a tmpfs
  * mounted, as `run` needs; AppArmor's restriction lets the namespace be
  * made but takes its capabilities, which shows here. */
-static int try_mounts(void *ctx, unsigned *result, struct failure *f)
+static int try_mounts(void *ctx, void *result, struct failure *f)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		return fail(f, errno, "cannot make a mount namespace");
@@ -115,8 +115,7 @@ static bool check_userns(struct report *rep)
 	struct idmap m;
 	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	unsigned unused;
-	int r = userns_call(&m, try_mounts, NULL, &unused, &f);
+	int r = userns_call(&m, try_mounts, NULL, NULL, 0, &f);
 	if (r == -ENOSPC || r == -EUSERS) {
 		line(rep, FAIL, "user namespaces", "refused, the limit is reached (%s)", settings);
 		return false;
@@ -196,7 +195,7 @@ static bool check_auto(struct report *rep, const struct subids *s)
 	struct failure f = { 0 };
 	int r = mapping_try(&m, &f);
 	if (r < 0) {
-		line(rep, WARN, "auto mode", "%s", failure_text(r, &f, (char[640]){ 0 }, 640));
+		line(rep, WARN, "auto mode", "%s", failure_text(&f, (char[640]){ 0 }, 640));
 		return false;
 	}
 	line(rep, OK, "auto mode", "newuidmap and newgidmap mapped %u uids and %u gids",
@@ -232,7 +231,7 @@ static void check_root_mode(struct report *rep, const struct subids *s, bool hel
 
 /* An overlay of a lower and an upper directory on a tmpfs, in a user
  * namespace (5.11+). */
-static int try_overlay(void *ctx, unsigned *result, struct failure *f)
+static int try_overlay(void *ctx, void *result, struct failure *f)
 {
 	int r = try_mounts(ctx, result, f);
 	if (r < 0)
@@ -252,8 +251,7 @@ static void check_overlay(struct report *rep)
 	struct idmap m;
 	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	unsigned unused;
-	int r = userns_call(&m, try_overlay, NULL, &unused, &f);
+	int r = userns_call(&m, try_overlay, NULL, NULL, 0, &f);
 	if (r < 0)
 		line(rep, WARN, "overlayfs", "%s in a user namespace: %s", f.what, strerror(-r));
 	else

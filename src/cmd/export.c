@@ -29,7 +29,7 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/io.h"
@@ -251,7 +251,7 @@ static int run_write(const struct idmap *map, const sigset_t *set, const sigset_
 	struct failure f = { 0 };
 	pid_t pid = userns_fork(map, &f);
 	if (pid < 0) {
-		log_failure(pid, &f);
+		log_failure(&f);
 		return -1;
 	}
 	if (pid == 0) {
@@ -283,7 +283,7 @@ static int lock_box(const char *name, struct idmap *map)
 	if (boxes == -ENOENT)
 		die("no box named '%s'", name);
 	if (boxes < 0)
-		die_errno(boxes, "%s", f.what);
+		die_failure(&f);
 	int lock = store_lock_box(boxes, name, true, false);
 	if (lock == -ENOENT)
 		die("no box named '%s'", name);

@@ -137,7 +137,7 @@ int cmd_fixup(int argc, char **argv)
 	unsigned done = 0;
 	int r = fixups_in_userns(&map, rootfd, which, hostname, a.undo, &done, &f);
 	if (r < 0)
-		die_failure(r, &f);
+		die_failure(&f);
 
 	if (is_box) {
 		unsigned now = a.undo ? recorded & ~done : recorded | done;

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "store/fixups.h"
 #include "store/remove.h"
 #include "store/store.h"
@@ -79,7 +79,7 @@ struct remove_ctx {
 	const char *name;
 };
 
-static int remove_fn(void *ctx, unsigned *result, struct failure *f)
+static int remove_fn(void *ctx, void *result, struct failure *f)
 {
 	const struct remove_ctx *c = ctx;
 	return remove_tree_at(c->dirfd, c->name, f);
@@ -91,8 +91,7 @@ static int remove_fn(void *ctx, unsigned *result, struct failure *f)
 int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct failure *f)
 {
 	struct remove_ctx c = { dirfd, name };
-	unsigned unused;
-	int r = userns_call(m, remove_fn, &c, &unused, f);
+	int r = userns_call(m, remove_fn, &c, NULL, 0, f);
 	if (r < 0) {
 		struct failure again = { 0 };
 		if (remove_tree_at(dirfd, name, &again) == 0)
@@ -101,35 +100,28 @@ int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct 
 	return r;
 }
 
+struct usage_ctx {
+	char *const *paths;
+	size_t n;
+};
+
+static int usage_fn(void *ctx, void *result, struct failure *f)
+{
+	const struct usage_ctx *c = ctx;
+	uint64_t *sizes = result;
+	for (size_t i = 0; i < c->n; i++)
+		sizes[i] = c->paths[i] ? store_tree_usage(c->paths[i]) : 0;
+	return 0;
+}
+
 void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64_t *sizes)
 {
-	size_t want = n * sizeof(*sizes), got = 0;
-	int p[2] = { -1, -1 };
-	pid_t pid = -1;
+	struct usage_ctx c = { paths, n };
 	struct failure f = { 0 };
-	if (pipe2(p, O_CLOEXEC) == 0)
-		pid = userns_fork(m, &f);
-	if (pid == 0) {
-		close(p[0]);
-		for (size_t i = 0; i < n; i++)
-			sizes[i] = paths[i] ? store_tree_usage(paths[i]) : 0;
-		_exit(write_all(p[1], sizes, want) < 0 ? EXIT_SETUP : 0);
+	if (userns_call(m, usage_fn, &c, sizes, n * sizeof(*sizes), &f) < 0) {
+		struct failure unused = { 0 };
+		usage_fn(&c, sizes, &unused);
 	}
-	if (p[1] >= 0)
-		close(p[1]);
-	if (pid > 0) {
-		ssize_t r;
-		while (got < want && ((r = read(p[0], (char *)sizes + got, want - got)) > 0 ||
-				      (r < 0 && errno == EINTR)))
-			if (r > 0)
-				got += (size_t)r;
-		wait_child(pid, NULL);
-	}
-	if (p[0] >= 0)
-		close(p[0]);
-	if (got != want)
-		for (size_t i = 0; i < n; i++)
-			sizes[i] = paths[i] ? store_tree_usage(paths[i]) : 0;
 }
 
 struct fixups_ctx {
@@ -139,7 +131,7 @@ struct fixups_ctx {
 	bool undo;
 };
 
-static int fixups_fn(void *ctx, unsigned *done, struct failure *f)
+static int fixups_fn(void *ctx, void *done, struct failure *f)
 {
 	const struct fixups_ctx *c = ctx;
 	return c->undo ? fixups_undo(c->rootfd, c->which, done, f)
@@ -151,5 +143,5 @@ int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const ch
 {
 	struct fixups_ctx c = { rootfd, which, hostname, undo };
 	*done = 0;
-	return userns_call(m, fixups_fn, &c, done, f);
+	return userns_call(m, fixups_fn, &c, done, sizeof(*done), f);
 }

@@ -18,7 +18,7 @@ void check_box_name(const char *name);
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 #include "util/failure.h"
 
 /* Delete name, an entry of dirfd, and all under it (remove_tree_at), as

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/passwd.h"
+#include "base/passwd.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 

@@ -11,7 +11,7 @@
 
 #include "cmd/hostuser.h"
 #include "cmd/subid-free.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -35,15 +35,14 @@ bool mapping_auto_works(const struct subids *s)
 	return s->helpers && !s->no_new_privs && s->uids.n > 0 && s->gids.n > 0;
 }
 
-static int do_nothing(void *ctx, unsigned *result, struct failure *f)
+static int do_nothing(void *ctx, void *result, struct failure *f)
 {
 	return 0;
 }
 
 int mapping_try(const struct idmap *m, struct failure *f)
 {
-	unsigned unused;
-	return userns_call(m, do_nothing, NULL, &unused, f);
+	return userns_call(m, do_nothing, NULL, NULL, 0, f);
 }
 
 /* Why auto mode cannot work, as an error, and exit 125. */
@@ -94,7 +93,7 @@ void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids 
 	if (r < 0) {
 		char text[640];
 		log_warning("auto mode does not work here: %s",
-			    failure_text(r, &f, text, sizeof(text)));
+			    failure_text(&f, text, sizeof(text)));
 		log_hint("the box is made in root mode; --map=auto makes this an error");
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
 	}

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 #include "store/boxconf.h"
 
 /* The caller's subordinate ranges (empty when there are none) and whether

@@ -111,8 +111,7 @@ static int remove_box(int boxes, const char *name, bool force)
 	r = delete_retired(&map, boxes, retired, &f);
 	if (r < 0) {
 		char text[640];
-		log_error("cannot remove box '%s': %s", name,
-			  failure_text(r, &f, text, sizeof(text)));
+		log_error("cannot remove box '%s': %s", name, failure_text(&f, text, sizeof(text)));
 		put_back(boxes, retired, name);
 		return r;
 	}
@@ -144,7 +143,7 @@ int cmd_rm(int argc, char **argv)
 	if (boxes == -ENOENT)
 		die("no box named '%s'", argv[optind]);
 	if (boxes < 0)
-		die_errno(boxes, "%s", f.what);
+		die_failure(&f);
 	int status = 0;
 	for (int i = optind; i < argc; i++)
 		if (remove_box(boxes, argv[i], force) < 0)

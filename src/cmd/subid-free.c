@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A subordinate range to suggest to an administrator: one that nobody in
- * /etc/subuid or /etc/subgid has yet. subid_parse (sandbox/subid.c) cannot
+ * /etc/subuid or /etc/subgid has yet. subid_parse (base/subid.c) cannot
  * say that: it reads the caller's lines only, at most SUBID_MAX_IDS ids of
  * them, and drops ranges the kernel would refuse in one map. Here every
  * owner's whole range counts: the same lines (subid_each_line), for their
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sandbox/subid.h"
+#include "base/subid.h"
 #include "util/cleanup.h"
 
 /* Ids [start, end), 64 bits wide so that end may be 2^32. */

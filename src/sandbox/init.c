@@ -19,17 +19,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/caps.h"
-#include "sandbox/idmap.h"
+#include "base/caps.h"
+#include "base/idmap.h"
 #include "sandbox/landlock.h"
 #include "sandbox/mounts.h"
 #include "sandbox/nested.h"
 #include "sandbox/net.h"
 #include "sandbox/pty.h"
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "util/failure.h"
 #include "util/io.h"
 #include "util/log.h"
@@ -238,7 +238,7 @@ static pid_t start_command(const struct sandbox *sb, int pty_slave)
 	struct failure f = { 0 };
 	int r = nested_enter(sb, &f);
 	if (r < 0)
-		die_failure(r, &f);
+		die_failure(&f);
 	if (sb->cfg->net == NET_NONE && (r = net_loopback_up()) < 0)
 		die_errno(r, "cannot bring the loopback interface up");
 	/* Where the kernel has no Landlock scoping, the run goes on without
@@ -416,7 +416,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 	struct failure f = { 0 };
 	r = mounts_setup(sb, &f);
 	if (r < 0)
-		die_failure(r, &f);
+		die_failure(&f);
 
 	if (sb->hostname && sethostname(sb->hostname, strlen(sb->hostname)) < 0)
 		die_errno(errno, "cannot set the hostname to '%s'", sb->hostname);
@@ -425,7 +425,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 	if (sb->tty_mask) {
 		pty_slave = open_box_terminal(sb, &f);
 		if (pty_slave < 0)
-			die_failure(pty_slave, &f);
+			die_failure(&f);
 	}
 
 	pid_t command = start_command(sb, pty_slave);

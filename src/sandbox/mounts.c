@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -73,7 +73,7 @@ static int refuse_root(int rootfd, int fd, const char *path, struct failure *f)
 static int dest_dir(int rootfd, const char *path, struct failure *f)
 {
 	int fd = refuse_root(rootfd, mkdir_in_root(rootfd, path), path, f);
-	if (fd < 0 && !f->what[0])
+	if (fd < 0 && !failed(f))
 		fail(f, fd, "cannot make '%s' inside the rootfs", path);
 	return fd;
 }
@@ -105,7 +105,7 @@ static int setup_proc(int rootfd, const struct sandbox *sb, struct failure *f)
 		 * refuses it ("mount too revealing"). */
 		r = fail(f, r, "cannot mount a new proc on '/proc'");
 		if (r == -EPERM || r == -EACCES)
-			f->hint = PROC_REFUSED_HINT;
+			fail_hint(f, "%s", PROC_REFUSED_HINT);
 		return r;
 	}
 
@@ -236,7 +236,7 @@ static int setup_run(int rootfd, struct failure *f)
 		return 0;
 	}
 	if (dst < 0)
-		return f->what[0] ? dst : fail(f, dst, "cannot make '/run' inside the rootfs");
+		return failed(f) ? dst : fail(f, dst, "cannot make '/run' inside the rootfs");
 	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
 	if (r < 0)
 		return fail(f, r, "cannot mount a tmpfs on '/run'");
@@ -291,8 +291,8 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 	_cleanup_close_ int dst =
 	    S_ISDIR(st.st_mode) ? dest_dir(rootfd, m->dest, f) : mkfile_in_root(rootfd, m->dest);
 	if (dst < 0)
-		return f->what[0] ? dst
-				  : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+		return failed(f) ? dst
+				 : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
 	int r = m->kind == MOUNT_RO_BIND ? bind_locked_on(src, dst, true, MOUNT_ATTR_RDONLY)
 					 : bind_on(src, dst, true);
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;

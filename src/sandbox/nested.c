@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/idmap.h"
-#include "sandbox/userns.h"
+#include "base/idmap.h"
+#include "base/userns.h"
 #include "util/io.h"
 
 /* This process's pid as the /proc mounted at /proc numbers it (the fresh
@@ -118,7 +118,7 @@ int nested_enter(const struct sandbox *sb, struct failure *f)
 		int err = errno;
 		r = fail(f, err, "cannot create the nested user namespace");
 		if (userns_refused(err))
-			f->hint = USERNS_HINT;
+			fail_hint(f, "%s", USERNS_HINT);
 	}
 	if (is_auto) {
 		if (r == 0 && write(go[1], "x", 1) != 1)

@@ -23,7 +23,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "util/cleanup.h"
 
 unsigned pty_caller_terminals(void)

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "sandbox/config.h"
-#include "sandbox/idmap.h"
+#include "run/config.h"
+#include "base/idmap.h"
 
 /* A sandbox as resolved by the command layer: everything the setup needs,
  * decided before any namespace exists. */

@@ -15,7 +15,7 @@
 #include "sandbox/pty.h"
 #include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/userns.h"
+#include "base/userns.h"
 #include "util/io.h"
 #include "util/log.h"
 
@@ -193,7 +193,7 @@ int sandbox_run(struct sandbox *sb)
 		if (r < 0) {
 			kill(pid, SIGKILL);
 			wait_child(pid, NULL);
-			log_failure(r, &f);
+			log_failure(&f);
 			return EXIT_SETUP;
 		}
 	}

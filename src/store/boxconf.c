@@ -7,21 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/options.h"
-
-const char *map_mode_name(enum map_mode map)
-{
-	switch (map) {
-	case MAP_ROOT:
-		return "root";
-	case MAP_USER:
-		return "user";
-	case MAP_AUTO:
-		return "auto";
-	default:
-		return "unset";
-	}
-}
+#include "base/idmap.h"
 
 static int set_str(char **field, const char *v, size_t n)
 {

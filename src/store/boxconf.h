@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sandbox/config.h"
-#include "sandbox/subid.h"
+#include "base/idmap.h"
+#include "base/subid.h"
 
 /* boxes/NAME/box.conf: one "key=value" per line (DESIGN.md "The store"). */
 struct box_conf {
@@ -34,7 +34,5 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out);
 /* The text of a box.conf, newly allocated; NULL when out of memory. Values
  * holding a newline are written with it replaced by a space. */
 char *box_conf_format(const struct box_conf *conf);
-
-const char *map_mode_name(enum map_mode map);
 
 void box_conf_free(struct box_conf *conf);

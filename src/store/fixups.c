@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "store/hosts.h"
 #include "util/cleanup.h"
 #include "util/io.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "util/cleanup.h"
 
 /* Real os-release files are a few hundred bytes. */

@@ -21,6 +21,10 @@ int read_one_byte(int fd);
  * (wstatus may be NULL). 0 or -errno. */
 int wait_child(pid_t pid, int *wstatus);
 
+/* Read exactly len bytes into buf, across short reads and EINTR: 0, or
+ * -EPIPE when the writer closed first, or -errno. */
+int read_exact(int fd, void *buf, size_t len);
+
 /* Write all of buf, across short writes and EINTR. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 

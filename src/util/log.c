@@ -121,17 +121,17 @@ void log_hint(const char *fmt, ...)
 	errno = saved;
 }
 
-void log_failure(int err, const struct failure *f)
+void log_failure(const struct failure *f)
 {
 	char text[640];
-	log_error("%s", failure_text(err, f, text, sizeof(text)));
-	if (f->hint)
+	log_error("%s", failure_text(f, text, sizeof(text)));
+	if (f->hint[0])
 		log_hint("%s", f->hint);
 }
 
-noreturn void die_failure(int err, const struct failure *f)
+noreturn void die_failure(const struct failure *f)
 {
-	log_failure(err, f);
+	log_failure(f);
 	end(EXIT_SETUP);
 }
 

@@ -24,12 +24,12 @@ void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "hint: " line for each line of MESSAGE. */
 void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "nschroot: WHAT: strerror(err)" for a module's failure (err of either
- * sign; no strerror when WHAT says why already), then its hint line if it
- * has one. die_failure exits 125 after. */
+/* "nschroot: WHAT: strerror(err)" for a module's failure (no strerror
+ * when WHAT says why already), then its hint lines if it has any.
+ * die_failure exits 125 after. */
 struct failure;
-void log_failure(int err, const struct failure *f);
-noreturn void die_failure(int err, const struct failure *f);
+void log_failure(const struct failure *f);
+noreturn void die_failure(const struct failure *f);
 
 /* From now on the die*() functions end the process with _exit(2), not
  * exit(3), and every message is written with write(2), not stdio: for the

@@ -38,3 +38,21 @@ bool target_is_path(const char *s)
 {
 	return strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0;
 }
+
+int name_to_value(const struct name_value *t, const char *name, int *out)
+{
+	for (; t->name; t++)
+		if (strcmp(t->name, name) == 0) {
+			*out = t->value;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *value_to_name(const struct name_value *t, int value, const char *fallback)
+{
+	for (; t->name; t++)
+		if (t->value == value)
+			return t->name;
+	return fallback;
+}

@@ -12,3 +12,16 @@ bool box_name_valid(const char *s);
 
 /* A TARGET is a path when it contains '/' or is "." or "..". */
 bool target_is_path(const char *s);
+
+/* A table of names for the values of an enum, ended by { NULL, 0 }: one
+ * table serves both directions. */
+struct name_value {
+	const char *name;
+	int value;
+};
+
+/* The value named name in t: 0 with *out set, or -EINVAL. */
+int name_to_value(const struct name_value *t, const char *name, int *out);
+
+/* The name of value in t, or fallback when it has none. */
+const char *value_to_name(const struct name_value *t, int value, const char *fallback);

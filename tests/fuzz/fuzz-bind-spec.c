@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "sandbox/options.h"
+#include "run/options.h"
 #include "store/boxconf.h"
 
 /* Checked by splitting on '/', unlike options.c's strstr scan, so that a

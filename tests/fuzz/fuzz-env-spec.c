@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "sandbox/env.h"
-#include "sandbox/options.h"
+#include "run/env.h"
+#include "run/options.h"
 
 struct lines {
 	char **v;

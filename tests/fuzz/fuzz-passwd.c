@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "sandbox/passwd.h"
+#include "base/passwd.h"
 #include "util/parse.h"
 
 static bool clean(const char *field)

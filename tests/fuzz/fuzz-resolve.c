@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 
 static char base[PATH_MAX];
 static char root[PATH_MAX + 16];

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "sandbox/subid.h"
+#include "base/subid.h"
 
 #define LIST_MAX (SUBID_MAX_RANGES * 24)
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sandbox/subid.h"
+#include "base/subid.h"
 
 /* libFuzzer's entry points, declared for -Werror=missing-prototypes: the
  * runtime ships no header for them. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of src/sandbox/env.c: the command's environment is clean and
+/* Unit tests of src/run/env.c: the command's environment is clean and
  * predictable (DESIGN.md, "Environment"), so what must NOT leak in from the
  * host (SSH_AUTH_SOCK, LD_PRELOAD, the host's PATH and HOME) matters as
  * much as what passes. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/env.h"
+#include "run/env.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "tap.h"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of the option-argument parsers in src/sandbox/options.c. A
+/* Unit tests of the option-argument parsers in src/run/options.c. A
  * bind destination is where a host directory lands inside the rootfs, so
  * what is refused here is as important as what is accepted. */
 #include <errno.h>
 #include <string.h>
 
-#include "sandbox/options.h"
+#include "run/options.h"
 #include "tap.h"
 
 static void bind_ok(const char *arg, enum mount_kind kind, const char *src, const char *dest)

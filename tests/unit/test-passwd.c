@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of src/sandbox/passwd.c. The /etc/passwd and /etc/group read
+/* Unit tests of src/base/passwd.c. The /etc/passwd and /etc/group read
  * here belong to an untrusted rootfs: odd lines must be skipped, never
  * misread as another user (uid 0 above all), and the parser must stay
  * inside the length it is given. */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sandbox/passwd.h"
+#include "base/passwd.h"
 #include "tap.h"
 
 /* Each malformed line below comes before the good ones it could be

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of src/sandbox/resolve.c against a real directory tree: a
+/* Unit tests of src/base/resolve.c against a real directory tree: a
  * temporary "root" standing for an untrusted rootfs, and a sibling
  * "outside" standing for the host. Every hostile link below would, resolved
  * by the host's rules, reach "outside"; resolved inside the root it must
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 #include "tap.h"
 #include "tmptree.h"
 

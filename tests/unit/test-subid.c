@@ -3,8 +3,8 @@
  * auto mode makes of them. */
 #include <string.h>
 
-#include "sandbox/idmap.h"
-#include "sandbox/subid.h"
+#include "base/idmap.h"
+#include "base/subid.h"
 #include "store/boxconf.h"
 #include "tap.h"
 

@@ -6,9 +6,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "sandbox/config.h"
-#include "sandbox/subid.h"
+#include "base/subid.h"
 #include "util/failure.h"
+
+/* DESIGN.md, "Identity mapping (--map)". */
+enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
+
+/* --map's argument: 0, or -EINVAL when it names no mode. */
+int parse_map_mode(const char *arg, enum map_mode *out);
+
+/* root, user, auto; "unset" for MAP_UNSET. */
+const char *map_mode_name(enum map_mode map);
 
 /* One line of a uid_map or gid_map. */
 struct id_extent {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/resolve.h"
+#include "base/resolve.h"
 
 #include <errno.h>
 #include <fcntl.h>

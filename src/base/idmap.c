@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,28 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/parse.h"
+
+static const struct name_value map_modes[] = {
+	{ "root", MAP_ROOT },
+	{ "user", MAP_USER },
+	{ "auto", MAP_AUTO },
+	{ NULL, 0 },
+};
+
+int parse_map_mode(const char *arg, enum map_mode *out)
+{
+	int v;
+	int r = name_to_value(map_modes, arg, &v);
+	if (r == 0)
+		*out = (enum map_mode)v;
+	return r;
+}
+
+const char *map_mode_name(enum map_mode map)
+{
+	return value_to_name(map_modes, (int)map, "unset");
+}
 
 void idmap_single(struct idmap *m, enum map_mode mode, uid_t uid, gid_t gid)
 {

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sandbox/config.h"
+#include "run/config.h"
 
 /* The command's environment (DESIGN.md "Environment"). */
 struct env_input {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/subid.h"
+#include "base/subid.h"
 
 #include <errno.h>
 #include <fcntl.h>

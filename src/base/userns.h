@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 #include "util/failure.h"
 
 /* What to say when the kernel refuses a new user namespace: where a
@@ -40,12 +40,12 @@ pid_t userns_fork(const struct idmap *m, struct failure *f);
  */
 int userns_become_root(bool keep_groups);
 
-/* Work done by userns_call's child: 0 or -errno with f set; *result is
- * passed back as well. */
-typedef int (*userns_fn)(void *ctx, unsigned *result, struct failure *f);
+/* Work done by userns_call's child: 0 or -errno with f set; what it
+ * leaves in result (of the size given to userns_call) is passed back. */
+typedef int (*userns_fn)(void *ctx, void *result, struct failure *f);
 
 /* Run fn in a child in a new user namespace mapped by m (see userns_fork)
- * and wait for it: its return value, *result and f come back to the
- * caller. A child that dies without a word gives -ECHILD. */
-int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result,
+ * and wait for it: its return value, the size bytes of result and f come
+ * back to the caller. A child that dies without a word gives -ECHILD. */
+int userns_call(const struct idmap *m, userns_fn fn, void *ctx, void *result, size_t size,
 		struct failure *f);

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sandbox/caps.h"
+#include "base/caps.h"
+#include "base/idmap.h"
 
-enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
 enum net_mode { NET_HOST, NET_NONE };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
 enum proc_mode { PROC_FRESH, PROC_HOST };

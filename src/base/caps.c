@@ -9,7 +9,7 @@
  * after execve anyway (the ambient set is emptied); the set still bounds
  * what a set-user-id root program inside could get back.
  */
-#include "sandbox/caps.h"
+#include "base/caps.h"
 
 #include <ctype.h>
 #include <errno.h>

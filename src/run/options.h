@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "sandbox/config.h"
+#include "run/config.h"
 
 /* The parsers return 0, or -EINVAL with *why set to a static reason. */
 
@@ -22,7 +22,6 @@ int parse_unsetenv_spec(const char *arg, struct env_op *out, const char **why);
 /* An environment variable name: non-empty, no '=', no NUL. */
 bool env_name_valid(const char *name);
 
-int parse_map_mode(const char *arg, enum map_mode *out);
 int parse_net_mode(const char *arg, enum net_mode *out);
 int parse_dev_mode(const char *arg, enum dev_mode *out);
 int parse_proc_mode(const char *arg, enum proc_mode *out);

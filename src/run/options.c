@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/options.h"
+#include "run/options.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/parse.h"
 
 /* A destination inside the rootfs: absolute, and without ".." components,
  * so that what the user wrote is what gets mounted (symlinks inside the
@@ -117,20 +118,14 @@ int parse_unsetenv_spec(const char *arg, struct env_op *out, const char **why)
 #define PARSE_ENUM(fn, type, ...)                                                                  \
 	int fn(const char *arg, type *out)                                                         \
 	{                                                                                          \
-		static const struct {                                                              \
-			const char *name;                                                          \
-			type value;                                                                \
-		} t[] = { __VA_ARGS__ };                                                           \
-		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)                              \
-			if (strcmp(arg, t[i].name) == 0) {                                         \
-				*out = t[i].value;                                                 \
-				return 0;                                                          \
-			}                                                                          \
-		return -EINVAL;                                                                    \
+		static const struct name_value t[] = { __VA_ARGS__, { NULL, 0 } };                 \
+		int v;                                                                             \
+		int r = name_to_value(t, arg, &v);                                                 \
+		if (r == 0)                                                                        \
+			*out = (type)v;                                                            \
+		return r;                                                                          \
 	}
 
-PARSE_ENUM(parse_map_mode, enum map_mode, { "root", MAP_ROOT }, { "user", MAP_USER },
-	   { "auto", MAP_AUTO })
 PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE })
 PARSE_ENUM(parse_dev_mode, enum dev_mode, { "minimal", DEV_MINIMAL }, { "host", DEV_HOST })
 PARSE_ENUM(parse_proc_mode, enum proc_mode, { "fresh", PROC_FRESH }, { "host", PROC_HOST })

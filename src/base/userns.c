@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/userns.h"
+#include "base/userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,7 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 		close(sync[0]);
 		close(sync[1]);
 		if (userns_refused(err))
-			f->hint = USERNS_HINT;
+			fail_hint(f, "%s", USERNS_HINT);
 		return fail(f, err, "cannot create a user namespace");
 	}
 	if (pid == 0) {
@@ -72,15 +72,23 @@ pid_t userns_fork(const struct idmap *m, struct failure *f)
 	return pid;
 }
 
-/* What userns_call's child sends back. hint points into this program's
- * own constant strings, at the same address in parent and child. */
+/* What userns_call's child sends back, followed by its result. A failure
+ * is plain data: it crosses the pipe whole. */
 struct call_reply {
 	int r;
-	unsigned result;
 	struct failure f;
 };
 
-int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result, struct failure *f)
+static _Noreturn void call_child(int fd, userns_fn fn, void *ctx, void *result, size_t size)
+{
+	struct call_reply rep = { 0 };
+	rep.r = fn(ctx, result, &rep.f);
+	bool sent = write_all(fd, &rep, sizeof(rep)) == 0 && write_all(fd, result, size) == 0;
+	_exit(sent ? 0 : EXIT_SETUP);
+}
+
+int userns_call(const struct idmap *m, userns_fn fn, void *ctx, void *result, size_t size,
+		struct failure *f)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -93,21 +101,16 @@ int userns_call(const struct idmap *m, userns_fn fn, void *ctx, unsigned *result
 	}
 	if (pid == 0) {
 		close(p[0]);
-		struct call_reply rep = { 0 };
-		rep.r = fn(ctx, &rep.result, &rep.f);
-		_exit(write(p[1], &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : EXIT_SETUP);
+		call_child(p[1], fn, ctx, result, size);
 	}
 	close(p[1]);
 	struct call_reply rep;
-	ssize_t n;
-	do
-		n = read(p[0], &rep, sizeof(rep));
-	while (n < 0 && errno == EINTR);
+	bool whole =
+	    read_exact(p[0], &rep, sizeof(rep)) == 0 && read_exact(p[0], result, size) == 0;
 	close(p[0]);
 	wait_child(pid, NULL);
-	if (n != (ssize_t)sizeof(rep))
+	if (!whole)
 		return fail(f, ECHILD, "the process in the box's user namespace died");
 	*f = rep.f;
-	*result = rep.result;
 	return rep.r;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/passwd.h"
+#include "base/passwd.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -20,7 +20,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "sandbox/idmap.h"
+#include "base/idmap.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 
@@ -78,7 +78,8 @@ static int start_helper(struct helper_run *h, const char *name, pid_t pid, const
 	*h = (struct helper_run){ .name = name, .child = -1, .errfd = -1 };
 	_cleanup_free_ char *path = idmap_find_helper(name);
 	if (!path) {
-		f->hint = "install the uidmap package, which provides newuidmap and newgidmap";
+		fail_hint(f, "%s",
+			  "install the uidmap package, which provides newuidmap and newgidmap");
 		return fail(f, ENOENT, "cannot map the subordinate ids: %s not found", name);
 	}
 	char args[IDMAP_MAX_EXTENTS * 3][12];
@@ -150,11 +151,13 @@ static int finish_helper(struct helper_run *h, struct failure *f)
 		return 0;
 	const char *why = last_line(out);
 	if (strstr(why, "not allowed"))
-		f->hint = "your ranges in /etc/subuid and /etc/subgid must cover the map:\n"
-			  "usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER";
+		fail_hint(f, "%s",
+			  "your ranges in /etc/subuid and /etc/subgid must cover the map:\n"
+			  "usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER");
 	else if (strstr(why, "owned by a different user"))
-		f->hint = "newuidmap maps only a process whose real and effective ids are\n"
-			  "the caller's own: not under sg, newgrp or a changed group";
+		fail_hint(f, "%s",
+			  "newuidmap maps only a process whose real and effective ids are\n"
+			  "the caller's own: not under sg, newgrp or a changed group");
 	if (!*why)
 		return fail(f, EPERM, "cannot map the subordinate ids: %s failed", h->name);
 	return fail_said(f, EPERM, "cannot map the subordinate ids: %s", why);
