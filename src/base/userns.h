@@ -19,14 +19,42 @@
 bool userns_refused(int err);
 
 /*
- * Like fork(), into a new user namespace mapped by m: 0 in the child, which
- * runs only once its maps are written (root inside, or the caller's own
- * ids in user mode, with every capability over the namespace; in auto
- * mode without supplementary groups); the child's pid in the parent; or
- * -errno with f set, no child left behind. The child is in the caller's
- * mount namespace still: it sees the host's files through the map.
+ * clone(CLONE_NEWUSER | flags) into a namespace mapped by m. A single map
+ * (root: the caller is 0 inside; user: its own ids) is written by the
+ * child itself, with no round trip; an auto map by the system's newuidmap
+ * and newgidmap, run by the parent, the child waiting for one byte on
+ * sync[0] and then becoming the namespace's root (userns_become_root with
+ * keep_groups). The caller makes sync; the child closes sync[1] and the
+ * parent sync[0], and each closes its other end when done with it.
+ * In the parent: 0 with *pid the child's, mapped; or -errno with f set
+ * and no child left. In the child: 0 with *pid 0; or -errno with f set,
+ * for the child to say and exit (when the parent failed the child exits
+ * 125 quietly: the parent said why). what names the namespaces in
+ * messages ("the sandbox's namespaces").
+ */
+int userns_clone(unsigned long flags, const struct idmap *m, const int sync[2], bool keep_groups,
+		 const char *what, pid_t *pid, struct failure *f);
+
+/*
+ * Like fork(), into a new user namespace mapped by m (userns_clone, no
+ * supplementary groups in auto mode): 0 in the child, which runs only once
+ * its maps are written, with every capability over the namespace; the
+ * child's pid in the parent; or -errno with f set, no child left behind.
+ * The child is in the caller's mount namespace still: it sees the host's
+ * files through the map.
  */
 pid_t userns_fork(const struct idmap *m, struct failure *f);
+
+/*
+ * Move the calling process into a new user namespace (and the namespaces
+ * of flags) nested in its own, mapped: an auto map (m) as the identity over
+ * all of m's ids, written by a child forked for it (which needs the /proc
+ * of this process's pid namespace mounted at /proc); a single map as uid
+ * and gid inside onto the caller's own ids, written by the caller. 0, or
+ * -errno with f set; what names the namespace in messages.
+ */
+int userns_unshare(int flags, const struct idmap *m, uid_t uid, gid_t gid, const char *what,
+		   struct failure *f);
 
 /*
  * In a namespace just mapped in auto mode: become its root for real. In

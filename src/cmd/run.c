@@ -13,11 +13,10 @@
 
 #include "cmd/commands.h"
 #include "cmd/mapping.h"
-#include "run/env.h"
-#include "run/options.h"
-#include "base/passwd.h"
-#include "sandbox/pty.h"
 #include "base/resolve.h"
+#include "run/options.h"
+#include "run/plan.h"
+#include "sandbox/pty.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "util/cleanup.h"
@@ -319,63 +318,22 @@ static char *read_etc(int rootfd, const char *path, size_t *len)
 	return r < 0 ? NULL : buf;
 }
 
-/* Resolve --uid/--gid (numbers, or names in the rootfs' own files) and look
- * up the inside user's passwd entry. */
-static void resolve_ids(struct sandbox *sb, int rootfd, struct pw_entry *pw, bool *have_pw)
-{
-	const struct run_config *cfg = sb->cfg;
-	size_t plen = 0;
-	_cleanup_free_ char *passwd = read_etc(rootfd, "/etc/passwd", &plen);
-
-	sb->uid = sb->map == MAP_USER ? sb->host_uid : 0;
-	sb->gid = sb->map == MAP_USER ? sb->host_gid : 0;
-	*have_pw = false;
-
-	if (cfg->uid) {
-		uint32_t id;
-		if (parse_u32(cfg->uid, 0, UINT32_MAX - 1, &id) == 0) {
-			sb->uid = id;
-		} else if (passwd && passwd_find_name(passwd, plen, cfg->uid, pw) == 0) {
-			sb->uid = pw->uid;
-			*have_pw = true;
-		} else {
-			die("--uid '%s': no such user in the rootfs' /etc/passwd", cfg->uid);
-		}
-	}
-	if (!*have_pw && passwd)
-		*have_pw = passwd_find_uid(passwd, plen, sb->uid, pw) == 0;
-	if (cfg->uid && *have_pw)
-		sb->gid = pw->gid;
-
-	if (cfg->gid) {
-		uint32_t id;
-		size_t glen = 0;
-		_cleanup_free_ char *group = NULL;
-		bool found = parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) == 0;
-		if (!found && (group = read_etc(rootfd, "/etc/group", &glen)))
-			found = group_find_name(group, glen, cfg->gid, &id) == 0;
-		if (!found)
-			die("--gid '%s': no such group in the rootfs' /etc/group", cfg->gid);
-		sb->gid = id;
-	}
-}
-
 /* In auto mode the command takes its ids with set*id: they must be mapped.
  * (In root and user mode the nested namespace maps whichever was asked.) */
-static void check_ids_mapped(const struct sandbox *sb)
+static void check_ids_mapped(const struct run_plan *p)
 {
-	if (sb->map != MAP_AUTO)
+	if (p->idmap.mode != MAP_AUTO)
 		return;
-	uint32_t uids = id_map_size(&sb->idmap->uid), gids = id_map_size(&sb->idmap->gid);
-	if (sb->uid >= uids)
-		die("uid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)sb->uid,
+	uint32_t uids = id_map_size(&p->idmap.uid), gids = id_map_size(&p->idmap.gid);
+	if (p->uid >= uids)
+		die("uid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)p->uid,
 		    (unsigned)uids - 1);
-	if (sb->gid >= gids)
-		die("gid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)sb->gid,
+	if (p->gid >= gids)
+		die("gid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)p->gid,
 		    (unsigned)gids - 1);
 	/* The fake-root filter would turn the set*id calls that make the
 	 * command's user into no-ops, leaving it root. */
-	if (sb->fakeroot && (sb->uid != 0 || sb->gid != 0))
+	if (p->fakeroot && (p->uid != 0 || p->gid != 0))
 		die_usage("--fakeroot=seccomp with --uid or --gid needs --map=root or --map=user");
 }
 
@@ -401,6 +359,43 @@ static void refuse_directory_fds(void)
 	}
 }
 
+/* The rootfs' /etc files that the plan reads, into in: /etc/passwd
+ * always, /etc/group only for a --gid that is a name. */
+static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan_input *in,
+			   char **passwd, char **group)
+{
+	*passwd = read_etc(rootfd, "/etc/passwd", &in->passwd_len);
+	in->passwd = *passwd;
+	uint32_t id;
+	*group = NULL;
+	if (cfg->gid && parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) < 0)
+		*group = read_etc(rootfd, "/etc/group", &in->group_len);
+	in->group = *group;
+}
+
+/* The plan of this run, from the options and the rootfs at rootfd. */
+static void make_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
+		      const struct idmap *map, bool is_box, struct run_plan *plan)
+{
+	struct plan_input in = {
+		.cfg = cfg,
+		.rootfs = rootfs,
+		.idmap = map,
+		.box = is_box ? cfg->target : NULL,
+		.host_env = environ,
+	};
+	_cleanup_free_ char *passwd = NULL;
+	_cleanup_free_ char *group = NULL;
+	read_ids_files(rootfd, cfg, &in, &passwd, &group);
+	plan->host_uid = getuid();
+	plan->host_gid = getgid();
+	plan->tty_mask = pty_caller_terminals();
+	struct failure f = { 0 };
+	if (plan_build(&in, plan, &f) < 0)
+		die_failure(&f);
+	check_ids_mapped(plan);
+}
+
 static int run_or_enter(int argc, char **argv, bool enter)
 {
 	struct run_config cfg = { 0 };
@@ -409,68 +404,30 @@ static int run_or_enter(int argc, char **argv, bool enter)
 
 	_cleanup_close_ int boxlock = -1;
 	struct idmap map;
-	bool have_map;
-	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &have_map);
+	bool is_box;
+	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &is_box);
 	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
-	if (!have_map)
+	if (!is_box)
 		mapping_for_dir(rootfd, cfg.target, cfg.map, &map);
 
-	struct sandbox sb = {
-		.cfg = &cfg,
-		.rootfs = rootfs,
-		.map = map.mode,
-		.idmap = &map,
-		.host_uid = getuid(),
-		.host_gid = getgid(),
-		.argv = cfg.argv,
-		.workdir = cfg.chdir,
-		/* A box is named after itself inside; a directory keeps the
-		 * host's name. */
-		.hostname = cfg.hostname ? cfg.hostname
-			    : have_map	 ? cfg.target
-					 : NULL,
-		.tty_mask = pty_caller_terminals(),
-		.pty_sock = -1,
-	};
+	struct run_plan plan = { 0 };
+	make_plan(&cfg, rootfs, rootfd, &map, is_box, &plan);
+	close(steal_fd(&rootfd));
 	/* The argument strings lie end to end in memory, from nschroot's own
 	 * argv[0] (main passes argv + 1: argv[0] here is "run"), which init
 	 * wipes with the rest: it is nschroot's host path. */
-	sb.cmdline = argv[-1];
-	sb.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[-1]);
-	sb.fakeroot = cfg.fakeroot == FAKEROOT_SECCOMP ||
-		      (cfg.fakeroot == FAKEROOT_DEFAULT && sb.map == MAP_ROOT);
+	plan.cmdline = argv[-1];
+	plan.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[-1]);
 
-	struct pw_entry pw = { 0 };
-	bool have_pw;
-	resolve_ids(&sb, rootfd, &pw, &have_pw);
-	check_ids_mapped(&sb);
-	sb.caps_given = cfg.n_cap_ops > 0;
-	if (sb.caps_given)
-		sb.caps = caps_resolve(cfg.cap_ops, cfg.n_cap_ops, caps_last_cap());
-	close(steal_fd(&rootfd));
+	const struct backend *backend = &ns_backend;
+	struct failure f = { 0 };
+	if (backend_check(backend, &plan, &f) < 0)
+		die_failure(&f);
+	int status = backend->run(&plan);
 
-	sb.home = have_pw && pw.home[0] == '/' ? pw.home : "/";
-	const char *shell = have_pw && pw.shell[0] == '/' ? pw.shell : "/bin/sh";
-	sb.exec_path = shell;
-	struct env_input ein = {
-		.host_env = environ,
-		.keep_env = cfg.keep_env,
-		.home = sb.home,
-		.user = have_pw ? pw.name : NULL,
-		.shell = shell,
-		.ops = cfg.env_ops,
-		.n_ops = cfg.n_env_ops,
-	};
-	sb.envp = env_build(&ein);
-	if (!sb.envp)
-		die_errno(ENOMEM, "cannot build the environment");
-
-	int status = sandbox_run(&sb);
-
-	env_free(sb.envp);
-	pw_entry_free(&pw);
+	plan_free(&plan);
 	run_config_free(&cfg);
 	return status;
 }

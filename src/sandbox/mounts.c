@@ -13,7 +13,6 @@
 
 #include "base/resolve.h"
 #include "util/cleanup.h"
-#include "util/log.h"
 
 #define ATTR_LOCKDOWN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
@@ -87,13 +86,13 @@ static int dest_dir(int rootfd, const char *path, struct failure *f)
 /* /proc: a fresh procfs for the new pid namespace, with the paths through
  * which a root could reach the host kernel made read-only. --proc=host
  * binds the host's, which the guest can read every host process in. */
-static int setup_proc(int rootfd, const struct sandbox *sb, struct failure *f)
+static int setup_proc(int rootfd, bool host_proc, struct failure *f)
 {
 	_cleanup_close_ int dst = dest_dir(rootfd, "/proc", f);
 	if (dst < 0)
 		return dst;
 	int r;
-	if (sb->cfg->proc == PROC_HOST) {
+	if (host_proc) {
 		_cleanup_close_ int host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		r = host < 0 ? -errno : bind_on(host, dst, true);
 		if (r < 0)
@@ -146,13 +145,13 @@ static int bind_host_dev(int devfd, const char *name, struct failure *f)
 
 /* /dev: a small tmpfs with the harmless host devices bound in, a private
  * devpts instance and a tmpfs /dev/shm. */
-static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
+static int setup_dev(int rootfd, const struct run_plan *p, bool host_dev, struct failure *f)
 {
 	_cleanup_close_ int dst = dest_dir(rootfd, "/dev", f);
 	if (dst < 0)
 		return dst;
 
-	if (sb->cfg->dev == DEV_HOST) {
+	if (host_dev) {
 		_cleanup_close_ int host = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		int r = host < 0 ? -errno : bind_on(host, dst, true);
 		return r < 0 ? fail(f, r, "cannot bind the host's /dev on '/dev'") : 0;
@@ -180,7 +179,7 @@ static int setup_dev(int rootfd, const struct sandbox *sb, struct failure *f)
 		return fail(f, errno, "cannot open directories in '/dev'");
 
 	/* gid=5 (tty) only where that gid is mapped: root mode maps one. */
-	bool tty_group = sb->map == MAP_AUTO && id_map_size(&sb->idmap->gid) > 5;
+	bool tty_group = p->idmap.mode == MAP_AUTO && id_map_size(&p->idmap.gid) > 5;
 	r = mount_on("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
 		     tty_group ? "newinstance,ptmxmode=0666,mode=620,gid=5"
 			       : "newinstance,ptmxmode=0666,mode=620");
@@ -227,12 +226,12 @@ static bool unwritable(int err)
  * can be mounted on even when the tree cannot be written. A tree with no
  * /run that cannot be written gets none.
  */
-static int setup_run(int rootfd, struct failure *f)
+static int setup_run(int rootfd, struct failure *skipped, struct failure *f)
 {
 	_cleanup_close_ int dst = refuse_root(rootfd, mkdir_in_root(rootfd, "/run"), "/run", f);
 	if (unwritable(dst)) {
-		log_warning("no /run in the rootfs to mount a tmpfs on, and it cannot be made: %s",
-			    strerror(-dst));
+		fail(skipped, dst,
+		     "no /run in the rootfs to mount a tmpfs on, and it cannot be made");
 		return 0;
 	}
 	if (dst < 0)
@@ -250,17 +249,16 @@ static int setup_run(int rootfd, struct failure *f)
  * /etc/resolv.conf as a dangling link into /run/systemd/resolve: the link's
  * target is created inside the rootfs (in /run, a tmpfs of ours) to mount
  * on. A tree that has none and cannot be written gets none. */
-static int setup_resolv(int rootfd, struct failure *f)
+static int setup_resolv(int rootfd, struct failure *skipped, struct failure *f)
 {
 	_cleanup_close_ int host = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
 	if (host < 0)
 		return 0; /* the host has none: nothing to share */
 	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
 	if (unwritable(dst)) {
-		log_warning(
-		    "no /etc/resolv.conf in the rootfs to mount the host's on, and it cannot "
-		    "be made: %s",
-		    strerror(-dst));
+		fail(skipped, dst,
+		     "no /etc/resolv.conf in the rootfs to mount the host's on, and it cannot be "
+		     "made");
 		return 0;
 	}
 	if (dst < 0)
@@ -272,9 +270,9 @@ static int setup_resolv(int rootfd, struct failure *f)
 	return r < 0 ? fail(f, r, "cannot bind the host's /etc/resolv.conf") : 0;
 }
 
-static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failure *f)
+static int setup_user_mount(int rootfd, const struct plan_mount *m, struct failure *f)
 {
-	if (m->kind == MOUNT_TMPFS) {
+	if (m->kind == PLAN_TMPFS) {
 		_cleanup_close_ int dst = dest_dir(rootfd, m->dest, f);
 		if (dst < 0)
 			return dst;
@@ -293,8 +291,8 @@ static int setup_user_mount(int rootfd, const struct mount_spec *m, struct failu
 	if (dst < 0)
 		return failed(f) ? dst
 				 : fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
-	int r = m->kind == MOUNT_RO_BIND ? bind_locked_on(src, dst, true, MOUNT_ATTR_RDONLY)
-					 : bind_on(src, dst, true);
+	int r = m->kind == PLAN_RO_BIND ? bind_locked_on(src, dst, true, MOUNT_ATTR_RDONLY)
+					: bind_on(src, dst, true);
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
 }
 
@@ -333,39 +331,55 @@ static int pivot_into(int rootfd, struct failure *f)
 	return 0;
 }
 
-int mounts_setup(const struct sandbox *sb, struct failure *f)
+/* One step of the plan's mount list. An optional step that cannot be
+ * done says why in skipped and returns 0. */
+static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mount *m,
+		      struct failure *skipped, struct failure *f)
+{
+	bool host = m->flags & PLAN_HOST;
+	switch (m->kind) {
+	case PLAN_PROC:
+		return setup_proc(rootfd, host, f);
+	case PLAN_DEV:
+		return setup_dev(rootfd, p, host, f);
+	case PLAN_SYS:
+		return setup_sys(rootfd, f);
+	case PLAN_RUN:
+		return setup_run(rootfd, skipped, f);
+	case PLAN_RESOLV:
+		return setup_resolv(rootfd, skipped, f);
+	default:
+		return setup_user_mount(rootfd, m, f);
+	}
+}
+
+int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct failure *f)
 {
 	/* Private first, before any mount: otherwise mount events would
 	 * propagate between this namespace and the host's. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(f, errno, "cannot make the mount namespace private");
 
-	int r = bind_rootfs(sb->rootfs, f);
+	int r = bind_rootfs(p->rootfs, f);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int rootfd = open(sb->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return fail(f, errno, "cannot open the rootfs '%s'", sb->rootfs);
+		return fail(f, errno, "cannot open the rootfs '%s'", p->rootfs);
 
 	/* Read-only from the start: with --read-only nothing is written to the
 	 * rootfs, not even a missing mount point (that is an error then). */
-	uint64_t attrs = MOUNT_ATTR_NODEV | (sb->cfg->read_only ? MOUNT_ATTR_RDONLY : 0);
+	uint64_t attrs = MOUNT_ATTR_NODEV | (p->read_only ? MOUNT_ATTR_RDONLY : 0);
 	struct mount_attr attr = { .attr_set = attrs };
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return fail(f, errno, "cannot set the rootfs' mount flags");
 
-	r = setup_proc(rootfd, sb, f);
-	if (r >= 0)
-		r = setup_dev(rootfd, sb, f);
-	if (r >= 0)
-		r = setup_sys(rootfd, f);
-	if (r >= 0)
-		r = setup_run(rootfd, f);
-	if (r >= 0)
-		r = setup_resolv(rootfd, f);
-	for (size_t i = 0; r >= 0 && i < sb->cfg->n_mounts; i++)
-		r = setup_user_mount(rootfd, &sb->cfg->mounts[i], f);
-	if (r < 0)
-		return r;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		struct failure why = { 0 };
+		if ((r = setup_step(rootfd, p, &p->mounts[i], &why, f)) < 0)
+			return r;
+		if (failed(&why) && skipped->n < MOUNTS_MAX_SKIPPED)
+			skipped->why[skipped->n++] = why;
+	}
 	return pivot_into(rootfd, f);
 }

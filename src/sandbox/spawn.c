@@ -12,40 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/userns.h"
+#include "sandbox/engine.h"
 #include "sandbox/pty.h"
 #include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
-#include "base/userns.h"
+#include "sandbox/status.h"
 #include "util/io.h"
 #include "util/log.h"
-
-static void explain_clone_failure(int err)
-{
-	if (err == ENOSPC || err == EUSERS)
-		log_error("cannot create the sandbox's namespaces: the limit on user namespaces "
-			  "is reached");
-	else
-		log_error("cannot create the sandbox's namespaces: %s", strerror(err));
-	if (userns_refused(err))
-		log_hint("%s", USERNS_HINT);
-}
-
-void sandbox_waited_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(set, sigs[i]);
-}
-
-int sandbox_exit_status(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_SETUP;
-}
 
 static int status_of_init(pid_t init)
 {
@@ -129,30 +103,39 @@ static int wait_for_status(pid_t init, int status_fd, int pty_sock, struct relay
 	}
 }
 
-int sandbox_run(struct sandbox *sb)
+/* The signals nschroot takes itself while the box runs: with a terminal,
+ * the relay's too. The caller's mask is kept in *old. */
+static void block_signals(const struct run_plan *p, sigset_t *set, sigset_t *old)
 {
 	/* An ignored SIGCHLD (inherited from the caller) would make the kernel
 	 * reap init unseen, and the wait for its status fail. */
 	signal(SIGCHLD, SIG_DFL);
-	sigset_t set;
-	sandbox_waited_signals(&set);
-	if (sb->tty_mask) {
-		sigaddset(&set, SIGWINCH);
-		sigaddset(&set, SIGCONT);
-		sigaddset(&set, SIGTSTP);
+	sandbox_waited_signals(set);
+	if (p->tty_mask) {
+		sigaddset(set, SIGWINCH);
+		sigaddset(set, SIGCONT);
+		sigaddset(set, SIGTSTP);
 	}
-	if (sigprocmask(SIG_BLOCK, &set, &sb->caller_sigmask) < 0)
+	if (sigprocmask(SIG_BLOCK, set, old) < 0)
 		die_errno(errno, "cannot block signals");
+}
+
+static int ns_run(struct run_plan *p)
+{
+	struct sandbox sb = { .plan = p, .pty_sock = -1 };
+	sigset_t set;
+	block_signals(p, &set, &sb.caller_sigmask);
 
 	/* With a terminal, init sends the master of the box's own over this
 	 * socket (pty.c). */
 	int pty[2] = { -1, -1 };
-	if (sb->tty_mask && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pty) < 0)
+	if (p->tty_mask && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pty) < 0)
 		die_errno(errno, "cannot make a socket pair");
-	sb->pty_sock = pty[1];
+	sb.pty_sock = pty[1];
 
 	/* The child holds the read end of the lifeline: it sees EOF once
-	 * nschroot is gone. Init holds the write end of the status pipe. */
+	 * nschroot is gone (and, in auto mode, waits on it for its maps).
+	 * Init holds the write end of the status pipe. */
 	int lifeline[2], status[2];
 	if (pipe2(lifeline, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
@@ -160,43 +143,37 @@ int sandbox_run(struct sandbox *sb)
 	/* The network namespace of --net=none is made later, with the nested
 	 * user namespace that the command holds its capabilities in
 	 * (nested.c). */
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-			      CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD;
-
-	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
-	if (pid < 0) {
-		explain_clone_failure(errno);
-		return EXIT_SETUP;
-	}
+	unsigned long flags =
+	    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	struct failure f = { 0 };
+	pid_t pid;
+	int r =
+	    userns_clone(flags, &p->idmap, lifeline, true, "the sandbox's namespaces", &pid, &f);
 	if (pid == 0) {
-		close(lifeline[1]);
+		log_exit_immediately();
+		if (r < 0)
+			die_failure(&f);
 		close(status[0]);
 		if (pty[0] >= 0)
 			close(pty[0]);
-		sandbox_init(sb, lifeline[0], status[1]);
+		sandbox_init(&sb, lifeline[0], status[1]);
 	}
-	close(lifeline[0]);
+	if (pid < 0)
+		close(lifeline[0]);
 	close(status[1]);
 	if (pty[1] >= 0)
 		close(pty[1]);
-	struct relay relay;
-	relay_init(&relay, sb->tty_mask);
-
-	/* Auto mode: only newuidmap and newgidmap, from out here, can map the
-	 * subordinate ranges. The init waits for one byte on the lifeline. */
-	if (sb->map == MAP_AUTO) {
-		struct failure f = { 0 };
-		int r = idmap_apply(pid, sb->idmap, &f);
-		if (r == 0 && write(lifeline[1], "x", 1) != 1)
-			r = fail(&f, errno, "cannot start the sandbox");
-		if (r < 0) {
-			kill(pid, SIGKILL);
-			wait_child(pid, NULL);
-			log_failure(&f);
-			return EXIT_SETUP;
-		}
+	if (r < 0) {
+		log_failure(&f);
+		return EXIT_SETUP;
 	}
-
+	struct relay relay;
+	relay_init(&relay, p->tty_mask);
 	return wait_for_status(pid, status[0], pty[0], &relay, &set);
 }
+
+const struct backend ns_backend = {
+	.name = "ns",
+	.supports = ~0u,
+	.run = ns_run,
+};

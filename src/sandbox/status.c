@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sandbox/status.h"
+
+#include <sys/wait.h>
+
+#include "util/log.h"
+
+void sandbox_waited_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+}
+
+int sandbox_exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_SETUP;
+}
