@@ -132,8 +132,15 @@ interrupt() {
 		unnamed=$(ls -l "/proc/$kpid/fd" 2>/dev/null | sed -n 's/.* -> \(.*(deleted)\)$/\1/p')
 		sleep 0.05
 	done
-	helper=$(pgrep -P "$kpid" | head -n 1)
-	sleep 0.3
+	# Mid-way: the helper runs and the unnamed file has its first bytes.
+	fd=$(ls -l "/proc/$kpid/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> .*(deleted)$/\1/p')
+	helper=
+	size=0
+	while { [ -z "$helper" ] || [ "${size:-0}" -eq 0 ]; } && [ "$(date +%s)" -lt "$deadline" ]; do
+		helper=$(pgrep -P "$kpid" | head -n 1)
+		size=$(stat -L -c %s "/proc/$kpid/fd/$fd" 2>/dev/null)
+		sleep 0.05
+	done
 	kill -"$1" "$kpid"
 	wait "$kpid"
 	kstatus=$?
