@@ -8,7 +8,9 @@
 #   clang-tidy              src/, with the checked-in .clang-tidy;
 #   valgrind                every unit test, no memory error, no leak;
 #   clang-format            every C file as the checked-in .clang-format
-#                           lays it out (STYLE.md 11).
+#                           lays it out (STYLE.md 11);
+#   layers                  the include rules of docs/ARCHITECTURE.md
+#                           (tools/check-layers.sh).
 # Run from the source root:
 #     sh tools/static-analysis.sh [WORKDIR]
 # WORKDIR holds the two build directories and the logs; without it a
@@ -131,10 +133,15 @@ step_clang_format() {
 	clang-format --dry-run --Werror $files
 }
 
+step_layers() {
+	sh tools/check-layers.sh
+}
+
 run_step build-gcc step_build_gcc
 run_step build-clang step_build_clang
 run_step cppcheck step_cppcheck
 run_step clang-tidy step_clang_tidy
 run_step valgrind step_valgrind
 run_step clang-format step_clang_format
+run_step layers step_layers
 exit "$failed"
