@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/pivot.h"
 #include "base/resolve.h"
 #include "util/cleanup.h"
 
@@ -296,41 +296,6 @@ static int setup_user_mount(int rootfd, const struct plan_mount *m, struct failu
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
 }
 
-/*
- * The rootfs must be a mount point for pivot_root, so it is bound onto
- * itself. The bind is tried non-recursive first, so that mounts left below
- * the directory stay out; but every mount inherited in an unprivileged
- * namespace is locked, and then the kernel refuses that (EINVAL) and the
- * whole tree is taken: the rootfs' flags below are set recursively so that
- * they reach those submounts too.
- */
-static int bind_rootfs(const char *rootfs, struct failure *f)
-{
-	if (mount(rootfs, rootfs, NULL, MS_BIND, NULL) == 0)
-		return 0;
-	if (errno == EINVAL && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == 0)
-		return 0;
-	return fail(f, errno, "cannot bind the rootfs '%s' onto itself", rootfs);
-}
-
-/*
- * pivot_root(".", ".") stacks the old root on top of the new one at "/";
- * detaching it then leaves only the rootfs, with no directory that leads
- * back to the host. Unlike chroot(2), nothing is left to escape to.
- */
-static int pivot_into(int rootfd, struct failure *f)
-{
-	if (fchdir(rootfd) < 0)
-		return fail(f, errno, "cannot enter the rootfs");
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return fail(f, errno, "cannot pivot_root into the rootfs");
-	if (umount2(".", MNT_DETACH) < 0)
-		return fail(f, errno, "cannot detach the old root");
-	if (chdir("/") < 0)
-		return fail(f, errno, "cannot chdir to '/'");
-	return 0;
-}
-
 /* One step of the plan's mount list. An optional step that cannot be
  * done says why in skipped and returns 0. */
 static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mount *m,
@@ -360,7 +325,9 @@ int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(f, errno, "cannot make the mount namespace private");
 
-	int r = bind_rootfs(p->rootfs, f);
+	/* The rootfs' flags below are set recursively, so that they reach
+	 * the submounts that a recursive bind takes along too. */
+	int r = pivot_bind_self(p->rootfs, "the rootfs", f);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -381,5 +348,5 @@ int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct
 		if (failed(&why) && skipped->n < MOUNTS_MAX_SKIPPED)
 			skipped->why[skipped->n++] = why;
 	}
-	return pivot_into(rootfd, f);
+	return pivot_into(rootfd, "the rootfs", f);
 }
