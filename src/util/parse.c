@@ -56,3 +56,18 @@ const char *value_to_name(const struct name_value *t, int value, const char *fal
 			return t->name;
 	return fallback;
 }
+
+const struct name_value compression_names[] = {
+	{ "none", COMPRESS_NONE },
+	{ "gzip", COMPRESS_GZIP },
+	{ "xz", COMPRESS_XZ },
+	{ "zstd", COMPRESS_ZSTD },
+	{ NULL, 0 },
+};
+
+const struct name_value progress_names[] = {
+	{ "auto", PROGRESS_AUTO },
+	{ "always", PROGRESS_ALWAYS },
+	{ "never", PROGRESS_NEVER },
+	{ NULL, 0 },
+};

@@ -25,3 +25,11 @@ int name_to_value(const struct name_value *t, const char *name, int *out);
 
 /* The name of value in t, or fallback when it has none. */
 const char *value_to_name(const struct name_value *t, int value, const char *fallback);
+
+/* The compressions of an exported archive (--compress). */
+enum compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZSTD };
+extern const struct name_value compression_names[];
+
+/* When a progress bar is drawn (--progress): auto, on a terminal. */
+enum progress_when { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+extern const struct name_value progress_names[];
