@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (!s || !isdigit((unsigned char)s[0]))
 		return -EINVAL;
@@ -17,8 +17,17 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 		return -EINVAL;
 	if (errno == ERANGE || v < min || v > max)
 		return -ERANGE;
-	*out = (uint32_t)v;
+	*out = v;
 	return 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int r = parse_u64(s, min, max, &v);
+	if (r == 0)
+		*out = (uint32_t)v;
+	return r;
 }
 
 bool box_name_valid(const char *s)

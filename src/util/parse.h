@@ -6,6 +6,7 @@
 
 /* Parse a whole decimal number in [min, max]; 0 or -EINVAL / -ERANGE. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* A box name: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
 bool box_name_valid(const char *s);
