@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/idmap.h"
+#include "base/userns.h"
 
 /*
  * Names come out of libarchive in the locale's charset. Under a UTF-8
@@ -66,11 +67,8 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 				    "archive work in");
 	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		int err = errno;
-		if (err == EPERM || err == ENOSPC || err == EUSERS || err == EACCES)
-			fail_hint(f, "%s",
-				  "unprivileged user namespaces look disabled; see the sysctls\n"
-				  "kernel.unprivileged_userns_clone, user.max_user_namespaces and\n"
-				  "kernel.apparmor_restrict_unprivileged_userns");
+		if (userns_refused(err))
+			fail_hint(f, "%s", USERNS_HINT);
 		return fail(f, err,
 			    "cannot create a user namespace to confine the archive work in");
 	}

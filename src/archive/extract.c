@@ -10,16 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive/errors.h"
+#include "archive/libarchive.h"
 #include "archive/unpack.h"
 #include "util/cleanup.h"
-
-static void cleanup_archivep(struct archive **a)
-{
-	if (*a)
-		archive_free(*a);
-}
-#define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
 
 /*
  * SECURE_NODOTDOT and SECURE_NOABSOLUTEPATHS refuse such names, in entries
@@ -132,18 +125,13 @@ static bool is_image_entry(const char *p)
 /* u: NULL before the input is opened. */
 static int fail_read(struct failure *f, struct archive *in, const struct unpack *u)
 {
-	int err = archive_system_errno(in);
-	if (err)
-		return fail(f, err, "cannot read the archive: %s: %s", archive_message(in),
-			    strerror(err));
-	if (u && unpack_raw_bytes(u) == 0)
-		return fail(f, EIO, "cannot read the archive: the input is empty");
+	bool empty = u && unpack_raw_bytes(u) == 0;
 	/* No format recognized: not an archive, or not one of ours. */
-	if (archive_format(in) == 0)
+	if (!archive_system_errno(in) && !empty && archive_format(in) == 0)
 		fail_hint(f, "%s",
 			  "the source must be a tar archive (tar, pax, ustar, GNU),\n"
 			  "compressed with gzip, bzip2, xz, zstd or lz4, or not at all");
-	return fail(f, EIO, "cannot read the archive: %s", archive_message(in));
+	return fail_archive_read(f, in, empty);
 }
 
 /* Writes fail with an errno (ENOSPC, EACCES), which says it all. */
@@ -151,52 +139,38 @@ static int fail_write(struct failure *f, struct archive *out, const char *path)
 {
 	int err = archive_system_errno(out);
 	if (err)
-		return fail(f, err, "cannot extract '%s': %s", path, strerror(err));
-	return fail(f, EIO, "cannot extract '%s': %s", path, archive_message(out));
+		return fail(f, err, "cannot extract '%s'", path);
+	return fail_said(f, EIO, "cannot extract '%s': %s", path, archive_message(out));
 }
 
 static int fail_hostile(struct failure *f, const char *path, const char *why)
 {
-	return fail(f, EPERM,
-		    "cannot extract '%s': refused, the archive tries to write outside its "
-		    "directory (%s)",
-		    path, why);
+	return fail_said(f, EPERM,
+			 "cannot extract '%s': refused, the archive tries to write outside its "
+			 "directory (%s)",
+			 path, why);
 }
 
-static void warn(const struct extract_hooks *h, const char *path, struct archive *a)
+static void progress(const struct archive_hooks *h, const struct unpack *u)
 {
-	if (h->warning)
-		h->warning(h->ctx, path, archive_message(a));
-}
-
-static void progress(const struct extract_hooks *h, const struct unpack *u)
-{
-	if (h->progress)
-		h->progress(h->ctx, unpack_raw_bytes(u));
+	hooks_progress(h, unpack_raw_bytes(u));
 }
 
 static int copy_data(struct archive *in, struct archive *out, const char *path,
-		     const struct unpack *u, const struct extract_hooks *h,
+		     const struct unpack *u, const struct archive_hooks *h,
 		     struct extract_stats *st, struct failure *f)
 {
-	for (;;) {
-		const void *buf;
-		size_t size;
-		la_int64_t offset;
-		int r = archive_read_data_block(in, &buf, &size, &offset);
-		if (r == ARCHIVE_EOF)
-			return 0;
-		if (r == ARCHIVE_WARN)
-			warn(h, path, in);
-		else if (r != ARCHIVE_OK)
-			return fail_read(f, in, u);
+	struct data_block b;
+	int r;
+	while ((r = archive_next_block(in, path, false, h, &b, f)) > 0) {
 		/* A failed write(2) comes back as ARCHIVE_WARN: any shortfall
 		 * is an error here. */
-		if (archive_write_data_block(out, buf, size, offset) != ARCHIVE_OK)
+		if (archive_write_data_block(out, b.buf, b.size, b.offset) != ARCHIVE_OK)
 			return fail_write(f, out, path);
-		st->bytes += size;
+		st->bytes += b.size;
 		progress(h, u);
 	}
+	return r;
 }
 
 /*
@@ -205,23 +179,17 @@ static int copy_data(struct archive *in, struct archive *out, const char *path,
  * create (ENOSPC, EACCES) carry one.
  */
 static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
-		       const struct unpack *u, const struct extract_hooks *h,
+		       const struct unpack *u, const struct archive_hooks *h,
 		       struct extract_stats *st, struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
-	int r = archive_write_header(out, e);
-	if (r == ARCHIVE_WARN)
-		warn(h, path, out);
-	else if (r != ARCHIVE_OK)
+	if (archive_warned(archive_write_header(out, e), out, h, path) != ARCHIVE_OK)
 		return archive_system_errno(out) ? fail_write(f, out, path)
 						 : fail_hostile(f, path, archive_message(out));
-	r = copy_data(in, out, path, u, h, st, f);
+	int r = copy_data(in, out, path, u, h, st, f);
 	if (r < 0)
 		return r;
-	r = archive_write_finish_entry(out);
-	if (r == ARCHIVE_WARN)
-		warn(h, path, out);
-	else if (r != ARCHIVE_OK)
+	if (archive_warned(archive_write_finish_entry(out), out, h, path) != ARCHIVE_OK)
 		return fail_write(f, out, path);
 	st->entries++;
 	return 0;
@@ -234,7 +202,7 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 	const char *path = archive_entry_pathname(e);
 	const char *target = archive_entry_hardlink(e);
 	if (!path || !*path)
-		return fail(f, EIO, "cannot read the archive: an entry has no name");
+		return fail_said(f, EIO, "cannot read the archive: an entry has no name");
 	if (path_escapes(path))
 		return fail_hostile(f, path, path[0] == '/' ? "absolute path" : "'..' in the path");
 	if (target && path_escapes(target))
@@ -244,10 +212,11 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 		    f, "%s",
 		    "container images are not supported yet; docker export a container instead:\n"
 		    "docker export \"$(docker create IMAGE)\" | nschroot create NAME -");
-		return fail(f, EINVAL,
-			    "cannot extract the archive: it is a container image (docker save, "
-			    "OCI layout), not a root filesystem ('%s')",
-			    path);
+		return fail_said(
+		    f, EINVAL,
+		    "cannot extract the archive: it is a container image (docker save, "
+		    "OCI layout), not a root filesystem ('%s')",
+		    path);
 	}
 	return 0;
 }
@@ -255,7 +224,7 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 /* Owners out of the mapped range become root: chown would fail with
  * EINVAL. Set-id bits do not follow a file to another owner. */
 static void adjust_owner(struct archive_entry *e, const struct extract_options *o,
-			 const struct extract_hooks *h, struct extract_stats *st)
+			 const struct archive_hooks *h, struct extract_stats *st)
 {
 	la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
 	bool uid_out = uid < 0 || uid >= o->uids, gid_out = gid < 0 || gid >= o->gids;
@@ -268,15 +237,14 @@ static void adjust_owner(struct archive_entry *e, const struct extract_options *
 	mode_t perm = archive_entry_perm(e);
 	archive_entry_set_perm(e, perm & ~(mode_t)(S_ISUID | S_ISGID));
 	st->unmapped_ids++;
-	if (h->warning)
-		h->warning(h->ctx, archive_entry_pathname(e),
-			   "its owner is outside the mapped ids: it belongs to root instead");
+	hooks_warn(h, archive_entry_pathname(e),
+		   "its owner is outside the mapped ids: it belongs to root instead");
 }
 
 /* Device nodes cannot be made without privilege, and set-id bits are not
  * kept for files that all belong to the caller. false: skip the entry. */
 static int adjust_entry(struct archive_entry *e, const struct extract_options *o,
-			struct skipped *devices, const struct extract_hooks *h,
+			struct skipped *devices, const struct archive_hooks *h,
 			struct extract_stats *st, bool *keep)
 {
 	const char *path = archive_entry_pathname(e);
@@ -292,8 +260,7 @@ static int adjust_entry(struct archive_entry *e, const struct extract_options *o
 		return 0;
 	}
 	if (type == AE_IFSOCK) {
-		if (h->warning)
-			h->warning(h->ctx, path, "a socket cannot be extracted; skipped");
+		hooks_warn(h, path, "a socket cannot be extracted; skipped");
 		return 0;
 	}
 	mode_t perm = archive_entry_perm(e);
@@ -311,7 +278,7 @@ static void cleanup_unpackp(struct unpack **u)
 }
 #define _cleanup_unpack_ __attribute__((cleanup(cleanup_unpackp)))
 
-int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *h,
+int extract_archive(int fd, const struct extract_options *o, const struct archive_hooks *h,
 		    struct extract_stats *st, struct failure *f)
 {
 	/* Freed last: the tar reader may still point into its slots. */
@@ -319,7 +286,7 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 	_cleanup_archive_ struct archive *in = archive_read_new();
 	_cleanup_archive_ struct archive *out = archive_write_disk_new();
 	if (!in || !out)
-		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+		return fail(f, ENOMEM, "cannot set up libarchive");
 	/* The tar reader has no filter of its own: unpack.c decompresses. */
 	if (archive_read_support_format_tar(in) != ARCHIVE_OK)
 		return fail_read(f, in, NULL);
@@ -339,7 +306,7 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 		if (rr == ARCHIVE_EOF)
 			break;
 		if (rr == ARCHIVE_WARN) {
-			warn(h, archive_entry_pathname(e), in);
+			hooks_warn(h, archive_entry_pathname(e), archive_message(in));
 		} else if (rr != ARCHIVE_OK) {
 			r = fail_read(f, in, u);
 			break;
@@ -353,7 +320,7 @@ int extract_archive(int fd, const struct extract_options *o, const struct extrac
 		bool keep;
 		r = adjust_entry(e, o, &devices, h, st, &keep);
 		if (r < 0) {
-			r = fail(f, r, "cannot extract '%s': %s", path, strerror(-r));
+			r = fail(f, r, "cannot extract '%s'", path);
 			break;
 		}
 		if (keep)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "archive/libarchive.h"
 #include "util/failure.h"
 
 struct extract_stats {
@@ -23,18 +24,9 @@ struct extract_options {
 	uint32_t uids, gids;
 };
 
-/* What the extraction reports as it goes; each hook may be NULL. */
-struct extract_hooks {
-	/* raw: bytes read so far from the (compressed) input. */
-	void (*progress)(void *ctx, uint64_t raw);
-	/* An entry was written, but not exactly: path, libarchive's words. */
-	void (*warning)(void *ctx, const char *path, const char *msg);
-	void *ctx;
-};
-
 /* Extract the tar archive read from fd into the current directory, refusing
- * every entry that would land outside it. 0, or -errno (-EIO when the cause
- * is not an errno) with f saying what failed: "cannot read the archive: …"
- * or "cannot extract 'PATH': …", complete with the reason. */
-int extract_archive(int fd, const struct extract_options *o, const struct extract_hooks *hooks,
+ * every entry that would land outside it. 0, or -errno with f saying what
+ * failed: "cannot read the archive" or "cannot extract 'PATH'", with the
+ * errno, or (EIO, said_why) with the reason in words. */
+int extract_archive(int fd, const struct extract_options *o, const struct archive_hooks *hooks,
 		    struct extract_stats *st, struct failure *f);

@@ -53,34 +53,47 @@ static bool is_dot(const char *name)
 	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
-/* The entries of d, without "." and "..", appended to *names (*n). */
-static int read_names(DIR *d, char ***names, size_t *n)
+/* The entries of a directory, without "." and "..". */
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void free_names(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	*l = (struct names){ 0 };
+}
+
+/* The entries of d appended to l. */
+static int read_names(DIR *d, struct names *l)
 {
 	size_t cap = 0;
 	struct dirent *e;
 	while ((errno = 0, e = readdir(d))) {
 		if (is_dot(e->d_name))
 			continue;
-		if (*n == cap) {
+		if (l->n == cap) {
 			cap = cap ? 2 * cap : 32;
-			char **p = reallocarray(*names, cap, sizeof(*p));
+			char **p = reallocarray(l->v, cap, sizeof(*p));
 			if (!p)
 				return -ENOMEM;
-			*names = p;
+			l->v = p;
 		}
-		if (!((*names)[*n] = strdup(e->d_name)))
+		if (!(l->v[l->n] = strdup(e->d_name)))
 			return -ENOMEM;
-		(*n)++;
+		l->n++;
 	}
 	return errno ? -errno : 0;
 }
 
-/* The entries of the directory dirfd, newly allocated in *names (*n of
- * them, also on failure: free_names them); -errno. */
-static int list_dir(int dirfd, char ***names, size_t *n)
+/* The entries of the directory dirfd, newly allocated in l (free_names
+ * them); -errno, with l empty. */
+static int list_dir(int dirfd, struct names *l)
 {
-	*names = NULL;
-	*n = 0;
+	*l = (struct names){ 0 };
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -90,34 +103,26 @@ static int list_dir(int dirfd, char ***names, size_t *n)
 		close(fd);
 		return -err;
 	}
-	int r = read_names(d, names, n);
+	int r = read_names(d, l);
 	closedir(d);
+	if (r < 0)
+		free_names(l);
 	return r;
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 /* The only entry of rootfd, when it is a directory that should be lifted,
  * into name; 0 otherwise. */
 static int single_top(int rootfd, char *name, size_t size)
 {
-	char **names;
-	size_t n;
-	int r = list_dir(rootfd, &names, &n);
-	if (r < 0) {
-		free_names(names, n);
+	struct names l;
+	int r = list_dir(rootfd, &l);
+	if (r < 0)
 		return r;
-	}
-	bool one = n == 1 && strlen(names[0]) < size && !is_rootfs_dir(names[0]) &&
-		   is_dir_at(rootfd, names[0], false);
+	bool one = l.n == 1 && strlen(l.v[0]) < size && !is_rootfs_dir(l.v[0]) &&
+		   is_dir_at(rootfd, l.v[0], false);
 	if (one)
-		strcpy(name, names[0]);
-	free_names(names, n);
+		strcpy(name, l.v[0]);
+	free_names(&l);
 	if (!one)
 		return 0;
 	_cleanup_close_ int fd =
@@ -131,30 +136,27 @@ static int single_top(int rootfd, char *name, size_t size)
 /* Rename every entry of the directory top up into rootfd. */
 static int move_up(int rootfd, int top, struct failure *f)
 {
-	char **names;
-	size_t n;
-	int r = list_dir(top, &names, &n);
+	struct names l;
+	int r = list_dir(top, &l);
 	if (r < 0)
-		r = fail(f, r, "cannot read the archive's top directory: %s", strerror(-r));
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (renameat(top, names[i], rootfd, names[i]) < 0)
-			r = fail(f, errno, "cannot move '%s' up to the root: %s", names[i],
-				 strerror(errno));
-	free_names(names, n);
+		return fail(f, r, "cannot read the archive's top directory");
+	for (size_t i = 0; r == 0 && i < l.n; i++)
+		if (renameat(top, l.v[i], rootfd, l.v[i]) < 0)
+			r = fail(f, errno, "cannot move '%s' up to the root", l.v[i]);
+	free_names(&l);
 	return r;
 }
-
 int lift_single_top(int rootfd, char *name, size_t size, struct failure *f)
 {
 	int r = single_top(rootfd, name, size);
 	if (r < 0)
-		return fail(f, r, "cannot read the extracted tree: %s", strerror(-r));
+		return fail(f, r, "cannot read the extracted tree");
 	if (r == 0)
 		return 0;
 	_cleanup_close_ int top =
 	    openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0)
-		return fail(f, errno, "cannot open '%s': %s", name, strerror(errno));
+		return fail(f, errno, "cannot open '%s'", name);
 	/* First out of the way, under a name that none of its entries has:
 	 * one of them may bear its own name (rootfs/rootfs). */
 	char tmp[64];
@@ -163,11 +165,11 @@ int lift_single_top(int rootfd, char *name, size_t size, struct failure *f)
 		snprintf(tmp, sizeof(tmp), ".nschroot-lift-%u", i++);
 	while (faccessat(top, tmp, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || strcmp(tmp, name) == 0);
 	if (renameat(rootfd, name, rootfd, tmp) < 0)
-		return fail(f, errno, "cannot rename '%s': %s", name, strerror(errno));
+		return fail(f, errno, "cannot rename '%s'", name);
 	r = move_up(rootfd, top, f);
 	if (r < 0)
 		return r;
 	if (unlinkat(rootfd, tmp, AT_REMOVEDIR) < 0)
-		return fail(f, errno, "cannot remove the emptied '%s': %s", name, strerror(errno));
+		return fail(f, errno, "cannot remove the emptied '%s'", name);
 	return 1;
 }

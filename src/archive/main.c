@@ -49,6 +49,7 @@
 #include "archive/write.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/parse.h"
 #include "util/text.h"
 
 static const char usage_text[] =
@@ -76,7 +77,7 @@ enum mode { MODE_EXTRACT, MODE_WRITE };
 
 struct options {
 	enum mode mode;
-	enum write_compression compress;
+	enum compression compress;
 	const char *dir;
 	uint64_t size;
 	bool progress;
@@ -96,24 +97,9 @@ static noreturn __attribute__((format(printf, 1, 2))) void usage_error(const cha
 	exit(EXIT_SETUP);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 static int parse_ids(const char *s, struct extract_options *x)
 {
-	uint64_t uids, gids;
+	uint32_t uids, gids;
 	const char *colon = strchr(s, ':');
 	if (!colon)
 		return -EINVAL;
@@ -122,23 +108,29 @@ static int parse_ids(const char *s, struct extract_options *x)
 		return -EINVAL;
 	memcpy(first, s, (size_t)(colon - s));
 	first[colon - s] = '\0';
-	if (parse_u64(first, &uids) < 0 || parse_u64(colon + 1, &gids) < 0 || uids == 0 ||
-	    gids == 0 || uids > UINT32_MAX || gids > UINT32_MAX)
+	if (parse_u32(first, 1, UINT32_MAX, &uids) < 0 ||
+	    parse_u32(colon + 1, 1, UINT32_MAX, &gids) < 0)
 		return -EINVAL;
-	*x = (struct extract_options){ .keep_owners = true,
-				       .uids = (uint32_t)uids,
-				       .gids = (uint32_t)gids };
+	*x = (struct extract_options){ .keep_owners = true, .uids = uids, .gids = gids };
 	return 0;
 }
 
-static void parse_mode(const char *s, struct options *o)
+/* The command, argv[1], before its options (or --help alone). */
+static void parse_mode(int argc, char **argv, struct options *o)
 {
-	if (strcmp(s, "extract") == 0)
-		o->mode = MODE_EXTRACT;
-	else if (strcmp(s, "write") == 0)
-		o->mode = MODE_WRITE;
-	else
+	static const struct name_value modes[] = {
+		{ "extract", MODE_EXTRACT },
+		{ "write", MODE_WRITE },
+		{ NULL, 0 },
+	};
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		exit(0);
+	}
+	int mode;
+	if (argc < 2 || name_to_value(modes, argv[1], &mode) < 0)
 		usage_error("expected the command 'extract' or 'write'");
+	o->mode = (enum mode)mode;
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -160,43 +152,36 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-		fputs(usage_text, stdout);
-		exit(0);
-	}
-	if (argc < 2)
-		usage_error("expected the command 'extract' or 'write'");
-	parse_mode(argv[1], o);
+	parse_mode(argc, argv, o);
 	argc--;
 	argv++;
 
 	o->progress = isatty(STDERR_FILENO);
 	o->compress = COMPRESS_GZIP;
-	int c;
+	int c, value;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROGRESS:
-			if (strcmp(optarg, "always") == 0)
-				o->progress = true;
-			else if (strcmp(optarg, "never") == 0)
-				o->progress = false;
-			else if (strcmp(optarg, "auto") != 0)
+			if (name_to_value(progress_names, optarg, &value) < 0)
 				usage_error("invalid --progress '%s' (auto, always or never)",
 					    optarg);
+			if (value != PROGRESS_AUTO)
+				o->progress = value == PROGRESS_ALWAYS;
 			break;
 		case OPT_SIZE:
 			if (o->mode != MODE_EXTRACT)
 				usage_error("--size is an option of extract");
-			if (parse_u64(optarg, &o->size) < 0)
+			if (parse_u64(optarg, 0, UINT64_MAX, &o->size) < 0)
 				usage_error("invalid --size '%s': a number of bytes", optarg);
 			break;
 		case OPT_COMPRESS:
 			if (o->mode != MODE_WRITE)
 				usage_error("--compress is an option of write");
-			if (write_compression_parse(optarg, &o->compress) < 0)
+			if (name_to_value(compression_names, optarg, &value) < 0)
 				usage_error("invalid --compress '%s' (gzip, xz, zstd or none)",
 					    optarg);
+			o->compress = (enum compression)value;
 			break;
 		case OPT_IN_USERNS:
 			o->in_userns = true;
@@ -354,7 +339,7 @@ static int lift(struct failure *f)
 {
 	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
-		return fail(f, errno, "cannot open the extracted tree: %s", strerror(errno));
+		return fail(f, errno, "cannot open the extracted tree");
 	char name[NAME_MAX + 1];
 	int r = lift_single_top(root, name, sizeof(name), f);
 	if (r > 0) {
@@ -368,7 +353,7 @@ static int lift(struct failure *f)
 static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
 	progress_start(&rep->bar, o->progress, o->size, "extracting");
-	struct extract_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
+	struct archive_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
 	struct extract_stats st = { 0 };
 	int r = extract_archive(STDIN_FILENO, &o->extract, &hooks, &st, f);
 	if (r < 0)
@@ -383,14 +368,14 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 		printf(" unmapped_ids=%" PRIu64, st.unmapped_ids);
 	printf("\n");
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(f, errno, "cannot write to standard output: %s", strerror(errno));
+		return fail(f, errno, "cannot write to standard output");
 	return 0;
 }
 
 static int archive_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
 	progress_start(&rep->bar, o->progress, 0, "exporting");
-	struct write_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
+	struct archive_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
 	struct write_stats st = { 0 };
 	return write_archive(STDOUT_FILENO, o->compress, &hooks, &st, f);
 }
@@ -431,10 +416,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rep.nseen; i++)
 		free(rep.seen[i]);
 	if (r < 0) {
+		/* What names the archive's entries: shown (as every message
+		 * quoting them is), then said as any failure is. */
 		char what[SHOWN_MAX];
-		log_error("%s", shown(f.what, what));
-		if (f.hint[0])
-			log_hint("%s", f.hint);
+		snprintf(f.what, sizeof(f.what), "%s", shown(f.what, what));
+		log_failure(&f);
 		return EXIT_SETUP;
 	}
 	return 0;

@@ -34,7 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive/errors.h"
+#include "archive/libarchive.h"
 
 #define SLOTS	  4
 #define SLOT_SIZE (256u << 10)
@@ -249,22 +249,11 @@ static int setup_decoder(struct archive *dec)
 	return archive_read_support_format_raw(dec) == ARCHIVE_OK ? 0 : -1;
 }
 
-static int fail_open(struct failure *f, struct unpack *u)
-{
-	int err = archive_system_errno(u->dec);
-	if (err)
-		return fail(f, err, "cannot read the archive: %s: %s", archive_message(u->dec),
-			    strerror(err));
-	if (unpack_raw_bytes(u) == 0)
-		return fail(f, EIO, "cannot read the archive: the input is empty");
-	return fail(f, EIO, "cannot read the archive: %s", archive_message(u->dec));
-}
-
 int unpack_start(int fd, struct unpack **out, struct failure *f)
 {
 	struct unpack *u = calloc(1, sizeof(*u));
 	if (!u)
-		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+		return fail(f, ENOMEM, "cannot set up libarchive");
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->changed, NULL);
 	u->fd = fd;
@@ -274,14 +263,14 @@ int unpack_start(int fd, struct unpack **out, struct failure *f)
 	if (pipe2(u->stop, O_CLOEXEC) < 0) {
 		int err = errno;
 		unpack_free(u);
-		return fail(f, err, "cannot make a pipe: %s", strerror(err));
+		return fail(f, err, "cannot make a pipe");
 	}
 	bool ok = (u->in = malloc(READ_BLOCK)) != NULL;
 	for (unsigned i = 0; ok && i < SLOTS; i++)
 		ok = (u->slot[i] = malloc(SLOT_SIZE)) != NULL;
 	if (!ok || !(u->dec = archive_read_new()) || setup_decoder(u->dec) < 0) {
 		unpack_free(u);
-		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+		return fail(f, ENOMEM, "cannot set up libarchive");
 	}
 
 	/* The filters are chosen here, on the caller's thread, from the first
@@ -289,14 +278,14 @@ int unpack_start(int fd, struct unpack **out, struct failure *f)
 	struct archive_entry *e;
 	if (archive_read_open(u->dec, u, NULL, source_read, NULL) != ARCHIVE_OK ||
 	    archive_read_next_header(u->dec, &e) != ARCHIVE_OK) {
-		int r = fail_open(f, u);
+		int r = fail_archive_read(f, u->dec, unpack_raw_bytes(u) == 0);
 		unpack_free(u);
 		return r;
 	}
 	int err = pthread_create(&u->thread, NULL, worker, u);
 	if (err) {
 		unpack_free(u);
-		return fail(f, err, "cannot start the decompression thread: %s", strerror(err));
+		return fail(f, err, "cannot start the decompression thread");
 	}
 	u->started = true;
 	*out = u;

@@ -9,44 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive/errors.h"
-#include "util/cleanup.h"
-
-static void cleanup_archivep(struct archive **a)
-{
-	if (*a)
-		archive_free(*a);
-}
-#define _cleanup_archive_ __attribute__((cleanup(cleanup_archivep)))
-
-static void cleanup_entryp(struct archive_entry **e)
-{
-	archive_entry_free(*e);
-}
-#define _cleanup_entry_ __attribute__((cleanup(cleanup_entryp)))
-
-static void cleanup_resolverp(struct archive_entry_linkresolver **r)
-{
-	if (*r)
-		archive_entry_linkresolver_free(*r);
-}
-#define _cleanup_resolver_ __attribute__((cleanup(cleanup_resolverp)))
-
-int write_compression_parse(const char *s, enum write_compression *out)
-{
-	static const char *const names[] = {
-		[COMPRESS_NONE] = "none",
-		[COMPRESS_GZIP] = "gzip",
-		[COMPRESS_XZ] = "xz",
-		[COMPRESS_ZSTD] = "zstd",
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum write_compression)i;
-			return 0;
-		}
-	return -EINVAL;
-}
+#include "archive/libarchive.h"
+#include "util/parse.h"
 
 /* A failed write(2) to the output (ENOSPC, EPIPE) says it all; anything
  * else is about the entry. */
@@ -54,17 +18,8 @@ static int fail_write(struct failure *f, struct archive *out, const char *path)
 {
 	int err = archive_system_errno(out);
 	if (err)
-		return fail(f, err, "cannot write the archive: %s", strerror(err));
-	return fail(f, EIO, "cannot store '%s': %s", path, archive_message(out));
-}
-
-static int fail_read(struct failure *f, struct archive *disk, const char *path)
-{
-	int err = archive_system_errno(disk);
-	if (err)
-		return fail(f, err, "cannot read '%s': %s: %s", path, archive_message(disk),
-			    strerror(err));
-	return fail(f, EIO, "cannot read '%s': %s", path, archive_message(disk));
+		return fail(f, err, "cannot write the archive");
+	return fail_said(f, EIO, "cannot store '%s': %s", path, archive_message(out));
 }
 
 /*
@@ -78,15 +33,9 @@ static int check_dir_readable(const char *path, struct failure *f)
 	const char *abs = path[0] == '.' ? path + 1 : path;
 	int fd = open(*abs ? abs : "/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(f, errno, "cannot read directory '%s': %s", path, strerror(errno));
+		return fail(f, errno, "cannot read directory '%s'", path);
 	close(fd);
 	return 0;
-}
-
-static void warn(const struct write_hooks *h, const char *path, const char *msg)
-{
-	if (h->warning)
-		h->warning(h->ctx, path, msg);
 }
 
 /*
@@ -96,26 +45,24 @@ static void warn(const struct write_hooks *h, const char *path, const char *msg)
  * root. Anything but ARCHIVE_OK is refused. Compressed output is not padded
  * to a whole tar block: decompressors take trailing zeros as garbage.
  */
-static int setup_writer(struct archive *out, enum write_compression c, struct failure *f)
+static int setup_writer(struct archive *out, enum compression c, struct failure *f)
 {
-	static const struct {
-		const char *name;
-		int (*add)(struct archive *);
-	} filters[] = {
-		[COMPRESS_GZIP] = { "gzip", archive_write_add_filter_gzip },
-		[COMPRESS_XZ] = { "xz", archive_write_add_filter_xz },
-		[COMPRESS_ZSTD] = { "zstd", archive_write_add_filter_zstd },
+	static int (*const filters[])(struct archive *) = {
+		[COMPRESS_GZIP] = archive_write_add_filter_gzip,
+		[COMPRESS_XZ] = archive_write_add_filter_xz,
+		[COMPRESS_ZSTD] = archive_write_add_filter_zstd,
 	};
 	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(out));
+		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	if (c == COMPRESS_NONE)
 		return 0;
 	/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): each c but NONE has its filter */
-	if (filters[c].add(out) != ARCHIVE_OK)
-		return fail(f, ENOTSUP, "cannot compress with %s: libarchive was built without it",
-			    filters[c].name);
+	if (filters[c](out) != ARCHIVE_OK)
+		return fail_said(f, ENOTSUP,
+				 "cannot compress with %s: libarchive was built without it",
+				 value_to_name(compression_names, c, "?"));
 	if (archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(out));
+		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	return 0;
 }
 
@@ -130,50 +77,43 @@ static int setup_reader(struct archive *disk, struct failure *f)
 {
 	if (archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
 	    archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK)
-		return fail(f, EIO, "cannot set up libarchive: %s", archive_message(disk));
+		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(disk));
 	if (archive_read_disk_open(disk, ".") != ARCHIVE_OK)
-		return fail_read(f, disk, ".");
+		return fail_file_read(f, disk, ".");
 	return 0;
 }
 
 /* Sparse files come as blocks at offsets: the holes are written as zeros,
  * which the pax writer, knowing the entry's sparse map, leaves out. */
 static int copy_data(struct archive *disk, struct archive *out, const char *path,
-		     const struct write_hooks *h, struct write_stats *st, struct failure *f)
+		     const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
 	static const char zeros[64 * 1024];
 	la_int64_t done = 0;
-	for (;;) {
-		const void *buf;
-		size_t size;
-		la_int64_t offset;
-		int r = archive_read_data_block(disk, &buf, &size, &offset);
-		if (r == ARCHIVE_EOF)
-			return 0;
-		if (r == ARCHIVE_WARN)
-			warn(h, path, archive_message(disk));
-		else if (r != ARCHIVE_OK)
-			return fail_read(f, disk, path);
-		while (offset > done) {
-			size_t n = (size_t)(offset - done) < sizeof(zeros) ? (size_t)(offset - done)
-									   : sizeof(zeros);
+	struct data_block b;
+	int r;
+	while ((r = archive_next_block(disk, path, true, h, &b, f)) > 0) {
+		while (b.offset > done) {
+			size_t n = (size_t)(b.offset - done) < sizeof(zeros)
+				       ? (size_t)(b.offset - done)
+				       : sizeof(zeros);
 			la_ssize_t w = archive_write_data(out, zeros, n);
 			if (w <= 0)
 				return fail_write(f, out, path);
 			done += w;
 		}
-		while (size > 0) {
-			la_ssize_t w = archive_write_data(out, buf, size);
+		while (b.size > 0) {
+			la_ssize_t w = archive_write_data(out, b.buf, b.size);
 			if (w <= 0)
 				return fail_write(f, out, path);
-			buf = (const char *)buf + w;
-			size -= (size_t)w;
+			b.buf = (const char *)b.buf + w;
+			b.size -= (size_t)w;
 			done += w;
 			st->bytes += (uint64_t)w;
 		}
-		if (h->progress)
-			h->progress(h->ctx, st->bytes);
+		hooks_progress(h, st->bytes);
 	}
+	return r;
 }
 
 /* The box's root is root; other ids go by number alone. */
@@ -186,25 +126,19 @@ static void name_ids(struct archive_entry *e)
 }
 
 static int store_entry(struct archive *disk, struct archive *out, struct archive_entry *e,
-		       const struct write_hooks *h, struct write_stats *st, struct failure *f)
+		       const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
-	int r = archive_write_header(out, e);
-	if (r == ARCHIVE_WARN)
-		warn(h, path, archive_message(out));
-	else if (r != ARCHIVE_OK)
+	if (archive_warned(archive_write_header(out, e), out, h, path) != ARCHIVE_OK)
 		return fail_write(f, out, path);
 	/* A hard link to an entry already stored has no data of its own. */
 	if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e) &&
 	    archive_entry_size(e) > 0) {
-		r = copy_data(disk, out, path, h, st, f);
+		int r = copy_data(disk, out, path, h, st, f);
 		if (r < 0)
 			return r;
 	}
-	r = archive_write_finish_entry(out);
-	if (r == ARCHIVE_WARN)
-		warn(h, path, archive_message(out));
-	else if (r != ARCHIVE_OK)
+	if (archive_warned(archive_write_finish_entry(out), out, h, path) != ARCHIVE_OK)
 		return fail_write(f, out, path);
 	st->entries++;
 	return 0;
@@ -216,35 +150,33 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
  * data and every later one becomes a link to it, returned at once.
  */
 static int write_tree(struct archive *disk, struct archive *out,
-		      struct archive_entry_linkresolver *links, const struct write_hooks *h,
+		      struct archive_entry_linkresolver *links, const struct archive_hooks *h,
 		      struct write_stats *st, struct failure *f)
 {
 	for (;;) {
 		_cleanup_entry_ struct archive_entry *e = archive_entry_new();
 		if (!e)
-			return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+			return fail(f, ENOMEM, "cannot set up libarchive");
 		int r = archive_read_next_header2(disk, e);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		const char *path = archive_entry_pathname(e);
 		/* No entry at all: libarchive's words are all there is. */
 		if (!path && r != ARCHIVE_OK)
-			return fail(f, EIO, "cannot read the tree: %s", archive_message(disk));
+			return fail_said(f, EIO, "cannot read the tree: %s", archive_message(disk));
 		if (!path)
 			path = ".";
-		if (r == ARCHIVE_WARN)
-			warn(h, path, archive_message(disk));
-		else if (r != ARCHIVE_OK)
-			return fail_read(f, disk, path);
+		if (archive_warned(r, disk, h, path) != ARCHIVE_OK)
+			return fail_file_read(f, disk, path);
 		if (archive_read_disk_can_descend(disk)) {
 			r = check_dir_readable(path, f);
 			if (r < 0)
 				return r;
 			if (archive_read_disk_descend(disk) != ARCHIVE_OK)
-				return fail_read(f, disk, path);
+				return fail_file_read(f, disk, path);
 		}
 		if (archive_entry_filetype(e) == AE_IFSOCK) {
-			warn(h, path, "a socket cannot be archived; skipped");
+			hooks_warn(h, path, "a socket cannot be archived; skipped");
 			continue;
 		}
 		name_ids(e);
@@ -257,15 +189,15 @@ static int write_tree(struct archive *disk, struct archive *out,
 	}
 }
 
-int write_archive(int fd, enum write_compression c, const struct write_hooks *h,
-		  struct write_stats *st, struct failure *f)
+int write_archive(int fd, enum compression c, const struct archive_hooks *h, struct write_stats *st,
+		  struct failure *f)
 {
 	_cleanup_archive_ struct archive *disk = archive_read_disk_new();
 	_cleanup_archive_ struct archive *out = archive_write_new();
 	_cleanup_resolver_ struct archive_entry_linkresolver *links =
 	    archive_entry_linkresolver_new();
 	if (!disk || !out || !links)
-		return fail(f, ENOMEM, "cannot set up libarchive: %s", strerror(ENOMEM));
+		return fail(f, ENOMEM, "cannot set up libarchive");
 	int r = setup_writer(out, c, f);
 	if (r < 0)
 		return r;

@@ -75,18 +75,11 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 		case OPT_PROGRESS:
 			o->progress = check_progress_arg(optarg);
 			break;
-		case ':':
-			die_usage("create: option '%s' needs an argument", argv[optind - 1]);
 		default:
-			die_usage("create: unknown option '%s'", argv[optind - 1]);
+			die_bad_option("create", opt, argv);
 		}
 	}
-	if (argc - optind != 2)
-		die_usage(argc - optind < 2 ? "create: expected NAME and SOURCE"
-					    : "create: too many arguments");
-	o->name = argv[optind];
-	o->source = argv[optind + 1];
-	check_box_name(o->name);
+	take_box_operands(argc, argv, "create", "SOURCE", &o->name, &o->source);
 }
 
 /* Staging directories left by a create that crashed: nobody holds their
@@ -133,11 +126,7 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 		       bool progress, struct extract_result *res)
 {
 	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	helper_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		die_errno(errno, "cannot block signals");
 
@@ -149,33 +138,24 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 	snprintf(sizearg, sizeof(sizearg), "--size=%lld", (long long)size);
 	snprintf(idsarg, sizeof(idsarg), "--keep-ids=%u:%u", (unsigned)id_map_size(&map->uid),
 		 (unsigned)id_map_size(&map->gid));
+	char *argv[] = {
+		helper,	 "extract",	progress ? "--progress=always" : "--progress=never",
+		sizearg, "--in-userns", (char *)rootfs,
+		NULL,	 NULL
+	};
+	if (map->mode == MAP_AUTO) {
+		argv[5] = idsarg;
+		argv[6] = (char *)rootfs;
+	}
 	struct failure f = { 0 };
-	pid_t pid = userns_fork(map, &f);
+	pid_t pid = helper_spawn(map, argv, srcfd, out[1], &old, &f);
+	close(out[1]);
 	if (pid < 0) {
 		log_failure(&f);
 		close(out[0]);
-		close(out[1]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return -1;
 	}
-	if (pid == 0) {
-		if (dup2(srcfd, 0) < 0 || dup2(out[1], 1) < 0)
-			_exit(EXIT_SETUP);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		char *argv[] = {
-			helper,	 "extract",	progress ? "--progress=always" : "--progress=never",
-			sizearg, "--in-userns", (char *)rootfs,
-			NULL,	 NULL
-		};
-		if (map->mode == MAP_AUTO) {
-			argv[5] = idsarg;
-			argv[6] = (char *)rootfs;
-		}
-		execv(helper, argv);
-		log_error("cannot execute '%s': %s", helper, strerror(errno));
-		_exit(EXIT_SETUP);
-	}
-	close(out[1]);
 
 	int wstatus = 0;
 	int interrupted = helper_wait(pid, &set, &wstatus);
@@ -215,26 +195,16 @@ static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *re
 		log_error("cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
+	char *argv[] = { helper,      "write", "--compress=none", "--progress=never", "--in-userns",
+			 (char *)dir, NULL };
 	struct failure f = { 0 };
-	pid_t pid = userns_fork(map, &f);
+	pid_t pid = helper_spawn(map, argv, -1, p[1], NULL, &f);
+	close(p[1]);
 	if (pid < 0) {
 		log_failure(&f);
 		close(p[0]);
-		close(p[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		if (dup2(p[1], 1) < 0)
-			_exit(EXIT_SETUP);
-		char *argv[] = {
-			helper,	     "write", "--compress=none", "--progress=never", "--in-userns",
-			(char *)dir, NULL
-		};
-		execv(helper, argv);
-		log_error("cannot execute '%s': %s", helper, strerror(errno));
-		_exit(EXIT_SETUP);
-	}
-	close(p[1]);
 	*readfd = p[0];
 	return pid;
 }
@@ -454,12 +424,11 @@ int cmd_create(int argc, char **argv)
 	bool progress = strcmp(o.progress, "always") == 0 ||
 			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
 	/* From here on a signal must find us to remove the staging directory:
-	 * blocked, it waits for run_extract's sigwaitinfo. */
+	 * blocked, it waits for run_extract's sigwaitinfo (which takes
+	 * SIGCHLD too, blocked for its helper alone). */
 	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	helper_signals(&set);
+	sigdelset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		die_errno(errno, "cannot block signals");
 	pid_t writer = -1;

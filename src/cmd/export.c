@@ -53,7 +53,7 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 		{ 0 },
 	};
 	*o = (struct export_opts){ .compress = "gzip", .progress = "auto" };
-	int opt;
+	int opt, compression;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -61,8 +61,7 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 			help_command("export");
 			exit(0);
 		case OPT_COMPRESS:
-			if (strcmp(optarg, "gzip") != 0 && strcmp(optarg, "xz") != 0 &&
-			    strcmp(optarg, "zstd") != 0 && strcmp(optarg, "none") != 0)
+			if (name_to_value(compression_names, optarg, &compression) < 0)
 				die_usage(
 				    "invalid --compress '%s': expected gzip, xz, zstd or none",
 				    optarg);
@@ -71,18 +70,11 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 		case OPT_PROGRESS:
 			o->progress = check_progress_arg(optarg);
 			break;
-		case ':':
-			die_usage("export: option '%s' needs an argument", argv[optind - 1]);
 		default:
-			die_usage("export: unknown option '%s'", argv[optind - 1]);
+			die_bad_option("export", opt, argv);
 		}
 	}
-	if (argc - optind != 2)
-		die_usage(argc - optind < 2 ? "export: expected NAME and FILE"
-					    : "export: too many arguments");
-	o->name = argv[optind];
-	o->file = argv[optind + 1];
-	check_box_name(o->name);
+	take_box_operands(argc, argv, "export", "FILE", &o->name, &o->file);
 }
 
 /* Where the archive goes: fd; for a FILE, path (to put it at) and, where
@@ -249,20 +241,11 @@ static int run_write(const struct idmap *map, const sigset_t *set, const sigset_
 		     char *const argv[])
 {
 	struct failure f = { 0 };
-	pid_t pid = userns_fork(map, &f);
+	pid_t pid = helper_spawn(map, argv, -1, outfd, old, &f);
 	if (pid < 0) {
 		log_failure(&f);
 		return -1;
 	}
-	if (pid == 0) {
-		if (dup2(outfd, STDOUT_FILENO) < 0)
-			_exit(EXIT_SETUP);
-		sigprocmask(SIG_SETMASK, old, NULL);
-		execv(argv[0], argv);
-		log_error("cannot execute '%s': %s", argv[0], strerror(errno));
-		_exit(EXIT_SETUP);
-	}
-
 	int wstatus = 0;
 	int interrupted = helper_wait(pid, set, &wstatus);
 	if (interrupted)
@@ -326,11 +309,7 @@ int cmd_export(int argc, char **argv)
 	/* Blocked before the temporary file exists, so that no signal finds it
 	 * there without us to remove it. */
 	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	helper_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		die_errno(errno, "cannot block signals");
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +42,34 @@ char *archive_helper(void)
 	return p;
 }
 
+void helper_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* The child is a copy of nschroot: it only moves descriptors, restores the
+ * mask and executes; its message goes out with write(2), and it leaves with
+ * _exit(2), so that nothing of the parent's stdio is flushed twice. */
+pid_t helper_spawn(const struct idmap *m, char *const argv[], int in_fd, int out_fd,
+		   const sigset_t *mask, struct failure *f)
+{
+	pid_t pid = userns_fork(m, f);
+	if (pid != 0)
+		return pid;
+	if ((in_fd >= 0 && dup2(in_fd, STDIN_FILENO) < 0) ||
+	    (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0))
+		_exit(EXIT_SETUP);
+	if (mask)
+		sigprocmask(SIG_SETMASK, mask, NULL);
+	execv(argv[0], argv);
+	log_exit_immediately();
+	die_errno(errno, "cannot execute '%s'", argv[0]);
+}
+
 int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 {
 	int interrupted = 0;
@@ -61,7 +90,8 @@ int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 
 const char *check_progress_arg(const char *arg)
 {
-	if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 && strcmp(arg, "never") != 0)
+	int when;
+	if (name_to_value(progress_names, arg, &when) < 0)
 		die_usage("invalid --progress '%s': expected auto, always or never", arg);
 	return arg;
 }
@@ -72,6 +102,25 @@ void check_box_name(const char *name)
 		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
 			  "starting with a letter or digit",
 			  name);
+}
+
+noreturn void die_bad_option(const char *cmd, int opt, char *const argv[])
+{
+	if (opt == ':')
+		die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
+	die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
+}
+
+void take_box_operands(int argc, char *const argv[], const char *cmd, const char *what,
+		       const char **name, const char **other)
+{
+	if (argc - optind < 2)
+		die_usage("%s: expected NAME and %s", cmd, what);
+	if (argc - optind > 2)
+		die_usage("%s: too many arguments", cmd);
+	*name = argv[optind];
+	*other = argv[optind + 1];
+	check_box_name(*name);
 }
 
 struct remove_ctx {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdnoreturn.h>
 
 /* The path of nschroot-archive, newly allocated: beside this executable in
  * a build tree, else in NSCHROOT_LIBEXECDIR (LIBEXECDIR/nschroot). Dies
@@ -13,6 +14,17 @@ const char *check_progress_arg(const char *arg);
 
 /* A usage error, with the rule, unless name is a valid box name. */
 void check_box_name(const char *name);
+
+/* The usage error of command cmd for the option argv[optind - 1], which
+ * getopt_long (optstring starting "+:") answered with opt: ':' when its
+ * argument is missing, else unknown. */
+noreturn void die_bad_option(const char *cmd, int opt, char *const argv[]);
+
+/* The two operands that follow cmd's options, NAME and another called what
+ * in the usage error ("SOURCE", "FILE"); a usage error unless there are two
+ * and NAME is a valid box name. */
+void take_box_operands(int argc, char *const argv[], const char *cmd, const char *what,
+		       const char **name, const char **other);
 
 #include <signal.h>
 #include <stdint.h>
@@ -38,6 +50,18 @@ void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64
  * fixups_apply/fixups_undo take and give them. 0, or -errno with f set. */
 int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
 		     bool undo, unsigned *done, struct failure *f);
+
+/* The signals a caller of helper_wait blocks before it starts the helper:
+ * SIGCHLD and those that interrupt (SIGINT, SIGTERM, SIGHUP). */
+void helper_signals(sigset_t *set);
+
+/* Start argv[0] (nschroot-archive) as the root of a new user namespace
+ * mapped by m (userns_fork), its standard input on in_fd and its standard
+ * output on out_fd (-1: left as they are), with the signal mask mask (NULL:
+ * the caller's). The pid, or -errno with f set. A helper that cannot be
+ * executed says so and exits 125. */
+pid_t helper_spawn(const struct idmap *m, char *const argv[], int in_fd, int out_fd,
+		   const sigset_t *mask, struct failure *f);
 
 /* Wait for the helper pid, taking the signals of set (blocked by the
  * caller: SIGCHLD and those that interrupt) with sigwaitinfo. An

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (!s || !isdigit((unsigned char)s[0]))
 		return -EINVAL;
@@ -17,8 +17,17 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 		return -EINVAL;
 	if (errno == ERANGE || v < min || v > max)
 		return -ERANGE;
-	*out = (uint32_t)v;
+	*out = v;
 	return 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int r = parse_u64(s, min, max, &v);
+	if (r == 0)
+		*out = (uint32_t)v;
+	return r;
 }
 
 bool box_name_valid(const char *s)
@@ -56,3 +65,18 @@ const char *value_to_name(const struct name_value *t, int value, const char *fal
 			return t->name;
 	return fallback;
 }
+
+const struct name_value compression_names[] = {
+	{ "none", COMPRESS_NONE },
+	{ "gzip", COMPRESS_GZIP },
+	{ "xz", COMPRESS_XZ },
+	{ "zstd", COMPRESS_ZSTD },
+	{ NULL, 0 },
+};
+
+const struct name_value progress_names[] = {
+	{ "auto", PROGRESS_AUTO },
+	{ "always", PROGRESS_ALWAYS },
+	{ "never", PROGRESS_NEVER },
+	{ NULL, 0 },
+};

@@ -6,6 +6,7 @@
 
 /* Parse a whole decimal number in [min, max]; 0 or -EINVAL / -ERANGE. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* A box name: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
 bool box_name_valid(const char *s);
@@ -25,3 +26,11 @@ int name_to_value(const struct name_value *t, const char *name, int *out);
 
 /* The name of value in t, or fallback when it has none. */
 const char *value_to_name(const struct name_value *t, int value, const char *fallback);
+
+/* The compressions of an exported archive (--compress). */
+enum compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZSTD };
+extern const struct name_value compression_names[];
+
+/* When a progress bar is drawn (--progress): auto, on a terminal. */
+enum progress_when { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+extern const struct name_value progress_names[];
