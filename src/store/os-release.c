@@ -86,7 +86,6 @@ static char *field(struct os_release *out, const char *key, size_t klen)
 		{ "ID", offsetof(struct os_release, id) },
 		{ "ID_LIKE", offsetof(struct os_release, id_like) },
 		{ "VERSION_ID", offsetof(struct os_release, version_id) },
-		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name) },
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strlen(fields[i].key) == klen && memcmp(fields[i].key, key, klen) == 0)
