@@ -170,7 +170,8 @@ static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int dir =
 		    openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dir < 0 || store_read_conf(dir, &v[i].conf) < 0) {
+		struct failure f = { 0 };
+		if (dir < 0 || store_read_conf(dir, names[i], &v[i].conf, &f) < 0) {
 			log_warning("skipping '%s': no readable box.conf", names[i]);
 			free(names[i]);
 			continue;
@@ -318,44 +319,40 @@ int cmd_info(int argc, char **argv)
 	if (!box_name_valid(name))
 		die_usage("invalid box name '%s'", name);
 
-	_cleanup_close_ int boxes = open_boxes_or_none();
-	_cleanup_close_ int dir =
-	    boxes < 0 ? -1 : openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		die("no box named '%s'", name);
-	struct box_conf c = { 0 };
-	int r = store_read_conf(dir, &c);
-	if (r < 0)
-		die_errno(r, "cannot read the box.conf of '%s'", name);
-	_cleanup_free_ char *rootfs = NULL;
-	store_box_rootfs(name, &rootfs);
+	struct failure f = { 0 };
+	struct box box;
+	if (store_open_box(name, BOX_LOOK, &box, &f) < 0)
+		die_failure(&f);
+	struct box_conf *c = &box.conf;
+	char *rootfs = box.rootfs;
 	struct idmap map;
-	mapping_for_box(&c, &map);
+	mapping_for_box(c, &map);
 	uint64_t size;
 	usage_in_userns(&map, &rootfs, 1, &size);
 	char subuids[SUBID_MAX_RANGES * 24] = "", subgids[SUBID_MAX_RANGES * 24] = "";
-	subid_format(&c.subuids, subuids, sizeof(subuids));
-	subid_format(&c.subgids, subgids, sizeof(subgids));
+	subid_format(&c->subuids, subuids, sizeof(subuids));
+	subid_format(&c->subgids, subgids, sizeof(subgids));
 
 	if (o.json) {
-		info_json(name, &c, rootfs, size, subuids, subgids);
-		box_conf_free(&c);
+		info_json(name, c, rootfs, size, subuids, subgids);
+		box_close(&box);
 		return 0;
 	}
-	conf_printable(&c);
+	conf_printable(c);
 	printable(rootfs);
-	_cleanup_free_ char *os = os_string(&c);
+	_cleanup_free_ char *os = os_string(c);
 	char hs[16];
 	human_size(size, hs);
 	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
 	       "rootfs: %s\nsize: %s\n",
-	       name, map_mode_name(c.map), c.source ? c.source : "-", c.created ? c.created : "-",
-	       os ? os : "-", c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
-	if (c.map == MAP_AUTO)
+	       name, map_mode_name(c->map), c->source ? c->source : "-",
+	       c->created ? c->created : "-", os ? os : "-",
+	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
+	if (c->map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
-	if (c.half_removed)
+	if (c->half_removed)
 		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
 		       name);
-	box_conf_free(&c);
+	box_close(&box);
 	return 0;
 }

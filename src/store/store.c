@@ -119,37 +119,109 @@ int store_open_boxes(bool create, struct failure *f)
 	return boxes;
 }
 
-int store_lock_box(int boxesfd, const char *name, bool exclusive, bool wait)
+static int no_box(struct failure *f, const char *name, enum box_access access)
 {
-	if (!box_name_valid(name))
-		return -EINVAL;
-	int fd = openat(boxesfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
-	int r;
-	do
-		r = flock(fd, op);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	if (access & BOX_NAME_OR_PATH)
+		return fail_said(f, ENOENT, "no box named '%s' (to use a directory, write './%s')",
+				 name, name);
+	return fail_said(f, ENOENT, "no box named '%s'", name);
 }
 
-int store_read_conf(int dirfd, struct box_conf *out)
+int store_lock_box(int boxesfd, const char *name, enum box_access access, struct failure *f)
+{
+	if (!box_name_valid(name))
+		return fail(f, EINVAL, "cannot open box '%s'", name);
+	_cleanup_close_ int fd =
+	    openat(boxesfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return no_box(f, name, access);
+	if (fd < 0)
+		return fail(f, errno, "cannot open box '%s'", name);
+	access &= ~BOX_NAME_OR_PATH;
+	if (access == BOX_LOOK)
+		return steal_fd(&fd);
+	int r;
+	do
+		r = flock(fd, (access == BOX_USE ? LOCK_SH : LOCK_EX) | LOCK_NB);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EWOULDBLOCK && access == BOX_USE)
+		return fail_said(f, errno,
+				 "box '%s' is being changed (removed, exported or fixed up)", name);
+	if (r < 0 && errno == EWOULDBLOCK)
+		return fail_said(f, errno, "box '%s' is in use", name);
+	if (r < 0)
+		return fail(f, errno, "cannot lock box '%s'", name);
+	return steal_fd(&fd);
+}
+
+int store_read_conf(int dirfd, const char *name, struct box_conf *out, struct failure *f)
 {
 	_cleanup_close_ int fd = openat(dirfd, "box.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fail(f, errno, "cannot read the box.conf of '%s'", name);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
+	struct box_conf c = { 0 };
 	int r = read_regular(fd, BOX_CONF_MAX, &buf, &len);
+	if (r == 0)
+		r = box_conf_parse(buf, len, &c);
+	if (r == -EINVAL && c.version > BOX_CONF_VERSION) {
+		fail_said(f, r,
+			  "box '%s' was made by a newer nschroot (its box.conf has version %u)",
+			  name, (unsigned)c.version);
+		fail_hint(f, "use the nschroot that made it, or a newer one");
+		return r;
+	}
+	if (r < 0)
+		return fail(f, r, "cannot read the box.conf of '%s'", name);
+	*out = c;
+	return 0;
+}
+
+/* The steps of store_open_box once the box is locked. */
+static int read_box(const char *name, enum box_access access, struct box *b, struct failure *f)
+{
+	int r = store_read_conf(b->lock, name, &b->conf, f);
 	if (r < 0)
 		return r;
-	return box_conf_parse(buf, len, out);
+	/* What an rm that failed half-way left is no box to run: part of its
+	 * tree is gone. */
+	if (access == BOX_USE && b->conf.half_removed) {
+		fail_said(f, EUCLEAN, "box '%s' is half-removed", name);
+		fail_hint(f, "'nschroot rm %s' finishes removing it", name);
+		return -EUCLEAN;
+	}
+	r = store_box_rootfs(name, &b->rootfs);
+	if (r < 0 && access != BOX_LOOK)
+		return fail(f, r, "cannot find the rootfs of box '%s'", name);
+	return 0;
+}
+
+int store_open_box(const char *name, enum box_access access, struct box *out, struct failure *f)
+{
+	*out = (struct box){ .lock = -1 };
+	_cleanup_close_ int boxes = store_open_boxes(false, f);
+	if (boxes == -ENOENT)
+		return no_box(f, name, access);
+	if (boxes < 0)
+		return boxes;
+	int r = store_lock_box(boxes, name, access, f);
+	if (r < 0)
+		return r;
+	out->lock = r;
+	r = read_box(name, access & ~BOX_NAME_OR_PATH, out, f);
+	if (r < 0)
+		box_close(out);
+	return r;
+}
+
+void box_close(struct box *b)
+{
+	if (b->lock >= 0)
+		close(b->lock);
+	box_conf_free(&b->conf);
+	free(b->rootfs);
+	*b = (struct box){ .lock = -1 };
 }
 
 int store_write_conf(int dirfd, const struct box_conf *conf)
