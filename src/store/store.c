@@ -250,51 +250,60 @@ bool store_is_staging(const char *entry)
 	return entry[0] == '.' && len > 8 && entry[len - 7] == '.';
 }
 
-int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)
+/* Make boxes/DIR from name, DIR a hidden name for it (hidden_name): 0, or
+ * -errno (-EEXIST: DIR is taken, another is tried). */
+typedef int (*hidden_fn)(int boxesfd, const char *name, const char *dir, void *ctx);
+
+/* Call make with hidden names for name until one is free: 0 with that
+ * name in *hidden, or make's -errno; -EEXIST when 100 were taken. */
+static int with_hidden_name(int boxesfd, const char *name, hidden_fn make, void *ctx, char **hidden)
 {
 	for (int attempt = 0; attempt < 100; attempt++) {
-		char *dir = hidden_name(name);
+		_cleanup_free_ char *dir = hidden_name(name);
 		if (!dir)
 			return -ENOMEM;
-		if (mkdirat(boxesfd, dir, 0700) < 0) {
-			int err = errno;
-			free(dir);
-			if (err == EEXIST)
-				continue;
-			return -err;
-		}
-		int fd = openat(boxesfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int err = errno;
-			if (fd >= 0)
-				close(fd);
-			unlinkat(boxesfd, dir, AT_REMOVEDIR);
-			free(dir);
-			return -err;
-		}
-		*staging = dir;
-		*lockfd = fd;
-		return 0;
+		int r = make(boxesfd, name, dir, ctx);
+		if (r == -EEXIST)
+			continue;
+		if (r == 0)
+			*hidden = steal_pointer(&dir);
+		return r;
 	}
 	return -EEXIST;
 }
 
+/* A new staging directory, its lock in *(int *)lockfd. */
+static int make_staging(int boxesfd, const char *name, const char *dir, void *lockfd)
+{
+	if (mkdirat(boxesfd, dir, 0700) < 0)
+		return -errno;
+	int fd = openat(boxesfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		unlinkat(boxesfd, dir, AT_REMOVEDIR);
+		return -err;
+	}
+	*(int *)lockfd = fd;
+	return 0;
+}
+
+int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)
+{
+	return with_hidden_name(boxesfd, name, make_staging, lockfd, staging);
+}
+
+static int move_away(int boxesfd, const char *name, const char *dir, void *ctx)
+{
+	if (renameat2(boxesfd, name, boxesfd, dir, RENAME_NOREPLACE) < 0)
+		return -errno;
+	return 0;
+}
+
 int store_retire(int boxesfd, const char *name, char **retired)
 {
-	for (int attempt = 0; attempt < 100; attempt++) {
-		char *dir = hidden_name(name);
-		if (!dir)
-			return -ENOMEM;
-		if (renameat2(boxesfd, name, boxesfd, dir, RENAME_NOREPLACE) == 0) {
-			*retired = dir;
-			return 0;
-		}
-		int err = errno;
-		free(dir);
-		if (err != EEXIST)
-			return -err;
-	}
-	return -EEXIST;
+	return with_hidden_name(boxesfd, name, move_away, NULL, retired);
 }
 
 int store_commit(int boxesfd, const char *staging, const char *name)
