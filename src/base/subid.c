@@ -145,13 +145,10 @@ int subid_format(const struct subid_ranges *s, char *buf, size_t size)
 	if (size == 0)
 		return -ENOSPC;
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->n; i++) {
-		int n = snprintf(buf + off, size - off, "%s%u:%u", i ? "," : "",
-				 (unsigned)s->r[i].start, (unsigned)s->r[i].count);
-		if (n < 0 || (size_t)n >= size - off)
+	for (size_t i = 0; i < s->n; i++)
+		if (append_text(buf, size, &off, "%s%u:%u", i ? "," : "", (unsigned)s->r[i].start,
+				(unsigned)s->r[i].count) < 0)
 			return -ENOSPC;
-		off += (size_t)n;
-	}
 	return 0;
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/text.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 size_t control_char_len(const char *s)
@@ -55,4 +58,18 @@ bool next_line(const char **pos, const char *end, const char **line, size_t *len
 	 * one-past-the-end of the buffer (undefined behaviour). */
 	*pos = nl ? nl + 1 : end;
 	return true;
+}
+
+int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
+{
+	if (*off >= size)
+		return -ENOSPC;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *off, size - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *off)
+		return -ENOSPC;
+	*off += (size_t)n;
+	return 0;
 }

@@ -33,3 +33,9 @@ bool is_line_blank(char c);
  * end: an empty buffer has no line, and a final '\n' starts none. Whether
  * the line had its '\n': *line + *len < end. */
 bool next_line(const char **pos, const char *end, const char **line, size_t *len);
+
+/* Append the formatted text to the string in buf (size bytes) at *off,
+ * moving *off to its end: 0, or -ENOSPC when it does not fit (buf then
+ * holds what fitted, *off is left). */
+int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Untrusted text on a terminal: printable() for plain output, json_string()
  * and json_split() for JSON, both told by control_char_len(). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +74,23 @@ static void test_next_line(void)
 	   "line blanks: and the CR of CRLF");
 }
 
+static void test_append_text(void)
+{
+	char buf[8];
+	size_t off = 0;
+	is_int(append_text(buf, sizeof(buf), &off, "%s", "abc"), 0, "append_text: what fits");
+	is_int(append_text(buf, sizeof(buf), &off, "%d", 1234), 0, "appends");
+	is_str(buf, "abc1234", "up to the last byte but the NUL");
+	is_int(append_text(buf, sizeof(buf), &off, "x"), -ENOSPC, "one more does not fit");
+	ok(off == 7, "and leaves the offset");
+	off = 0;
+	is_int(append_text(buf, 0, &off, "x"), -ENOSPC, "nothing fits in no room");
+}
+
 int main(void)
 {
 	test_next_line();
+	test_append_text();
 	is_int((long long)control_char_len("\033[2J"), 1, "ESC is one byte of control");
 	is_int((long long)control_char_len("\x7f"), 1, "DEL is a control");
 	is_int((long long)control_char_len("\xc2\x9b"
