@@ -98,6 +98,14 @@ static int try_mounts(void *ctx, void *result, struct failure *f)
 	return 0;
 }
 
+/* Run fn in a user namespace where the caller is root (root mode). */
+static int call_as_root(userns_fn fn, struct failure *f)
+{
+	struct idmap m;
+	idmap_single(&m, MAP_ROOT, getuid(), getgid());
+	return userns_call(&m, fn, NULL, NULL, 0, f);
+}
+
 static bool check_userns(struct report *rep)
 {
 	long max = sysctl_value("/proc/sys/user/max_user_namespaces");
@@ -112,10 +120,8 @@ static bool check_userns(struct report *rep)
 		snprintf(settings + n, sizeof(settings) - (size_t)n,
 			 ", kernel.apparmor_restrict_unprivileged_userns=%ld", apparmor);
 
-	struct idmap m;
-	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	int r = userns_call(&m, try_mounts, NULL, NULL, 0, &f);
+	int r = call_as_root(try_mounts, &f);
 	if (r == -ENOSPC || r == -EUSERS) {
 		line(rep, FAIL, "user namespaces", "refused, the limit is reached (%s)", settings);
 		return false;
@@ -248,10 +254,8 @@ static int try_overlay(void *ctx, void *result, struct failure *f)
 
 static void check_overlay(struct report *rep)
 {
-	struct idmap m;
-	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	int r = userns_call(&m, try_overlay, NULL, NULL, 0, &f);
+	int r = call_as_root(try_overlay, &f);
 	if (r < 0)
 		line(rep, WARN, "overlayfs", "%s in a user namespace: %s", f.what, strerror(-r));
 	else
