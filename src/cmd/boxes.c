@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -105,12 +106,7 @@ static const char *parse_list_options(int argc, char **argv, const char *cmd, st
 	*o = (struct list_opts){ 0 };
 	bool is_list = strcmp(cmd, "list") == 0;
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command(cmd);
-			exit(0);
-		}
+	while ((opt = command_option(argc, argv, "+:h", opts, cmd)) != -1) {
 		if (opt == 'j')
 			o->json = true;
 		else if (opt == 's' && is_list)

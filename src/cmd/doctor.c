@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/mapping.h"
 #include "cmd/subid-free.h"
@@ -362,14 +363,8 @@ int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("doctor");
-			return 0;
-		}
+	while ((opt = command_option(argc, argv, "+:h", opts, "doctor")) != -1)
 		die_usage("doctor: unknown option '%s'", argv[optind - 1]);
-	}
 	if (optind < argc)
 		die_usage("doctor: unexpected argument '%s'", argv[optind]);
 

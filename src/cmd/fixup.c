@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -50,12 +51,8 @@ static void parse_fixup(int argc, char **argv, struct fixup_args *a)
 	static const unsigned flags[] = { FIXUP_APT, FIXUP_DPKG, FIXUP_PACMAN, FIXUP_HOSTS };
 	*a = (struct fixup_args){ 0 };
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("fixup");
-			exit(0);
-		} else if (opt >= OPT_APT && opt <= OPT_HOSTS) {
+	while ((opt = command_option(argc, argv, "+:h", opts, "fixup")) != -1) {
+		if (opt >= OPT_APT && opt <= OPT_HOSTS) {
 			a->named |= flags[opt - OPT_APT];
 		} else if (opt == OPT_ALL) {
 			a->all = true;

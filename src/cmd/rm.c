@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -120,12 +121,7 @@ int cmd_rm(int argc, char **argv)
 					      { 0 } };
 	bool force = false;
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:fh", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("rm");
-			return 0;
-		}
+	while ((opt = command_option(argc, argv, "+:fh", opts, "rm")) != -1) {
 		if (opt != 'f')
 			die_usage("rm: unknown option '%s'", argv[optind - 1]);
 		force = true;
