@@ -13,6 +13,7 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/text.h"
 
 static const struct name_value map_modes[] = {
 	{ "root", MAP_ROOT },
@@ -103,13 +104,10 @@ bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside
 int id_map_format(const struct id_map *m, char *buf, size_t size)
 {
 	size_t off = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		int n = snprintf(buf + off, size - off, "%u %u %u\n", (unsigned)m->e[i].inside,
-				 (unsigned)m->e[i].outside, (unsigned)m->e[i].count);
-		if (n < 0 || (size_t)n >= size - off)
+	for (size_t i = 0; i < m->n; i++)
+		if (append_text(buf, size, &off, "%u %u %u\n", (unsigned)m->e[i].inside,
+				(unsigned)m->e[i].outside, (unsigned)m->e[i].count) < 0)
 			return -ENOSPC;
-		off += (size_t)n;
-	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/parse.h"
+#include "util/text.h"
 
 enum { PW_NAME, PW_PASSWD, PW_UID, PW_GID, PW_GECOS, PW_HOME, PW_SHELL, PW_NFIELDS };
 
@@ -54,18 +55,13 @@ typedef bool (*line_fn)(const struct field *f, const void *key);
 static bool find_line(const char *buf, size_t len, size_t n, line_fn match, const void *key,
 		      struct field *f)
 {
-	const char *end = buf + len;
-	for (const char *line = buf; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t linelen = nl ? (size_t)(nl - line) : (size_t)(end - line);
+	const char *line;
+	size_t linelen;
+	for (const char *p = buf; next_line(&p, buf + len, &line, &linelen);)
 		if (linelen > 0 && line[0] != '#' && line[0] != '+' && line[0] != '-' &&
 		    !memchr(line, '\0', linelen) && split_fields(line, linelen, f, n) &&
 		    match(f, key))
 			return true;
-		/* Not line + linelen + 1: past the last line, that would point
-		 * beyond one-past-the-end of buf (undefined behaviour). */
-		line = nl ? nl + 1 : end;
-	}
 	return false;
 }
 

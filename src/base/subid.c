@@ -12,6 +12,7 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/parse.h"
+#include "util/text.h"
 
 /* Larger files are not subordinate-id files anyone writes by hand. */
 #define SUBID_FILE_MAX (4u << 20)
@@ -56,12 +57,10 @@ static void add_range(struct subid_ranges *out, uint32_t start, uint32_t count, 
 
 int subid_each_line(const char *text, size_t len, subid_line_fn fn, void *ctx)
 {
-	const char *end = text + len;
-	for (const char *line = text; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end;
-		const char *next = nl ? nl + 1 : end;
-
+	const char *line;
+	size_t n;
+	for (const char *p = text; next_line(&p, text + len, &line, &n);) {
+		const char *eol = line + n;
 		const char *c1 = memchr(line, ':', (size_t)(eol - line));
 		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
 		uint32_t start, count;
@@ -72,7 +71,6 @@ int subid_each_line(const char *text, size_t len, subid_line_fn fn, void *ctx)
 			if (r < 0)
 				return r;
 		}
-		line = next;
 	}
 	return 0;
 }
@@ -147,13 +145,10 @@ int subid_format(const struct subid_ranges *s, char *buf, size_t size)
 	if (size == 0)
 		return -ENOSPC;
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->n; i++) {
-		int n = snprintf(buf + off, size - off, "%s%u:%u", i ? "," : "",
-				 (unsigned)s->r[i].start, (unsigned)s->r[i].count);
-		if (n < 0 || (size_t)n >= size - off)
+	for (size_t i = 0; i < s->n; i++)
+		if (append_text(buf, size, &off, "%s%u:%u", i ? "," : "", (unsigned)s->r[i].start,
+				(unsigned)s->r[i].count) < 0)
 			return -ENOSPC;
-		off += (size_t)n;
-	}
 	return 0;
 }
 

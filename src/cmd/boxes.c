@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -94,7 +95,9 @@ struct list_opts {
 	bool size; /* measure the disk usage rather than show the recorded one */
 };
 
-static void parse_list_options(int argc, char **argv, const char *cmd, struct list_opts *o)
+/* The options, then the arguments: none for list, NAME for info (returned,
+ * a valid box name). */
+static const char *parse_list_options(int argc, char **argv, const char *cmd, struct list_opts *o)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
 					      { "size", no_argument, NULL, 's' },
@@ -103,12 +106,7 @@ static void parse_list_options(int argc, char **argv, const char *cmd, struct li
 	*o = (struct list_opts){ 0 };
 	bool is_list = strcmp(cmd, "list") == 0;
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command(cmd);
-			exit(0);
-		}
+	while ((opt = command_option(argc, argv, "+:h", opts, cmd)) != -1) {
 		if (opt == 'j')
 			o->json = true;
 		else if (opt == 's' && is_list)
@@ -116,6 +114,22 @@ static void parse_list_options(int argc, char **argv, const char *cmd, struct li
 		else
 			die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
 	}
+	if (is_list && optind < argc)
+		die_usage("list: unexpected argument '%s'", argv[optind]);
+	if (is_list)
+		return NULL;
+	if (optind + 1 != argc)
+		die_usage(optind < argc ? "info: too many arguments" : "info: missing NAME");
+	if (!box_name_valid(argv[optind]))
+		die_usage("invalid box name '%s'", argv[optind]);
+	return argv[optind];
+}
+
+/* ", "KEY": VALUE", VALUE a JSON string or null. */
+static void json_field(const char *key, const char *value)
+{
+	printf(", \"%s\": ", key);
+	json_string(stdout, value);
 }
 
 /* What is printed of a box.conf comes from the box (os-release) or from
@@ -149,17 +163,18 @@ static void print_padded(const char *s, int width)
 
 /* One box of the store, as list shows it. */
 struct listed {
-	char *name; /* NULL: skipped */
+	char *name;
 	struct box_conf conf;
 	char *os;
 	bool has_size;
 	uint64_t size;
 };
 
-/* Read the box.conf of each box named; with measure, the disk usage of
+/* Read the box.conf of each box named into *out, skipping (with a
+ * warning) those without a readable one; with measure, the disk usage of
  * each too (one user namespace for all, with the widest map when a box is
- * in auto mode), else the one recorded at create. */
-static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure)
+ * in auto mode), else the one recorded at create. How many were read. */
+static size_t read_boxes(int boxes, char **names, size_t n, bool measure, struct listed **out)
 {
 	struct listed *v = calloc(n ? n : 1, sizeof(*v));
 	char **paths = calloc(n ? n : 1, sizeof(*paths));
@@ -167,20 +182,23 @@ static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure
 	if (!v || !paths || !sizes)
 		die_errno(ENOMEM, "cannot list the boxes");
 	bool any_auto = false;
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int dir =
 		    openat(boxes, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dir < 0 || store_read_conf(dir, &v[i].conf) < 0) {
+		struct failure f = { 0 };
+		if (dir < 0 || store_read_conf(dir, names[i], &v[k].conf, &f) < 0) {
 			log_warning("skipping '%s': no readable box.conf", names[i]);
 			free(names[i]);
 			continue;
 		}
-		v[i].name = names[i];
-		v[i].has_size = v[i].conf.has_size;
-		v[i].size = v[i].conf.size;
-		any_auto |= v[i].conf.map == MAP_AUTO;
+		v[k].name = names[i];
+		v[k].has_size = v[k].conf.has_size;
+		v[k].size = v[k].conf.size;
+		any_auto |= v[k].conf.map == MAP_AUTO;
 		if (measure)
-			store_box_rootfs(names[i], &paths[i]);
+			store_box_rootfs(names[i], &paths[k]);
+		k++;
 	}
 	if (measure) {
 		struct idmap map;
@@ -188,8 +206,8 @@ static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure
 			mapping_widest(&map);
 		else
 			idmap_single(&map, MAP_ROOT, getuid(), getgid());
-		usage_in_userns(&map, paths, n, sizes);
-		for (size_t i = 0; i < n; i++) {
+		usage_in_userns(&map, paths, k, sizes);
+		for (size_t i = 0; i < k; i++) {
 			v[i].has_size = paths[i] != NULL;
 			v[i].size = sizes[i];
 			free(paths[i]);
@@ -197,33 +215,29 @@ static struct listed *read_boxes(int boxes, char **names, size_t n, bool measure
 	}
 	free(paths);
 	free(sizes);
-	return v;
+	*out = v;
+	return k;
 }
 
 static void list_json(const struct listed *v, size_t n)
 {
-	size_t shown = 0;
 	fputs("[", stdout);
 	for (size_t i = 0; i < n; i++) {
 		const struct box_conf *c = &v[i].conf;
-		if (!v[i].name)
-			continue;
-		fputs(shown++ ? ",\n  {" : "\n  {", stdout);
+		fputs(i ? ",\n  {" : "\n  {", stdout);
 		fputs("\"name\": ", stdout);
 		json_string(stdout, v[i].name);
-		printf(", \"map\": \"%s\", \"os\": ", map_mode_name(c->map));
-		json_string(stdout, c->os_id);
-		fputs(", \"os_version\": ", stdout);
-		json_string(stdout, c->os_version);
+		printf(", \"map\": \"%s\"", map_mode_name(c->map));
+		json_field("os", c->os_id);
+		json_field("os_version", c->os_version);
 		if (v[i].has_size)
 			printf(", \"size\": %" PRIu64, v[i].size);
 		else
 			fputs(", \"size\": null", stdout);
-		fputs(", \"created\": ", stdout);
-		json_string(stdout, c->created);
+		json_field("created", c->created);
 		printf(", \"half_removed\": %s}", c->half_removed ? "true" : "false");
 	}
-	fputs(shown ? "\n]\n" : "]\n", stdout);
+	fputs(n ? "\n]\n" : "]\n", stdout);
 }
 
 /* The name and os columns are as wide as their widest value: a name may
@@ -232,8 +246,6 @@ static void list_text(struct listed *v, size_t n)
 {
 	int name_w = (int)strlen("NAME"), os_w = (int)strlen("OS");
 	for (size_t i = 0; i < n; i++) {
-		if (!v[i].name)
-			continue;
 		conf_printable(&v[i].conf);
 		v[i].os = os_string(&v[i].conf);
 		if (!v[i].os)
@@ -247,8 +259,6 @@ static void list_text(struct listed *v, size_t n)
 	printf(" %8s  %s\n", "SIZE", "CREATED");
 	for (size_t i = 0; i < n; i++) {
 		const struct box_conf *c = &v[i].conf;
-		if (!v[i].name)
-			continue;
 		char hs[16] = "-";
 		if (v[i].has_size)
 			human_size(v[i].size, hs);
@@ -264,13 +274,12 @@ int cmd_list(int argc, char **argv)
 {
 	struct list_opts o;
 	parse_list_options(argc, argv, "list", &o);
-	if (optind < argc)
-		die_usage("list: unexpected argument '%s'", argv[optind]);
 
 	_cleanup_close_ int boxes = open_boxes_or_none();
 	size_t n = 0;
 	char **names = boxes >= 0 ? box_names(boxes, &n) : NULL;
-	struct listed *v = read_boxes(boxes, names, n, o.size);
+	struct listed *v;
+	n = read_boxes(boxes, names, n, o.size, &v);
 	if (o.json)
 		list_json(v, n);
 	else
@@ -290,20 +299,16 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 {
 	fputs("{\"name\": ", stdout);
 	json_string(stdout, name);
-	printf(", \"map\": \"%s\", \"source\": ", map_mode_name(c->map));
-	json_string(stdout, c->source);
-	fputs(", \"created\": ", stdout);
-	json_string(stdout, c->created);
-	fputs(", \"os\": ", stdout);
-	json_string(stdout, c->os_id);
-	fputs(", \"os_version\": ", stdout);
-	json_string(stdout, c->os_version);
+	printf(", \"map\": \"%s\"", map_mode_name(c->map));
+	json_field("source", c->source);
+	json_field("created", c->created);
+	json_field("os", c->os_id);
+	json_field("os_version", c->os_version);
 	fputs(", \"fixups\": ", stdout);
 	json_split(stdout, c->fixups, ',');
 	if (c->map == MAP_AUTO)
 		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
-	fputs(", \"rootfs\": ", stdout);
-	json_string(stdout, rootfs);
+	json_field("rootfs", rootfs);
 	printf(", \"size\": %" PRIu64 ", \"half_removed\": %s}\n", size,
 	       c->half_removed ? "true" : "false");
 }
@@ -311,51 +316,42 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 int cmd_info(int argc, char **argv)
 {
 	struct list_opts o;
-	parse_list_options(argc, argv, "info", &o);
-	if (optind + 1 != argc)
-		die_usage(optind < argc ? "info: too many arguments" : "info: missing NAME");
-	const char *name = argv[optind];
-	if (!box_name_valid(name))
-		die_usage("invalid box name '%s'", name);
+	const char *name = parse_list_options(argc, argv, "info", &o);
 
-	_cleanup_close_ int boxes = open_boxes_or_none();
-	_cleanup_close_ int dir =
-	    boxes < 0 ? -1 : openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		die("no box named '%s'", name);
-	struct box_conf c = { 0 };
-	int r = store_read_conf(dir, &c);
-	if (r < 0)
-		die_errno(r, "cannot read the box.conf of '%s'", name);
-	_cleanup_free_ char *rootfs = NULL;
-	store_box_rootfs(name, &rootfs);
+	struct failure f = { 0 };
+	struct box box;
+	if (store_open_box(name, BOX_LOOK, &box, &f) < 0)
+		die_failure(&f);
+	struct box_conf *c = &box.conf;
+	char *rootfs = box.rootfs;
 	struct idmap map;
-	mapping_for_box(&c, &map);
+	mapping_for_box(c, &map);
 	uint64_t size;
 	usage_in_userns(&map, &rootfs, 1, &size);
 	char subuids[SUBID_MAX_RANGES * 24] = "", subgids[SUBID_MAX_RANGES * 24] = "";
-	subid_format(&c.subuids, subuids, sizeof(subuids));
-	subid_format(&c.subgids, subgids, sizeof(subgids));
+	subid_format(&c->subuids, subuids, sizeof(subuids));
+	subid_format(&c->subgids, subgids, sizeof(subgids));
 
 	if (o.json) {
-		info_json(name, &c, rootfs, size, subuids, subgids);
-		box_conf_free(&c);
+		info_json(name, c, rootfs, size, subuids, subgids);
+		box_close(&box);
 		return 0;
 	}
-	conf_printable(&c);
+	conf_printable(c);
 	printable(rootfs);
-	_cleanup_free_ char *os = os_string(&c);
+	_cleanup_free_ char *os = os_string(c);
 	char hs[16];
 	human_size(size, hs);
 	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
 	       "rootfs: %s\nsize: %s\n",
-	       name, map_mode_name(c.map), c.source ? c.source : "-", c.created ? c.created : "-",
-	       os ? os : "-", c.fixups && *c.fixups ? c.fixups : "none", rootfs ? rootfs : "-", hs);
-	if (c.map == MAP_AUTO)
+	       name, map_mode_name(c->map), c->source ? c->source : "-",
+	       c->created ? c->created : "-", os ? os : "-",
+	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
+	if (c->map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
-	if (c.half_removed)
+	if (c->half_removed)
 		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
 		       name);
-	box_conf_free(&c);
+	box_close(&box);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/mapping.h"
 #include "cmd/subid-free.h"
@@ -98,6 +99,14 @@ static int try_mounts(void *ctx, void *result, struct failure *f)
 	return 0;
 }
 
+/* Run fn in a user namespace where the caller is root (root mode). */
+static int call_as_root(userns_fn fn, struct failure *f)
+{
+	struct idmap m;
+	idmap_single(&m, MAP_ROOT, getuid(), getgid());
+	return userns_call(&m, fn, NULL, NULL, 0, f);
+}
+
 static bool check_userns(struct report *rep)
 {
 	long max = sysctl_value("/proc/sys/user/max_user_namespaces");
@@ -112,10 +121,8 @@ static bool check_userns(struct report *rep)
 		snprintf(settings + n, sizeof(settings) - (size_t)n,
 			 ", kernel.apparmor_restrict_unprivileged_userns=%ld", apparmor);
 
-	struct idmap m;
-	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	int r = userns_call(&m, try_mounts, NULL, NULL, 0, &f);
+	int r = call_as_root(try_mounts, &f);
 	if (r == -ENOSPC || r == -EUSERS) {
 		line(rep, FAIL, "user namespaces", "refused, the limit is reached (%s)", settings);
 		return false;
@@ -248,10 +255,8 @@ static int try_overlay(void *ctx, void *result, struct failure *f)
 
 static void check_overlay(struct report *rep)
 {
-	struct idmap m;
-	idmap_single(&m, MAP_ROOT, getuid(), getgid());
 	struct failure f = { 0 };
-	int r = userns_call(&m, try_overlay, NULL, NULL, 0, &f);
+	int r = call_as_root(try_overlay, &f);
 	if (r < 0)
 		line(rep, WARN, "overlayfs", "%s in a user namespace: %s", f.what, strerror(-r));
 	else
@@ -358,14 +363,8 @@ int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("doctor");
-			return 0;
-		}
+	while ((opt = command_option(argc, argv, "+:h", opts, "doctor")) != -1)
 		die_usage("doctor: unknown option '%s'", argv[optind - 1]);
-	}
 	if (optind < argc)
 		die_usage("doctor: unexpected argument '%s'", argv[optind]);
 

@@ -258,31 +258,21 @@ static int run_write(const struct idmap *map, const sigset_t *set, const sigset_
 }
 
 /* The box, locked exclusively: the descriptor holds the lock; *map is the
- * one it was created with, so that the archive has the ids seen inside. */
-static int lock_box(const char *name, struct idmap *map)
+ * one it was created with, so that the archive has the ids seen inside;
+ * *rootfs its root filesystem. */
+static int lock_box(const char *name, struct idmap *map, char **rootfs)
 {
 	struct failure f = { 0 };
-	_cleanup_close_ int boxes = store_open_boxes(false, &f);
-	if (boxes == -ENOENT)
-		die("no box named '%s'", name);
-	if (boxes < 0)
-		die_failure(&f);
-	int lock = store_lock_box(boxes, name, true, false);
-	if (lock == -ENOENT)
-		die("no box named '%s'", name);
-	if (lock == -EWOULDBLOCK) {
-		log_error("box '%s' is in use", name);
-		log_hint("stop what runs in it, then export it");
-		exit(EXIT_SETUP);
-	}
-	if (lock < 0)
-		die_errno(lock, "cannot lock box '%s'", name);
-	struct box_conf conf = { 0 };
-	int r = store_read_conf(lock, &conf);
+	struct box box;
+	int r = store_open_box(name, BOX_CHANGE, &box, &f);
+	if (r == -EWOULDBLOCK)
+		fail_hint(&f, "stop what runs in it, then export it");
 	if (r < 0)
-		die_errno(r, "cannot read the box.conf of '%s'", name);
-	mapping_for_box(&conf, map);
-	box_conf_free(&conf);
+		die_failure(&f);
+	mapping_for_box(&box.conf, map);
+	*rootfs = steal_pointer(&box.rootfs);
+	int lock = steal_fd(&box.lock);
+	box_close(&box);
 	return lock;
 }
 
@@ -292,12 +282,9 @@ int cmd_export(int argc, char **argv)
 	parse_export(argc, argv, &o);
 
 	struct idmap map;
-	/* Never read: holding the descriptor holds the box's lock until return. */
-	_cleanup_close_ int lock __attribute__((unused)) = lock_box(o.name, &map);
 	_cleanup_free_ char *rootfs = NULL;
-	int r = store_box_rootfs(o.name, &rootfs);
-	if (r < 0)
-		die_errno(r, "cannot find the rootfs of box '%s'", o.name);
+	/* Never read: holding the descriptor holds the box's lock until return. */
+	_cleanup_close_ int lock __attribute__((unused)) = lock_box(o.name, &map, &rootfs);
 	_cleanup_free_ char *helper = archive_helper();
 	_cleanup_free_ char *compress = NULL, *progress = NULL;
 	if (asprintf(&compress, "--compress=%s", o.compress) < 0 ||

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -50,12 +51,8 @@ static void parse_fixup(int argc, char **argv, struct fixup_args *a)
 	static const unsigned flags[] = { FIXUP_APT, FIXUP_DPKG, FIXUP_PACMAN, FIXUP_HOSTS };
 	*a = (struct fixup_args){ 0 };
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("fixup");
-			exit(0);
-		} else if (opt >= OPT_APT && opt <= OPT_HOSTS) {
+	while ((opt = command_option(argc, argv, "+:h", opts, "fixup")) != -1) {
+		if (opt >= OPT_APT && opt <= OPT_HOSTS) {
 			a->named |= flags[opt - OPT_APT];
 		} else if (opt == OPT_ALL) {
 			a->all = true;
@@ -70,37 +67,30 @@ static void parse_fixup(int argc, char **argv, struct fixup_args *a)
 	a->target = argv[optind];
 }
 
-/* The root filesystem of target, a box (locked exclusively in *lock, its
- * box.conf in *conf) or a directory; its map in *map. Dies on failure. */
-static int open_target(const char *target, int *lock, struct box_conf *conf, struct idmap *map)
+/* The root filesystem of target, a box (opened in *box, locked
+ * exclusively) or a directory (box->lock is then -1); its map in *map.
+ * Dies on failure. */
+static int open_target(const char *target, struct box *box, struct idmap *map)
 {
 	int rootfd;
+	*box = (struct box){ .lock = -1 };
 	if (!target_is_path(target)) {
 		if (!box_name_valid(target))
 			die_usage("invalid box name '%s' (a path needs a '/')", target);
 		struct failure f = { 0 };
-		_cleanup_close_ int boxes = store_open_boxes(false, &f);
-		*lock = boxes < 0 ? boxes : store_lock_box(boxes, target, true, false);
-		if (*lock == -ENOENT)
-			die("no box named '%s' (to use a directory, write './%s')", target, target);
-		if (*lock == -EWOULDBLOCK)
-			die("box '%s' is in use", target);
-		if (*lock < 0)
-			die_errno(*lock, "cannot open box '%s'", target);
-		int r = store_read_conf(*lock, conf);
-		if (r < 0)
-			die_errno(r, "cannot read the box.conf of '%s'", target);
-		rootfd = openat(*lock, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (store_open_box(target, BOX_CHANGE | BOX_NAME_OR_PATH, box, &f) < 0)
+			die_failure(&f);
+		rootfd = openat(box->lock, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else {
 		rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	}
 	if (rootfd < 0)
 		die_errno(errno, "cannot open the root filesystem of '%s'", target);
-	if (*lock >= 0)
-		mapping_for_box(conf, map);
+	if (box->lock >= 0)
+		mapping_for_box(&box->conf, map);
 	else
 		mapping_for_dir(rootfd, target, MAP_UNSET, map);
-	conf->map = map->mode;
+	box->conf.map = map->mode;
 	return rootfd;
 }
 
@@ -110,21 +100,21 @@ int cmd_fixup(int argc, char **argv)
 	parse_fixup(argc, argv, &a);
 	const char *target = a.target;
 
-	_cleanup_close_ int lock = -1;
-	struct box_conf conf = { .map = MAP_ROOT };
+	struct box box;
 	struct idmap map;
-	_cleanup_close_ int rootfd = open_target(target, &lock, &conf, &map);
-	bool is_box = lock >= 0;
+	_cleanup_close_ int rootfd = open_target(target, &box, &map);
+	bool is_box = box.lock >= 0;
+	struct box_conf *conf = &box.conf;
 
 	unsigned recorded = 0;
-	if (conf.fixups && fixups_parse(conf.fixups, &recorded) < 0)
+	if (conf->fixups && fixups_parse(conf->fixups, &recorded) < 0)
 		recorded = 0;
 	struct os_release os = { 0 };
 	bool have_os = os_release_read(rootfd, &os) == 0;
 	unsigned which = a.named;
 	if (!a.named || a.all)
 		which |= a.undo ? FIXUP_ALL
-				: fixups_applicable(have_os ? &os : NULL, conf.map == MAP_ROOT);
+				: fixups_applicable(have_os ? &os : NULL, conf->map == MAP_ROOT);
 
 	/* The hostname TARGET runs under, for hosts: a box's is its name, a
 	 * directory keeps the host's. */
@@ -141,11 +131,11 @@ int cmd_fixup(int argc, char **argv)
 
 	if (is_box) {
 		unsigned now = a.undo ? recorded & ~done : recorded | done;
-		free(conf.fixups);
-		conf.fixups = fixups_format(now);
-		if (!conf.fixups)
+		free(conf->fixups);
+		conf->fixups = fixups_format(now);
+		if (!conf->fixups)
 			die_errno(ENOMEM, "cannot record the fixups");
-		r = store_write_conf(lock, &conf);
+		r = store_write_conf(box.lock, conf);
 		if (r < 0)
 			die_errno(r, "cannot write the box.conf of '%s'", target);
 	}
@@ -154,6 +144,6 @@ int cmd_fixup(int argc, char **argv)
 		printf("%s '%s': %s\n", a.undo ? "Undone in" : "Applied to", target, names);
 	else
 		printf("No fixup to %s in '%s'\n", a.undo ? "undo" : "apply", target);
-	box_conf_free(&conf);
+	box_close(&box);
 	return 0;
 }

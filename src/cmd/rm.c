@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -53,7 +54,8 @@ static void put_back(int boxes, const char *retired, const char *name)
 	_cleanup_close_ int dir =
 	    openat(boxes, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct box_conf conf = { 0 };
-	if (dir >= 0 && store_read_conf(dir, &conf) == 0) {
+	struct failure f = { 0 };
+	if (dir >= 0 && store_read_conf(dir, name, &conf, &f) == 0) {
 		conf.half_removed = true;
 		if (store_write_conf(dir, &conf) < 0)
 			log_warning("cannot mark box '%s' half-removed in its box.conf", name);
@@ -79,23 +81,17 @@ static int remove_box(int boxes, const char *name, bool force)
 		log_error("invalid box name '%s'", name);
 		return -EINVAL;
 	}
-	_cleanup_close_ int lock = store_lock_box(boxes, name, true, false);
-	if (lock == -ENOENT) {
-		log_error("no box named '%s'", name);
-		return lock;
-	}
-	if (lock == -EWOULDBLOCK && !force) {
-		log_error("box '%s' is in use", name);
-		log_hint("stop what runs in it, or use 'nschroot rm --force %s'", name);
-		return lock;
-	}
-	if (lock < 0 && lock != -EWOULDBLOCK) {
-		log_error("cannot lock box '%s': %s", name, strerror(-lock));
+	struct failure f = { 0 };
+	_cleanup_close_ int lock = store_lock_box(boxes, name, BOX_CHANGE, &f);
+	if (lock == -EWOULDBLOCK && !force)
+		fail_hint(&f, "stop what runs in it, or use 'nschroot rm --force %s'", name);
+	if (lock < 0 && (lock != -EWOULDBLOCK || !force)) {
+		log_failure(&f);
 		return lock;
 	}
 	struct idmap map;
 	struct box_conf conf = { 0 };
-	if (lock >= 0 && store_read_conf(lock, &conf) == 0)
+	if (lock >= 0 && store_read_conf(lock, name, &conf, &f) == 0)
 		mapping_for_box(&conf, &map);
 	else
 		mapping_widest(&map);
@@ -107,7 +103,7 @@ static int remove_box(int boxes, const char *name, bool force)
 		log_error("cannot remove box '%s': %s", name, strerror(-r));
 		return r;
 	}
-	struct failure f = { 0 };
+	f = (struct failure){ 0 };
 	r = delete_retired(&map, boxes, retired, &f);
 	if (r < 0) {
 		char text[640];
@@ -125,12 +121,7 @@ int cmd_rm(int argc, char **argv)
 					      { 0 } };
 	bool force = false;
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:fh", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			help_command("rm");
-			return 0;
-		}
+	while ((opt = command_option(argc, argv, "+:fh", opts, "rm")) != -1) {
 		if (opt != 'f')
 			die_usage("rm: unknown option '%s'", argv[optind - 1]);
 		force = true;

@@ -268,41 +268,18 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 			  target);
 
 	struct failure f = { 0 };
-	_cleanup_close_ int boxes = store_open_boxes(false, &f);
-	int r = boxes;
-	if (boxes >= 0)
-		r = store_lock_box(boxes, target, false, false);
-	if (r == -ENOENT)
-		die("no box named '%s' (to use a directory, write './%s')", target, target);
-	if (r == -EWOULDBLOCK)
-		die("box '%s' is being changed (removed, exported or fixed up)", target);
-	if (r < 0)
-		die_errno(r, "cannot open box '%s'", target);
-	*lockfd = r;
-
-	struct box_conf conf = { 0 };
-	r = store_read_conf(*lockfd, &conf);
-	if (r < 0)
-		die_errno(r, "cannot read the box.conf of '%s'", target);
-	/* What an rm that failed half-way left is no box to run: part of its
-	 * tree is gone. */
-	if (conf.half_removed) {
-		log_error("box '%s' is half-removed", target);
-		log_hint("'nschroot rm %s' finishes removing it", target);
-		exit(EXIT_SETUP);
-	}
-	if (cfg->map != MAP_UNSET && cfg->map != conf.map)
+	struct box box;
+	if (store_open_box(target, BOX_USE | BOX_NAME_OR_PATH, &box, &f) < 0)
+		die_failure(&f);
+	if (cfg->map != MAP_UNSET && cfg->map != box.conf.map)
 		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
-		    target, map_mode_name(conf.map), map_mode_name(cfg->map));
-	cfg->map = conf.map;
-	mapping_for_box(&conf, map);
+		    target, map_mode_name(box.conf.map), map_mode_name(cfg->map));
+	cfg->map = box.conf.map;
+	mapping_for_box(&box.conf, map);
 	*have_map = true;
-	box_conf_free(&conf);
-
-	char *p;
-	r = store_box_rootfs(target, &p);
-	if (r < 0)
-		die_errno(r, "cannot find the rootfs of box '%s'", target);
+	*lockfd = steal_fd(&box.lock);
+	char *p = steal_pointer(&box.rootfs);
+	box_close(&box);
 	return p;
 }
 

@@ -3,32 +3,36 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/idmap.h"
+#include "util/parse.h"
+#include "util/text.h"
 
-static int set_str(char **field, const char *v, size_t n)
+static int set_str(struct box_conf *c, const char *v, size_t n, size_t field)
 {
 	char *s = strndup(v, n);
 	if (!s)
 		return -ENOMEM;
-	free(*field);
-	*field = s;
+	char **p = (char **)((char *)c + field);
+	free(*p);
+	*p = s;
 	return 0;
 }
 
 /* A size is only a figure to show: one that is not a number is unknown,
  * not an error that would make the box unusable. */
-static void set_size(struct box_conf *c, const char *v, size_t n)
+static int set_size(struct box_conf *c, const char *v, size_t n, size_t field)
 {
 	char digits[24];
 	if (n == 0 || n >= sizeof(digits))
-		return;
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (v[i] < '0' || v[i] > '9')
-			return;
+			return 0;
 	memcpy(digits, v, n);
 	digits[n] = '\0';
 	errno = 0;
@@ -37,58 +41,98 @@ static void set_size(struct box_conf *c, const char *v, size_t n)
 		c->size = size;
 		c->has_size = true;
 	}
+	return 0;
+}
+
+/* A value of at most max - 1 bytes as a string in buf: false when longer. */
+static bool small_value(const char *v, size_t n, char *buf, size_t max)
+{
+	if (n >= max)
+		return false;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return true;
+}
+
+static int set_version(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	char digits[12];
+	if (!small_value(v, n, digits, sizeof(digits)) ||
+	    parse_u32(digits, 1, UINT32_MAX, &c->version) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int set_map(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	char mode[8];
+	if (!small_value(v, n, mode, sizeof(mode)))
+		return -EINVAL;
+	return parse_map_mode(mode, &c->map);
+}
+
+static int set_half_removed(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	c->half_removed = n == 3 && memcmp(v, "yes", 3) == 0;
+	return 0;
+}
+
+static int set_ranges(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	return subid_parse_list(v, n, (struct subid_ranges *)((char *)c + field));
+}
+
+/* The keys of a box.conf; the field is the one the handler sets, where
+ * it serves more than one key. */
+static const struct {
+	const char *key;
+	int (*set)(struct box_conf *c, const char *v, size_t n, size_t field);
+	size_t field;
+} keys[] = {
+	{ "version", set_version, 0 },
+	{ "map", set_map, 0 },
+	{ "source", set_str, offsetof(struct box_conf, source) },
+	{ "created", set_str, offsetof(struct box_conf, created) },
+	{ "os-id", set_str, offsetof(struct box_conf, os_id) },
+	{ "os-version", set_str, offsetof(struct box_conf, os_version) },
+	{ "fixups", set_str, offsetof(struct box_conf, fixups) },
+	{ "size", set_size, 0 },
+	{ "half-removed", set_half_removed, 0 },
+	{ "subuids", set_ranges, offsetof(struct box_conf, subuids) },
+	{ "subgids", set_ranges, offsetof(struct box_conf, subgids) },
+};
+
+/* One line: "key=value" of a known key is set, anything else skipped. */
+static int parse_line(struct box_conf *c, const char *line, size_t n)
+{
+	const char *eq = memchr(line, '=', n);
+	if (line[0] == '#' || !eq)
+		return 0;
+	size_t klen = (size_t)(eq - line);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i].key) == klen && memcmp(line, keys[i].key, klen) == 0)
+			return keys[i].set(c, eq + 1, n - klen - 1, keys[i].field);
+	return 0;
 }
 
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 {
-	struct box_conf c = { .map = MAP_UNSET };
-	const char *end = buf + len;
+	struct box_conf c = { .version = 1, .map = MAP_UNSET };
+	const char *line;
+	size_t n;
 	int r = 0;
-	for (const char *line = buf; line < end && r == 0;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end;
-		const char *eq = memchr(line, '=', (size_t)(eol - line));
-		if (line[0] != '#' && eq) {
-			size_t klen = (size_t)(eq - line);
-			const char *v = eq + 1;
-			size_t vlen = (size_t)(eol - v);
-			if (klen == 3 && memcmp(line, "map", 3) == 0) {
-				char mode[8];
-				if (vlen >= sizeof(mode))
-					r = -EINVAL;
-				else {
-					memcpy(mode, v, vlen);
-					mode[vlen] = '\0';
-					r = parse_map_mode(mode, &c.map);
-				}
-			} else if (klen == 6 && memcmp(line, "source", 6) == 0) {
-				r = set_str(&c.source, v, vlen);
-			} else if (klen == 7 && memcmp(line, "created", 7) == 0) {
-				r = set_str(&c.created, v, vlen);
-			} else if (klen == 5 && memcmp(line, "os-id", 5) == 0) {
-				r = set_str(&c.os_id, v, vlen);
-			} else if (klen == 10 && memcmp(line, "os-version", 10) == 0) {
-				r = set_str(&c.os_version, v, vlen);
-			} else if (klen == 6 && memcmp(line, "fixups", 6) == 0) {
-				r = set_str(&c.fixups, v, vlen);
-			} else if (klen == 4 && memcmp(line, "size", 4) == 0) {
-				set_size(&c, v, vlen);
-			} else if (klen == 12 && memcmp(line, "half-removed", 12) == 0) {
-				c.half_removed = vlen == 3 && memcmp(v, "yes", 3) == 0;
-			} else if (klen == 7 && memcmp(line, "subuids", 7) == 0) {
-				r = subid_parse_list(v, vlen, &c.subuids);
-			} else if (klen == 7 && memcmp(line, "subgids", 7) == 0) {
-				r = subid_parse_list(v, vlen, &c.subgids);
-			}
-		}
-		line = nl ? nl + 1 : end;
-	}
+	for (const char *p = buf; r == 0 && next_line(&p, buf + len, &line, &n);)
+		r = parse_line(&c, line, n);
+	/* What a later nschroot wrote may mean what this one cannot know. */
+	if (r == 0 && c.version > BOX_CONF_VERSION)
+		r = -EINVAL;
 	if (r == 0 && c.map == MAP_UNSET)
 		r = -EINVAL;
 	/* An auto box is entered with the ranges its files were made with. */
 	if (r == 0 && c.map == MAP_AUTO && (c.subuids.n == 0 || c.subgids.n == 0))
 		r = -EINVAL;
 	if (r < 0) {
+		out->version = c.version;
 		box_conf_free(&c);
 		return r;
 	}
@@ -113,6 +157,7 @@ char *box_conf_format(const struct box_conf *conf)
 	FILE *f = open_memstream(&buf, &size);
 	if (!f)
 		return NULL;
+	fprintf(f, "version=%u\n", BOX_CONF_VERSION);
 	fputs("# nschroot box; written by nschroot, read by nschroot.\n", f);
 	put(f, "map", map_mode_name(conf->map));
 	put(f, "source", conf->source);

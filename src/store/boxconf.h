@@ -8,8 +8,13 @@
 #include "base/idmap.h"
 #include "base/subid.h"
 
-/* boxes/NAME/box.conf: one "key=value" per line (DESIGN.md "The store"). */
+/* boxes/NAME/box.conf: one "key=value" per line (DESIGN.md "The store"),
+ * "version=N" first. A box.conf without a version is one of version 1,
+ * written before the key was. */
+#define BOX_CONF_VERSION 1u
+
 struct box_conf {
+	uint32_t version;
 	enum map_mode map;
 	char *source;  /* what the box was created from */
 	char *created; /* ISO 8601, UTC */
@@ -28,7 +33,10 @@ struct box_conf {
 
 /* Parse the text of a box.conf; unknown keys are ignored (a newer nschroot
  * may add some), and so is a size that is not a number; a missing or
- * unknown map is an error. 0, -EINVAL or -ENOMEM. */
+ * unknown map is an error, and so is a version above BOX_CONF_VERSION (a
+ * newer nschroot changed what the keys mean). 0, -EINVAL or -ENOMEM; on
+ * -EINVAL, out->version is the version the text gives (so that the caller
+ * can tell a box made by a newer nschroot) and nothing else is set. */
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out);
 
 /* The text of a box.conf, newly allocated; NULL when out of memory. Values

@@ -13,6 +13,7 @@
 #include "store/hosts.h"
 #include "util/cleanup.h"
 #include "util/io.h"
+#include "util/text.h"
 
 /* Larger than any file nschroot writes, or any real pacman.conf. */
 #define OWNED_FILE_MAX	(64u << 10)
@@ -52,11 +53,6 @@ char *fixups_format(unsigned set)
 		strcat(buf, names[i]);
 	}
 	return strdup(buf);
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 int fixups_parse(const char *s, unsigned *out)
@@ -374,13 +370,13 @@ static void emit(struct edit *e, const char *s, size_t len)
  * mark per line and the added line. */
 static void pacman_apply_text(const char *buf, size_t len, struct edit *e)
 {
-	const char *end = buf + len;
+	const char *end = buf + len, *line;
+	size_t n;
 	bool in_options = false, has_sandbox = false;
 	size_t insert_at = (size_t)-1; /* where in out the options header ends */
 	bool header_unterminated = false;
-	for (const char *line = buf; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end, *next = nl ? nl + 1 : end;
+	for (const char *next = buf; next_line(&next, end, &line, &n);) {
+		const char *eol = line + n;
 		const char *sec;
 		size_t slen;
 		if (header(line, eol, &sec, &slen)) {
@@ -388,9 +384,8 @@ static void pacman_apply_text(const char *buf, size_t len, struct edit *e)
 			emit(e, line, (size_t)(next - line));
 			if (in_options && insert_at == (size_t)-1) {
 				insert_at = e->len;
-				header_unterminated = !nl;
+				header_unterminated = eol == end;
 			}
-			line = next;
 			continue;
 		}
 		if (line_is(line, eol, SANDBOX_LINE) ||
@@ -404,7 +399,6 @@ static void pacman_apply_text(const char *buf, size_t len, struct edit *e)
 			e->changed = e->marked = true;
 		}
 		emit(e, line, (size_t)(next - line));
-		line = next;
 	}
 	if (has_sandbox || insert_at == (size_t)-1)
 		return;
@@ -422,13 +416,12 @@ static void pacman_apply_text(const char *buf, size_t len, struct edit *e)
 /* The original form of a pacman.conf that pacman_apply_text changed. */
 static void pacman_undo_text(const char *buf, size_t len, struct edit *e)
 {
-	const char *end = buf + len;
-	size_t mlen = strlen(COMMENT_MARK);
-	for (const char *line = buf; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end, *next = nl ? nl + 1 : end;
+	const char *end = buf + len, *line;
+	size_t n, mlen = strlen(COMMENT_MARK);
+	for (const char *next = buf; next_line(&next, end, &line, &n);) {
+		const char *eol = line + n;
 		if (line_is(line, eol, SANDBOX_LINE)) {
-			if (!nl && e->len > 0 && e->out[e->len - 1] == '\n')
+			if (eol == end && e->len > 0 && e->out[e->len - 1] == '\n')
 				e->len--;
 			e->changed = true;
 		} else if ((size_t)(eol - line) >= mlen && memcmp(line, COMMENT_MARK, mlen) == 0) {
@@ -437,7 +430,6 @@ static void pacman_undo_text(const char *buf, size_t len, struct edit *e)
 		} else {
 			emit(e, line, (size_t)(next - line));
 		}
-		line = next;
 	}
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/text.h"
+
 #define LOCALHOST                                                                                  \
 	"127.0.0.1 localhost\n"                                                                    \
 	"::1 localhost ip6-localhost ip6-loopback\n"
@@ -43,18 +45,16 @@ static bool is_ours(const char *line, const char *eol)
  * A marked last line without a newline was added after one: both go. */
 static void strip(const char *buf, size_t len, struct hosts_text *t)
 {
-	const char *end = buf + len;
+	const char *end = buf + len, *line;
+	size_t n;
 	t->len = 0;
-	for (const char *line = buf; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end, *next = nl ? nl + 1 : end;
-		if (!is_ours(line, eol)) {
+	for (const char *next = buf; next_line(&next, end, &line, &n);) {
+		if (!is_ours(line, line + n)) {
 			memcpy(t->out + t->len, line, (size_t)(next - line));
 			t->len += (size_t)(next - line);
-		} else if (!nl && t->len > 0 && t->out[t->len - 1] == '\n') {
+		} else if (line + n == end && t->len > 0 && t->out[t->len - 1] == '\n') {
 			t->len--;
 		}
-		line = next;
 	}
 	t->out[t->len] = '\0';
 }
@@ -64,34 +64,27 @@ static bool is_text(const struct hosts_text *t, const char *s)
 	return t->len == strlen(s) && memcmp(t->out, s, t->len) == 0;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
 /* Whether a line of text (comments aside) gives name an address. */
 static bool names(const char *text, size_t len, const char *name)
 {
-	const char *end = text + len;
-	size_t nlen = strlen(name);
-	for (const char *line = text; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end, *hash = memchr(line, '#', (size_t)(eol - line));
+	const char *line;
+	size_t n, nlen = strlen(name);
+	for (const char *next = text; next_line(&next, text + len, &line, &n);) {
+		const char *eol = line + n, *hash = memchr(line, '#', n);
 		if (hash)
 			eol = hash;
 		bool first = true;
 		for (const char *p = line; p < eol;) {
-			while (p < eol && is_blank(*p))
+			while (p < eol && is_line_blank(*p))
 				p++;
 			const char *w = p;
-			while (p < eol && !is_blank(*p))
+			while (p < eol && !is_line_blank(*p))
 				p++;
 			if (p > w && !first && (size_t)(p - w) == nlen &&
 			    strncasecmp(w, name, nlen) == 0)
 				return true;
 			first = first && p == w;
 		}
-		line = nl ? nl + 1 : end;
 	}
 	return false;
 }

@@ -8,14 +8,10 @@
 
 #include "base/resolve.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 
 /* Real os-release files are a few hundred bytes. */
 #define OS_RELEASE_FILE_MAX (64u << 10)
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
 
 static bool is_key_char(char c, bool first)
 {
@@ -38,7 +34,7 @@ static bool put(char *out, size_t *n, char c)
 static bool parse_value(const char *p, const char *eol, char out[OS_RELEASE_VALUE_MAX])
 {
 	size_t n = 0;
-	while (p < eol && !is_blank(*p)) {
+	while (p < eol && !is_line_blank(*p)) {
 		char c = *p++;
 		if (c == '"') {
 			for (;;) {
@@ -72,7 +68,7 @@ static bool parse_value(const char *p, const char *eol, char out[OS_RELEASE_VALU
 				return false;
 		}
 	}
-	while (p < eol && is_blank(*p))
+	while (p < eol && is_line_blank(*p))
 		p++;
 	if (p < eol && *p != '#')
 		return false;
@@ -90,7 +86,6 @@ static char *field(struct os_release *out, const char *key, size_t klen)
 		{ "ID", offsetof(struct os_release, id) },
 		{ "ID_LIKE", offsetof(struct os_release, id_like) },
 		{ "VERSION_ID", offsetof(struct os_release, version_id) },
-		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name) },
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strlen(fields[i].key) == klen && memcmp(fields[i].key, key, klen) == 0)
@@ -100,7 +95,7 @@ static char *field(struct os_release *out, const char *key, size_t klen)
 
 static void parse_line(const char *p, const char *eol, struct os_release *out)
 {
-	while (p < eol && is_blank(*p))
+	while (p < eol && is_line_blank(*p))
 		p++;
 	const char *key = p;
 	if (p >= eol || !is_key_char(*p, true))
@@ -120,13 +115,10 @@ static void parse_line(const char *p, const char *eol, struct os_release *out)
 void os_release_parse(const char *buf, size_t len, struct os_release *out)
 {
 	*out = (struct os_release){ 0 };
-	const char *end = buf + len;
-	for (const char *line = buf; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl ? nl : end;
-		parse_line(line, eol, out);
-		line = nl ? nl + 1 : end;
-	}
+	const char *line;
+	size_t n;
+	for (const char *p = buf; next_line(&p, buf + len, &line, &n);)
+		parse_line(line, line + n, out);
 }
 
 int os_release_read(int rootfd, struct os_release *out)

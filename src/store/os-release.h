@@ -10,10 +10,9 @@
 #define OS_RELEASE_VALUE_MAX 256
 
 struct os_release {
-	char id[OS_RELEASE_VALUE_MAX];		/* "debian" */
-	char id_like[OS_RELEASE_VALUE_MAX];	/* "ubuntu debian", space-separated */
-	char version_id[OS_RELEASE_VALUE_MAX];	/* "12" */
-	char pretty_name[OS_RELEASE_VALUE_MAX]; /* "Debian GNU/Linux 12 (bookworm)" */
+	char id[OS_RELEASE_VALUE_MAX];	       /* "debian" */
+	char id_like[OS_RELEASE_VALUE_MAX];    /* "ubuntu debian", space-separated */
+	char version_id[OS_RELEASE_VALUE_MAX]; /* "12" */
 };
 
 /* Parse the text of an os-release file (len bytes, need not be

@@ -119,37 +119,109 @@ int store_open_boxes(bool create, struct failure *f)
 	return boxes;
 }
 
-int store_lock_box(int boxesfd, const char *name, bool exclusive, bool wait)
+static int no_box(struct failure *f, const char *name, enum box_access access)
 {
-	if (!box_name_valid(name))
-		return -EINVAL;
-	int fd = openat(boxesfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
-	int r;
-	do
-		r = flock(fd, op);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	if (access & BOX_NAME_OR_PATH)
+		return fail_said(f, ENOENT, "no box named '%s' (to use a directory, write './%s')",
+				 name, name);
+	return fail_said(f, ENOENT, "no box named '%s'", name);
 }
 
-int store_read_conf(int dirfd, struct box_conf *out)
+int store_lock_box(int boxesfd, const char *name, enum box_access access, struct failure *f)
+{
+	if (!box_name_valid(name))
+		return fail(f, EINVAL, "cannot open box '%s'", name);
+	_cleanup_close_ int fd =
+	    openat(boxesfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return no_box(f, name, access);
+	if (fd < 0)
+		return fail(f, errno, "cannot open box '%s'", name);
+	access &= ~BOX_NAME_OR_PATH;
+	if (access == BOX_LOOK)
+		return steal_fd(&fd);
+	int r;
+	do
+		r = flock(fd, (access == BOX_USE ? LOCK_SH : LOCK_EX) | LOCK_NB);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EWOULDBLOCK && access == BOX_USE)
+		return fail_said(f, errno,
+				 "box '%s' is being changed (removed, exported or fixed up)", name);
+	if (r < 0 && errno == EWOULDBLOCK)
+		return fail_said(f, errno, "box '%s' is in use", name);
+	if (r < 0)
+		return fail(f, errno, "cannot lock box '%s'", name);
+	return steal_fd(&fd);
+}
+
+int store_read_conf(int dirfd, const char *name, struct box_conf *out, struct failure *f)
 {
 	_cleanup_close_ int fd = openat(dirfd, "box.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fail(f, errno, "cannot read the box.conf of '%s'", name);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
+	struct box_conf c = { 0 };
 	int r = read_regular(fd, BOX_CONF_MAX, &buf, &len);
+	if (r == 0)
+		r = box_conf_parse(buf, len, &c);
+	if (r == -EINVAL && c.version > BOX_CONF_VERSION) {
+		fail_said(f, r,
+			  "box '%s' was made by a newer nschroot (its box.conf has version %u)",
+			  name, (unsigned)c.version);
+		fail_hint(f, "use the nschroot that made it, or a newer one");
+		return r;
+	}
+	if (r < 0)
+		return fail(f, r, "cannot read the box.conf of '%s'", name);
+	*out = c;
+	return 0;
+}
+
+/* The steps of store_open_box once the box is locked. */
+static int read_box(const char *name, enum box_access access, struct box *b, struct failure *f)
+{
+	int r = store_read_conf(b->lock, name, &b->conf, f);
 	if (r < 0)
 		return r;
-	return box_conf_parse(buf, len, out);
+	/* What an rm that failed half-way left is no box to run: part of its
+	 * tree is gone. */
+	if (access == BOX_USE && b->conf.half_removed) {
+		fail_said(f, EUCLEAN, "box '%s' is half-removed", name);
+		fail_hint(f, "'nschroot rm %s' finishes removing it", name);
+		return -EUCLEAN;
+	}
+	r = store_box_rootfs(name, &b->rootfs);
+	if (r < 0 && access != BOX_LOOK)
+		return fail(f, r, "cannot find the rootfs of box '%s'", name);
+	return 0;
+}
+
+int store_open_box(const char *name, enum box_access access, struct box *out, struct failure *f)
+{
+	*out = (struct box){ .lock = -1 };
+	_cleanup_close_ int boxes = store_open_boxes(false, f);
+	if (boxes == -ENOENT)
+		return no_box(f, name, access);
+	if (boxes < 0)
+		return boxes;
+	int r = store_lock_box(boxes, name, access, f);
+	if (r < 0)
+		return r;
+	out->lock = r;
+	r = read_box(name, access & ~BOX_NAME_OR_PATH, out, f);
+	if (r < 0)
+		box_close(out);
+	return r;
+}
+
+void box_close(struct box *b)
+{
+	if (b->lock >= 0)
+		close(b->lock);
+	box_conf_free(&b->conf);
+	free(b->rootfs);
+	*b = (struct box){ .lock = -1 };
 }
 
 int store_write_conf(int dirfd, const struct box_conf *conf)
@@ -178,51 +250,60 @@ bool store_is_staging(const char *entry)
 	return entry[0] == '.' && len > 8 && entry[len - 7] == '.';
 }
 
-int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)
+/* Make boxes/DIR from name, DIR a hidden name for it (hidden_name): 0, or
+ * -errno (-EEXIST: DIR is taken, another is tried). */
+typedef int (*hidden_fn)(int boxesfd, const char *name, const char *dir, void *ctx);
+
+/* Call make with hidden names for name until one is free: 0 with that
+ * name in *hidden, or make's -errno; -EEXIST when 100 were taken. */
+static int with_hidden_name(int boxesfd, const char *name, hidden_fn make, void *ctx, char **hidden)
 {
 	for (int attempt = 0; attempt < 100; attempt++) {
-		char *dir = hidden_name(name);
+		_cleanup_free_ char *dir = hidden_name(name);
 		if (!dir)
 			return -ENOMEM;
-		if (mkdirat(boxesfd, dir, 0700) < 0) {
-			int err = errno;
-			free(dir);
-			if (err == EEXIST)
-				continue;
-			return -err;
-		}
-		int fd = openat(boxesfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int err = errno;
-			if (fd >= 0)
-				close(fd);
-			unlinkat(boxesfd, dir, AT_REMOVEDIR);
-			free(dir);
-			return -err;
-		}
-		*staging = dir;
-		*lockfd = fd;
-		return 0;
+		int r = make(boxesfd, name, dir, ctx);
+		if (r == -EEXIST)
+			continue;
+		if (r == 0)
+			*hidden = steal_pointer(&dir);
+		return r;
 	}
 	return -EEXIST;
 }
 
+/* A new staging directory, its lock in *(int *)lockfd. */
+static int make_staging(int boxesfd, const char *name, const char *dir, void *lockfd)
+{
+	if (mkdirat(boxesfd, dir, 0700) < 0)
+		return -errno;
+	int fd = openat(boxesfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		unlinkat(boxesfd, dir, AT_REMOVEDIR);
+		return -err;
+	}
+	*(int *)lockfd = fd;
+	return 0;
+}
+
+int store_staging_create(int boxesfd, const char *name, char **staging, int *lockfd)
+{
+	return with_hidden_name(boxesfd, name, make_staging, lockfd, staging);
+}
+
+static int move_away(int boxesfd, const char *name, const char *dir, void *ctx)
+{
+	if (renameat2(boxesfd, name, boxesfd, dir, RENAME_NOREPLACE) < 0)
+		return -errno;
+	return 0;
+}
+
 int store_retire(int boxesfd, const char *name, char **retired)
 {
-	for (int attempt = 0; attempt < 100; attempt++) {
-		char *dir = hidden_name(name);
-		if (!dir)
-			return -ENOMEM;
-		if (renameat2(boxesfd, name, boxesfd, dir, RENAME_NOREPLACE) == 0) {
-			*retired = dir;
-			return 0;
-		}
-		int err = errno;
-		free(dir);
-		if (err != EEXIST)
-			return -err;
-	}
-	return -EEXIST;
+	return with_hidden_name(boxesfd, name, move_away, NULL, retired);
 }
 
 int store_commit(int boxesfd, const char *staging, const char *name)

@@ -37,14 +37,47 @@ uint64_t store_tree_usage(const char *path);
  * another user is refused. A descriptor, or -errno with f set. */
 int store_open_boxes(bool create, struct failure *f);
 
-/* Lock the box directory boxes/NAME: shared for run and enter, exclusive
- * for rm, export and fixup. Without wait, a box locked the other way gives
- * -EWOULDBLOCK. The lock is the returned descriptor; -ENOENT: no box. */
-int store_lock_box(int boxesfd, const char *name, bool exclusive, bool wait);
+/* How a command holds a box (DESIGN.md "The store", locking). */
+enum box_access {
+	BOX_LOOK,   /* info: read, no lock taken */
+	BOX_USE,    /* run, enter: locked shared; a half-removed box is refused */
+	BOX_CHANGE, /* rm, export, fixup: locked exclusively */
+	/* Or'ed into the access by a command whose TARGET may be a directory
+	 * instead: "no box named" then says how to write one. */
+	BOX_NAME_OR_PATH = 1 << 4,
+};
 
-/* Read and write box.conf in the box directory dirfd. Writing is atomic
- * (a temporary file, fsync, rename). 0 or -errno. */
-int store_read_conf(int dirfd, struct box_conf *out);
+/* A box opened by store_open_box, released by box_close. */
+struct box {
+	int lock; /* boxes/NAME, its descriptor holding the lock; -1 when closed */
+	struct box_conf conf;
+	char *rootfs; /* STORE/boxes/NAME/rootfs; NULL (BOX_LOOK only) when absent */
+};
+
+/*
+ * Open the box called name, a valid box name, as access says: open the
+ * store, lock the box without waiting, read its box.conf, find its
+ * rootfs. 0, or -errno with f saying what failed in the words the user
+ * sees: "no box named 'NAME'" (-ENOENT, also when there is no store),
+ * "box 'NAME' is in use" (-EWOULDBLOCK, BOX_CHANGE) or "is being changed"
+ * (BOX_USE), a box.conf made by a newer nschroot, a half-removed box
+ * (-EUCLEAN, BOX_USE) with a hint on how to finish it.
+ */
+int store_open_box(const char *name, enum box_access access, struct box *out, struct failure *f);
+void box_close(struct box *b);
+
+/* Lock the box directory boxes/NAME as access says, without waiting (rm
+ * opens the store once for many boxes). The lock is the returned
+ * descriptor, or -errno with f set as store_open_box sets it. */
+int store_lock_box(int boxesfd, const char *name, enum box_access access, struct failure *f);
+
+/* Read box.conf in the box directory dirfd of the box called name: 0, or
+ * -errno with f set ("cannot read the box.conf of 'NAME'", or that a newer
+ * nschroot made it). */
+int store_read_conf(int dirfd, const char *name, struct box_conf *out, struct failure *f);
+
+/* Write box.conf in the box directory dirfd, atomically (a temporary
+ * file, fsync, rename). 0 or -errno. */
 int store_write_conf(int dirfd, const struct box_conf *conf);
 
 /* Make boxes/.NAME.XXXXXX, locked exclusively while it is worked on (so a

@@ -2,6 +2,7 @@
 #include "util/io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,24 +14,37 @@
 
 #include "util/cleanup.h"
 
-int read_all(int fd, size_t size, char **buf, size_t *len)
+/* Read len bytes into buf, or with out write len bytes of it, across
+ * short transfers and EINTR: how many bytes were moved before the end of
+ * the file (or a write that took none), or -errno. buf is only read when
+ * out is set. */
+static ssize_t transfer(int fd, char *buf, size_t len, bool out)
 {
-	_cleanup_free_ char *b = malloc(size + 1);
-	if (!b)
-		return -ENOMEM;
-	size_t got = 0;
-	while (got < size) {
-		ssize_t n = read(fd, b + got, size - got);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n =
+		    out ? write(fd, buf + done, len - done) : read(fd, buf + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			break;
-		got += (size_t)n;
+		done += (size_t)n;
 	}
+	return (ssize_t)done;
+}
+
+int read_all(int fd, size_t size, char **buf, size_t *len)
+{
+	_cleanup_free_ char *b = malloc(size + 1);
+	if (!b)
+		return -ENOMEM;
+	ssize_t got = transfer(fd, b, size, false);
+	if (got < 0)
+		return (int)got;
 	b[got] = '\0';
-	*len = got;
+	*len = (size_t)got;
 	*buf = steal_pointer(&b);
 	return 0;
 }
@@ -67,17 +81,11 @@ int wait_child(pid_t pid, int *wstatus)
 
 int write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	ssize_t n = transfer(fd, (char *)buf, len, true);
+	if (n < 0)
+		return (int)n;
+	/* A write of nothing would be one forever. */
+	return (size_t)n < len ? -EIO : 0;
 }
 
 char *hidden_name(const char *path)
@@ -101,14 +109,8 @@ char *hidden_name(const char *path)
 
 int read_exact(int fd, void *buf, size_t len)
 {
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPIPE;
-		got += (size_t)n;
-	}
-	return 0;
+	ssize_t got = transfer(fd, buf, len, false);
+	if (got < 0)
+		return (int)got;
+	return (size_t)got < len ? -EPIPE : 0;
 }

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/text.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 size_t control_char_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -29,4 +34,42 @@ char *printable(char *s)
 	}
 	*out = '\0';
 	return s;
+}
+
+bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool is_line_blank(char c)
+{
+	return is_blank(c) || c == '\r';
+}
+
+bool next_line(const char **pos, const char *end, const char **line, size_t *len)
+{
+	const char *p = *pos;
+	if (p >= end)
+		return false;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*line = p;
+	*len = (size_t)((nl ? nl : end) - p);
+	/* Not p + *len + 1: past the last line, that would point beyond
+	 * one-past-the-end of the buffer (undefined behaviour). */
+	*pos = nl ? nl + 1 : end;
+	return true;
+}
+
+int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
+{
+	if (*off >= size)
+		return -ENOSPC;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *off, size - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *off)
+		return -ENOSPC;
+	*off += (size_t)n;
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -17,3 +18,24 @@ size_t control_char_len(const char *s);
 /* Make s, in place, safe to print on a terminal: each control character
  * (control_char_len) becomes one '?'. s may be NULL; returns s. */
 char *printable(char *s);
+
+/* A space or a tab: what separates words in a line. */
+bool is_blank(char c);
+
+/* A blank, or the '\r' of a line that ends in CRLF (a file written on
+ * another system): what separates words in the lines of a config file
+ * whose format allows either. */
+bool is_line_blank(char c);
+
+/* The next line of the buffer that *pos walks up to end: its start in
+ * *line and its length without the '\n' in *len; *pos moves past the
+ * '\n' (to end, for a last line without one). false once *pos reaches
+ * end: an empty buffer has no line, and a final '\n' starts none. Whether
+ * the line had its '\n': *line + *len < end. */
+bool next_line(const char **pos, const char *end, const char **line, size_t *len);
+
+/* Append the formatted text to the string in buf (size bytes) at *off,
+ * moving *off to its end: 0, or -ENOSPC when it does not fit (buf then
+ * holds what fitted, *off is left). */
+int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));

@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(r == -EINVAL || r == -ENOMEM);
 		return 0;
 	}
+	fuzz_assert(c.version >= 1 && c.version <= BOX_CONF_VERSION);
 	fuzz_assert(c.map == MAP_ROOT || c.map == MAP_USER || c.map == MAP_AUTO);
 	if (c.map == MAP_AUTO)
 		fuzz_assert(c.subuids.n > 0 && c.subgids.n > 0);
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(text != NULL);
 	struct box_conf again = { 0 };
 	fuzz_assert(box_conf_parse(text, strlen(text), &again) == 0);
+	fuzz_assert(strncmp(text, "version=1\n", 10) == 0 && again.version == c.version);
 	fuzz_assert(again.map == c.map);
 	fuzz_assert(same_value(c.source, again.source));
 	fuzz_assert(same_value(c.created, again.created));

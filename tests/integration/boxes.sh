@@ -4,7 +4,7 @@
 # name, locking, rm; atomicity on failure and interruption.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 77
+plan 82
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -143,6 +143,20 @@ deadline=$(($(date +%s) + 10))
 while ! pgrep -u "$(id -u)" -f '^sleep 1000.6262$' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
 assert_status "fixup of a box in use is refused" 125 nsrun fixup --apt again
 kill "$bg"; wait "$bg" 2>/dev/null
+
+# box.conf: version=1 first; one without a version (made before it was
+# recorded) is version 1; one of a later version is refused, saying why.
+conf=$TMP/store/boxes/again/box.conf
+assert_eq "box.conf starts with version=1" "version=1" "$(head -n 1 "$conf")"
+sed -i '/^version=/d' "$conf"
+assert_status "a box.conf without a version is one of version 1" 0 nsrun run again true
+sed -i '1i version=2' "$conf"
+err=$(nsrun run again true 2>&1)
+assert_eq "a box.conf of a later version is refused: 125" 125 $?
+assert_match "... saying a newer nschroot made the box" \
+	"^nschroot: box 'again' was made by a newer nschroot \(its box.conf has version 2\)" "$err"
+sed -i '/^version=/d' "$conf"
+assert_status "... and works again without" 0 nsrun run again true
 
 # hosts: a box's name resolves; a directory's hostname is the host's, and
 # undo gives its own hosts back byte for byte.

@@ -11,6 +11,36 @@ static int parse(const char *text, struct box_conf *c)
 	return box_conf_parse(text, strlen(text), c);
 }
 
+/* version=N: written first; absent in the boxes made before it was, which
+ * are version 1; a later one is refused, saying which. */
+static void test_version(void)
+{
+	struct box_conf c = { 0 };
+	is_int(parse("map=root\n", &c), 0, "a box.conf without a version parses");
+	is_int(c.version, 1, "as version 1");
+	char *text = box_conf_format(&c);
+	ok(text && strncmp(text, "version=1\n", 10) == 0, "format writes version=1 first");
+	box_conf_free(&c);
+	is_int(parse(text, &c), 0, "and parse reads it");
+	is_int(c.version, 1, "version 1");
+	free(text);
+	box_conf_free(&c);
+
+	c.version = 0;
+	is_int(parse("version=2\nmap=root\n", &c), -22, "version 2 is refused");
+	is_int(c.version, 2, "saying which version it was");
+	c.version = 0;
+	is_int(parse("version=2\nmap=sideways\n", &c), -22,
+	       "version 2 with a map this one does not know is refused");
+	is_int(c.version, 2, "as version 2 too");
+	c.version = 0;
+	is_int(parse("version=0\nmap=root\n", &c), -22, "version 0 is malformed");
+	is_int(parse("version=one\nmap=root\n", &c), -22, "a version that is no number too");
+	is_int(c.version, 1, "and is taken for 1");
+	is_int(parse("version=99999999999999\nmap=root\n", &c), -22, "an overlong version too");
+	is_int(parse("version=1\nmap=auto\n", &c), -22, "version 1 keeps the rules of a box.conf");
+}
+
 int main(void)
 {
 	struct box_conf c = { 0 };
@@ -76,5 +106,6 @@ int main(void)
 	   "an unknown size and a whole box write neither key");
 	free(text);
 	box_conf_free(&c);
+	test_version();
 	return done_testing();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Untrusted text on a terminal: printable() for plain output, json_string()
  * and json_split() for JSON, both told by control_char_len(). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,56 @@ static void is_json(const char *in, char sep, const char *want, const char *what
 	free(s);
 }
 
+/* The lines of text joined with '|', each followed by '$' when it had its
+ * newline. */
+static const char *lines_of(const char *text, char *buf, size_t size)
+{
+	const char *end = text + strlen(text), *line;
+	size_t len, off = 0;
+	buf[0] = '\0';
+	for (const char *p = text; next_line(&p, end, &line, &len);)
+		off += (size_t)snprintf(buf + off, size - off, "%s%.*s%s", off ? "|" : "", (int)len,
+					line, line + len < end ? "$" : "");
+	return buf;
+}
+
+static void test_next_line(void)
+{
+	char buf[128];
+	is_str(lines_of("", buf, sizeof(buf)), "", "an empty buffer has no line");
+	is_str(lines_of("\n", buf, sizeof(buf)), "$", "one empty line");
+	is_str(lines_of("a\nb\n", buf, sizeof(buf)), "a$|b$", "a final newline starts no line");
+	is_str(lines_of("a\n\nb", buf, sizeof(buf)), "a$|$|b",
+	       "an empty line kept; the last needs no newline");
+	const char text[] = "x\ny";
+	const char *p = text, *line;
+	size_t len;
+	ok(next_line(&p, text + 1, &line, &len) && len == 1 && p == text + 1,
+	   "the end given is the end, not the NUL");
+	ok(!next_line(&p, text + 1, &line, &len), "and nothing past it");
+	ok(is_blank(' ') && is_blank('\t') && !is_blank('\r') && !is_blank('x'),
+	   "blanks: space and tab");
+	ok(is_line_blank('\r') && is_line_blank(' ') && !is_line_blank('\n'),
+	   "line blanks: and the CR of CRLF");
+}
+
+static void test_append_text(void)
+{
+	char buf[8];
+	size_t off = 0;
+	is_int(append_text(buf, sizeof(buf), &off, "%s", "abc"), 0, "append_text: what fits");
+	is_int(append_text(buf, sizeof(buf), &off, "%d", 1234), 0, "appends");
+	is_str(buf, "abc1234", "up to the last byte but the NUL");
+	is_int(append_text(buf, sizeof(buf), &off, "x"), -ENOSPC, "one more does not fit");
+	ok(off == 7, "and leaves the offset");
+	off = 0;
+	is_int(append_text(buf, 0, &off, "x"), -ENOSPC, "nothing fits in no room");
+}
+
 int main(void)
 {
+	test_next_line();
+	test_append_text();
 	is_int((long long)control_char_len("\033[2J"), 1, "ESC is one byte of control");
 	is_int((long long)control_char_len("\x7f"), 1, "DEL is a control");
 	is_int((long long)control_char_len("\xc2\x9b"
