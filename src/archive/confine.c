@@ -2,6 +2,7 @@
 #include "archive/confine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -9,11 +10,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/idmap.h"
+#include "base/pivot.h"
 #include "base/userns.h"
+#include "util/cleanup.h"
 
 /*
  * Names come out of libarchive in the locale's charset. Under a UTF-8
@@ -38,26 +40,23 @@ void confine_preload(void)
 }
 
 /*
- * unshare(CLONE_NEWUSER) changes credentials, so the ids are read first.
- * The map is written by the process itself, unprivileged: one id, with
- * setgroups denied first (see idmap.c). The mount namespace is made
- * private before any mount so that nothing propagates to the host's; dir
- * is bound onto itself because pivot_root wants the new root to be a mount
- * point. pivot_root(".", ".") then stacks the old root over the new one,
- * and detaching it leaves no path back to the host: unlike chroot(2),
- * which the namespace's root could escape with a second chroot, this holds
- * even if a bug in libarchive hands control to the archive.
+ * A user namespace of the caller's alone (root inside, one id, mapped by
+ * the process itself: userns_unshare), unless nschroot made one for us
+ * (--in-userns), and a mount namespace made private before any mount so
+ * that nothing propagates to the host's. Then dir becomes the root
+ * (base/pivot.c): with the old root detached no path leads back to the
+ * host, which holds even if a bug in libarchive hands control to the
+ * archive, where chroot(2) could be escaped with a second chroot.
  */
 int confine_to(const char *dir, bool in_userns, struct failure *f)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
 	struct stat st;
 	if (stat(dir, &st) < 0)
 		return fail(f, errno, "cannot use '%s' as the archive's directory", dir);
 	if (!S_ISDIR(st.st_mode))
 		return fail(f, ENOTDIR, "cannot use '%s' as the archive's directory", dir);
 
+	int r = 0;
 	if (in_userns) {
 		if (geteuid() != 0)
 			return fail(f, EPERM, "--in-userns: not root in a user namespace");
@@ -65,27 +64,20 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 			return fail(f, errno,
 				    "cannot create a mount namespace to confine the "
 				    "archive work in");
-	} else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-		int err = errno;
-		if (userns_refused(err))
-			fail_hint(f, "%s", USERNS_HINT);
-		return fail(f, err,
-			    "cannot create a user namespace to confine the archive work in");
+	} else {
+		struct idmap m;
+		idmap_single(&m, MAP_ROOT, getuid(), getgid());
+		r = userns_unshare(CLONE_NEWNS, &m, 0, 0,
+				   "a user namespace to confine the archive work in", f);
 	}
-	int r = in_userns ? 0 : idmap_write_single(0, 0, uid, 0, gid, true);
+	if (r == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		r = fail(f, errno, "cannot make the mount namespace private");
+	if (r == 0)
+		r = pivot_bind_self(dir, "the archive's directory", f);
 	if (r < 0)
-		return fail(f, r, "cannot write the user namespace's id maps");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(f, errno, "cannot make the mount namespace private");
-	if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return fail(f, errno, "cannot bind '%s' onto itself", dir);
-	if (chdir(dir) < 0)
-		return fail(f, errno, "cannot enter '%s'", dir);
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return fail(f, errno, "cannot pivot_root into '%s'", dir);
-	if (umount2(".", MNT_DETACH) < 0)
-		return fail(f, errno, "cannot detach the old root");
-	if (chdir("/") < 0)
-		return fail(f, errno, "cannot chdir to '/'");
-	return 0;
+		return r;
+	_cleanup_close_ int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return fail(f, errno, "cannot open '%s'", dir);
+	return pivot_into(dirfd, "the archive's directory", f);
 }
