@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -49,35 +50,21 @@ struct create_opts {
 
 static void parse_create(int argc, char **argv, struct create_opts *o)
 {
-	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_PROGRESS };
+	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP };
 	static const struct option opts[] = {
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "no-fixup", no_argument, NULL, OPT_NO_FIXUP },
-		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	*o = (struct create_opts){ .map = MAP_UNSET, .fixup = true, .progress = "auto" };
 	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			help_command("create");
-			exit(0);
-		case OPT_MAP:
-			if (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER)
-				die_usage("invalid --map '%s': expected root or auto", optarg);
-			break;
-		case OPT_NO_FIXUP:
+	while ((opt = archive_command_option(argc, argv, opts, "create", &o->progress)) != -1) {
+		if (opt == OPT_NO_FIXUP)
 			o->fixup = false;
-			break;
-		case OPT_PROGRESS:
-			o->progress = check_progress_arg(optarg);
-			break;
-		default:
-			die_bad_option("create", opt, argv);
-		}
+		else if (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER)
+			die_usage("invalid --map '%s': expected root or auto", optarg);
 	}
 	take_box_operands(argc, argv, "create", "SOURCE", &o->name, &o->source);
 }

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
@@ -45,34 +46,21 @@ struct export_opts {
 
 static void parse_export(int argc, char **argv, struct export_opts *o)
 {
-	enum { OPT_COMPRESS = CHAR_MAX + 1, OPT_PROGRESS };
+	enum { OPT_COMPRESS = CHAR_MAX + 1 };
 	static const struct option opts[] = {
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
-		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	*o = (struct export_opts){ .compress = "gzip", .progress = "auto" };
-	int opt, compression;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			help_command("export");
-			exit(0);
-		case OPT_COMPRESS:
-			if (name_to_value(compression_names, optarg, &compression) < 0)
-				die_usage(
-				    "invalid --compress '%s': expected gzip, xz, zstd or none",
-				    optarg);
-			o->compress = optarg;
-			break;
-		case OPT_PROGRESS:
-			o->progress = check_progress_arg(optarg);
-			break;
-		default:
-			die_bad_option("export", opt, argv);
-		}
+	int compression;
+	/* --compress is the one option left to this loop. */
+	while (archive_command_option(argc, argv, opts, "export", &o->progress) != -1) {
+		if (name_to_value(compression_names, optarg, &compression) < 0)
+			die_usage("invalid --compress '%s': expected gzip, xz, zstd or none",
+				  optarg);
+		o->compress = optarg;
 	}
 	take_box_operands(argc, argv, "export", "FILE", &o->name, &o->file);
 }

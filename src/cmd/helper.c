@@ -88,41 +88,6 @@ int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 	}
 }
 
-const char *check_progress_arg(const char *arg)
-{
-	int when;
-	if (name_to_value(progress_names, arg, &when) < 0)
-		die_usage("invalid --progress '%s': expected auto, always or never", arg);
-	return arg;
-}
-
-void check_box_name(const char *name)
-{
-	if (!box_name_valid(name))
-		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit",
-			  name);
-}
-
-noreturn void die_bad_option(const char *cmd, int opt, char *const argv[])
-{
-	if (opt == ':')
-		die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
-	die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
-}
-
-void take_box_operands(int argc, char *const argv[], const char *cmd, const char *what,
-		       const char **name, const char **other)
-{
-	if (argc - optind < 2)
-		die_usage("%s: expected NAME and %s", cmd, what);
-	if (argc - optind > 2)
-		die_usage("%s: too many arguments", cmd);
-	*name = argv[optind];
-	*other = argv[optind + 1];
-	check_box_name(*name);
-}
-
 struct remove_ctx {
 	int dirfd;
 	const char *name;

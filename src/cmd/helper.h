@@ -9,23 +9,6 @@
  * when out of memory. */
 char *archive_helper(void);
 
-/* --progress=WHEN: auto, always or never; a usage error otherwise. */
-const char *check_progress_arg(const char *arg);
-
-/* A usage error, with the rule, unless name is a valid box name. */
-void check_box_name(const char *name);
-
-/* The usage error of command cmd for the option argv[optind - 1], which
- * getopt_long (optstring starting "+:") answered with opt: ':' when its
- * argument is missing, else unknown. */
-noreturn void die_bad_option(const char *cmd, int opt, char *const argv[]);
-
-/* The two operands that follow cmd's options, NAME and another called what
- * in the usage error ("SOURCE", "FILE"); a usage error unless there are two
- * and NAME is a valid box name. */
-void take_box_operands(int argc, char *const argv[], const char *cmd, const char *what,
-		       const char **name, const char **other);
-
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>

@@ -77,6 +77,17 @@ static int dest_dir(int rootfd, const char *path, struct failure *f)
 	return fd;
 }
 
+/* A tmpfs (mode 0755, flags) on dst, at path inside the rootfs, and the
+ * new mount's root, opened (O_PATH) by resolving path again. */
+static int tmpfs_on(int rootfd, int dst, const char *path, unsigned long flags, struct failure *f)
+{
+	int r = mount_on("tmpfs", dst, "tmpfs", flags, "mode=0755");
+	if (r < 0)
+		return fail(f, r, "cannot mount a tmpfs on '%s'", path);
+	int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	return fd < 0 ? fail(f, fd, "cannot open '%s'", path) : fd;
+}
+
 /* What to say when the kernel refuses a fresh procfs. */
 #define PROC_REFUSED_HINT                                                                          \
 	"the host's /proc has parts hidden by mounts over them (as in a container),\n"             \
@@ -157,13 +168,11 @@ static int setup_dev(int rootfd, const struct run_plan *p, bool host_dev, struct
 		return r < 0 ? fail(f, r, "cannot bind the host's /dev on '/dev'") : 0;
 	}
 
-	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
-	if (r < 0)
-		return fail(f, r, "cannot mount a tmpfs on '/dev'");
-	_cleanup_close_ int dev = open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY);
+	_cleanup_close_ int dev = tmpfs_on(rootfd, dst, "/dev", MS_NOSUID | MS_NOEXEC, f);
 	if (dev < 0)
-		return fail(f, dev, "cannot open '/dev'");
+		return dev;
 
+	int r;
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		r = bind_host_dev(dev, nodes[i], f);
@@ -236,12 +245,11 @@ static int setup_run(int rootfd, struct failure *skipped, struct failure *f)
 	}
 	if (dst < 0)
 		return failed(f) ? dst : fail(f, dst, "cannot make '/run' inside the rootfs");
-	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	if (r < 0)
-		return fail(f, r, "cannot mount a tmpfs on '/run'");
-	_cleanup_close_ int run = open_in_root(rootfd, "/run", O_PATH | O_DIRECTORY);
-	if (run < 0 || mkdirat(run, "lock", 01777) < 0 || fchmodat(run, "lock", 01777, 0) < 0)
-		return fail(f, run < 0 ? run : -errno, "cannot make '/run/lock'");
+	_cleanup_close_ int run = tmpfs_on(rootfd, dst, "/run", MS_NOSUID | MS_NODEV, f);
+	if (run < 0)
+		return run;
+	if (mkdirat(run, "lock", 01777) < 0 || fchmodat(run, "lock", 01777, 0) < 0)
+		return fail(f, errno, "cannot make '/run/lock'");
 	return 0;
 }
 

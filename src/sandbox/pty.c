@@ -71,49 +71,55 @@ static int bind_console(int slave, struct failure *f)
 	return 0;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char byte = 't';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+/* One byte with one descriptor beside it: what send_fd and
+ * pty_receive_master pass. msg points into the struct: set up in place. */
+struct fd_message {
+	char byte;
+	struct iovec iov;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
-	} c = { 0 };
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = c.buf,
-			      .msg_controllen = sizeof(c.buf) };
-	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+	} c;
+	struct msghdr msg;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+	*m = (struct fd_message){ .byte = 't' };
+	m->iov = (struct iovec){ .iov_base = &m->byte, .iov_len = 1 };
+	m->msg = (struct msghdr){ .msg_iov = &m->iov,
+				  .msg_iovlen = 1,
+				  .msg_control = m->c.buf,
+				  .msg_controllen = sizeof(m->c.buf) };
+}
+
+static int send_fd(int sock, int fd)
+{
+	struct fd_message m;
+	fd_message_init(&m);
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m.msg);
 	h->cmsg_level = SOL_SOCKET;
 	h->cmsg_type = SCM_RIGHTS;
 	h->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(h), &fd, sizeof(int));
 	ssize_t n;
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &m.msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	return n == 1 ? 0 : -errno;
 }
 
 int pty_receive_master(int sock)
 {
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} c;
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = c.buf,
-			      .msg_controllen = sizeof(c.buf) };
+	struct fd_message m;
+	fd_message_init(&m);
 	ssize_t n;
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m.msg);
 	if (n != 1 || !h || h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS ||
 	    h->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -EPIPE;

@@ -66,38 +66,40 @@ static __attribute__((format(printf, 2, 0))) void vlog(const char *prefix, const
 	put_line(buf, (size_t)n);
 }
 
-/* A line that is not fatal leaves errno as it found it. */
-static __attribute__((format(printf, 2, 0))) void vlog_keep_errno(const char *prefix,
-								  const char *fmt, va_list ap)
+/* What follows a usage error: where to read the usage, and exit 125. */
+static noreturn void try_help(void)
 {
-	int saved = errno;
-	vlog(prefix, fmt, ap, 0);
-	errno = saved;
+	if (command)
+		fprintf(stderr, "Try 'nschroot help %s'.\n", command);
+	else
+		fputs("Try 'nschroot --help'.\n", stderr);
+	end(EXIT_SETUP);
 }
 
-void log_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog_keep_errno("nschroot: ", fmt, ap);
-	va_end(ap);
-}
+/*
+ * The functions of one line each: a line with its prefix (and strerror of
+ * err, where not 0), then what follows it. A line that is not fatal leaves
+ * errno as it found it.
+ */
+#define LOG_FUNCTION(declaration, prefix, err, then)                                               \
+	declaration                                                                                \
+	{                                                                                          \
+		int saved = errno;                                                                 \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		vlog(prefix, fmt, ap, err);                                                        \
+		va_end(ap);                                                                        \
+		errno = saved;                                                                     \
+		then;                                                                              \
+	}
 
-void log_warning(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog_keep_errno("nschroot: warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void log_note(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog_keep_errno("nschroot: note: ", fmt, ap);
-	va_end(ap);
-}
+LOG_FUNCTION(void log_error(const char *fmt, ...), "nschroot: ", 0, return )
+LOG_FUNCTION(void log_warning(const char *fmt, ...), "nschroot: warning: ", 0, return )
+LOG_FUNCTION(void log_note(const char *fmt, ...), "nschroot: note: ", 0, return )
+LOG_FUNCTION(noreturn void die(const char *fmt, ...), "nschroot: ", 0, end(EXIT_SETUP))
+LOG_FUNCTION(noreturn void die_errno(int err, const char *fmt, ...),
+	     "nschroot: ", err < 0 ? -err : err, end(EXIT_SETUP))
+LOG_FUNCTION(noreturn void die_usage(const char *fmt, ...), "nschroot: ", 0, try_help())
 
 /* A hint may hold newlines, so that each line fits 80 columns: every line
  * gets its own "hint: ". */
@@ -132,36 +134,5 @@ void log_failure(const struct failure *f)
 noreturn void die_failure(const struct failure *f)
 {
 	log_failure(f);
-	end(EXIT_SETUP);
-}
-
-noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog("nschroot: ", fmt, ap, 0);
-	va_end(ap);
-	end(EXIT_SETUP);
-}
-
-noreturn void die_errno(int err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog("nschroot: ", fmt, ap, err < 0 ? -err : err);
-	va_end(ap);
-	end(EXIT_SETUP);
-}
-
-noreturn void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog("nschroot: ", fmt, ap, 0);
-	va_end(ap);
-	if (command)
-		fprintf(stderr, "Try 'nschroot help %s'.\n", command);
-	else
-		fputs("Try 'nschroot --help'.\n", stderr);
 	end(EXIT_SETUP);
 }
