@@ -19,7 +19,6 @@
 #include "cmd/mapping.h"
 #include "store/store.h"
 #include "util/cleanup.h"
-#include "util/io.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/parse.h"

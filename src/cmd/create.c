@@ -29,7 +29,6 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
-#include "run/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "store/store.h"
@@ -37,7 +36,6 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/log.h"
-#include "util/parse.h"
 #include "util/text.h"
 
 struct create_opts {

@@ -16,9 +16,7 @@
 #include "store/fixups.h"
 #include "store/remove.h"
 #include "store/store.h"
-#include "util/io.h"
 #include "util/log.h"
-#include "util/parse.h"
 
 char *archive_helper(void)
 {
