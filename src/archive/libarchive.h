@@ -11,12 +11,14 @@
 
 #include "util/failure.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): type is a type, which takes none */
 #define DEFINE_FREE_CLEANUP(name, type, free_fn)                                                   \
 	static inline void name(type **p)                                                          \
 	{                                                                                          \
 		if (*p)                                                                            \
 			free_fn(*p);                                                               \
 	}
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 DEFINE_FREE_CLEANUP(cleanup_archivep, struct archive, archive_free)
 DEFINE_FREE_CLEANUP(cleanup_entryp, struct archive_entry, archive_entry_free)

@@ -43,6 +43,7 @@ noreturn void die_bad_option(const char *cmd, int opt, char *const argv[])
 	die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
 }
 
+/* cppcheck-suppress constParameter ; argv is main's, of type char ** */
 void take_box_operands(int argc, char *const argv[], const char *cmd, const char *what,
 		       const char **name, const char **other)
 {

@@ -76,11 +76,11 @@ static int bind_console(int slave, struct failure *f)
 struct fd_message {
 	char byte;
 	struct iovec iov;
+	struct msghdr msg;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
-	} c;
-	struct msghdr msg;
+	} c; /* last: CMSG_SPACE is no constant to clang */
 };
 
 static void fd_message_init(struct fd_message *m)
