@@ -22,7 +22,7 @@
 #include "base/caps.h"
 #include "base/idmap.h"
 #include "sandbox/command.h"
-#include "sandbox/engine.h"
+#include "sandbox/init.h"
 #include "sandbox/landlock.h"
 #include "sandbox/mounts.h"
 #include "sandbox/nested.h"

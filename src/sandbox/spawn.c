@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base/userns.h"
-#include "sandbox/engine.h"
+#include "sandbox/init.h"
 #include "sandbox/pty.h"
 #include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
