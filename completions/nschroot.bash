@@ -19,7 +19,7 @@ _nschroot_takes_arg()
 		case $2 in
 		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
 			--hostname | --uid | --gid | --net | --dev | --proc | --preserve-fd | --fakeroot | \
-			--cap-add | --cap-drop)
+			--cap-add | --cap-drop | --backend)
 			return 0
 			;;
 		esac
@@ -120,6 +120,7 @@ _nschroot_option_arg()
 	*:--dev) _nschroot_values minimal host ;;
 	*:--proc) _nschroot_values fresh host ;;
 	*:--fakeroot) _nschroot_values seccomp none ;;
+	*:--backend) _nschroot_values auto ns proot ;;
 	*:--cap-add | *:--cap-drop) COMPREPLY=($(compgen -W "ALL $_nschroot_caps" -- "${cur^^}")) ;;
 	*:--bind | *:--ro-bind)
 		# SRC is on the host; DEST, after ':', is inside the rootfs.
@@ -215,7 +216,7 @@ _nschroot_run()
 	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
 		-e --env --unsetenv --keep-env --hostname --uid --gid
 		--read-only --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add --cap-drop
-		--no-new-privs -h --help' && return
+		--no-new-privs --backend= -h --help' && return
 
 	# TARGET: a directory, or a box name (a word without '/').
 	_nschroot_dirs

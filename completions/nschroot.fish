@@ -27,7 +27,7 @@ function __nschroot_state
         case run enter
             set takes_arg --map --bind --ro-bind --tmpfs -w --chdir -e --env \
                 --unsetenv --hostname --uid --gid --net --dev --proc --preserve-fd --fakeroot \
-                --cap-add --cap-drop
+                --cap-add --cap-drop --backend
         case create
             set takes_arg --map --progress
         case export
@@ -156,6 +156,8 @@ complete $opts -l proc -x -d '/proc inside' \
 complete $opts -l preserve-fd -x -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
+complete $opts -l backend -x -d 'What runs the box' \
+    -a 'auto\t"ns, or proot where user namespaces are refused" ns\t"The namespace engine" proot\t"The system\'s proot"'
 # The names of capabilities(7).
 set -l caps ALL \
     CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE \

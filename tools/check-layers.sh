@@ -3,8 +3,9 @@
 #
 # tools/check-layers.sh: the include rules of docs/ARCHITECTURE.md, checked.
 #   1. A file of src/ includes headers of its own folder, or of a folder of
-#      a lower layer: util < base < store, run, archive < sandbox < cmd <
-#      main.c. Folders of one layer do not include each other.
+#      a lower layer: util < base < store, run, archive < sandbox, proot < cmd <
+#      main.c (sandbox and proot are the two backends). Folders of one
+#      layer do not include each other.
 #   2. No two translation units use each other: when a.c includes b.h,
 #      b.c does not include a.h.
 # Run from the source root; prints each breach and exits 1 when there is one.
@@ -28,7 +29,7 @@ function layer(path,   dir) {
 	if (dir == "util") return 1
 	if (dir == "base") return 2
 	if (dir == "store" || dir == "run" || dir == "archive") return 3
-	if (dir == "sandbox") return 4
+	if (dir == "sandbox" || dir == "proot") return 4
 	if (dir == "cmd") return 5
 	return 0
 }

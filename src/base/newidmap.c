@@ -21,26 +21,13 @@
 #include <unistd.h>
 
 #include "base/idmap.h"
+#include "base/programs.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 
 char *idmap_find_helper(const char *name)
 {
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/bin:/bin";
-	while (*path) {
-		const char *colon = strchrnul(path, ':');
-		char *p = NULL;
-		if (colon > path && asprintf(&p, "%.*s/%s", (int)(colon - path), path, name) >= 0) {
-			struct stat st;
-			if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
-				return p;
-		}
-		free(p);
-		path = *colon ? colon + 1 : colon;
-	}
-	return NULL;
+	return search_path(name);
 }
 
 bool idmap_helper_usable(const char *path)

@@ -34,6 +34,8 @@
 	"      --cap-drop CAP     take capability CAP (or ALL) from the command\n"                 \
 	"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n"                \
 	"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n"                \
+	"      --backend=NAME     auto (default: ns, or proot where user namespaces\n"            \
+	"                           are refused), ns or proot\n"                                  \
 	"  -h, --help             show this help\n"                                                \
 	"\n"                                                                                       \
 	"TARGET is a path to a root filesystem directory (anything containing '/',\n"              \

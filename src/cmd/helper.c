@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/programs.h"
 #include "base/userns.h"
 #include "store/fixups.h"
 #include "store/remove.h"
@@ -20,22 +21,8 @@
 
 char *archive_helper(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *p = NULL;
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			if (asprintf(&p, "%s/nschroot-archive", self) < 0)
-				p = NULL;
-			if (p && access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	if (asprintf(&p, "%s/nschroot-archive", NSCHROOT_LIBEXECDIR) < 0)
+	char *p = own_program("nschroot-archive");
+	if (!p)
 		die_errno(ENOMEM, "cannot find nschroot-archive");
 	return p;
 }

@@ -14,8 +14,10 @@
 #include "cmd/commands.h"
 #include "cmd/mapping.h"
 #include "base/resolve.h"
+#include "base/userns.h"
 #include "run/options.h"
 #include "run/plan.h"
+#include "proot/proot.h"
 #include "sandbox/pty.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
@@ -42,6 +44,7 @@ enum {
 	OPT_PROC,
 	OPT_PRESERVE_FD,
 	OPT_FAKEROOT,
+	OPT_BACKEND,
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
@@ -65,6 +68,7 @@ static const struct option run_options[] = {
 	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
 	{ "fakeroot", required_argument, NULL, OPT_FAKEROOT },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
@@ -155,6 +159,9 @@ static void set_run_value(struct run_config *cfg, int opt)
 		break;
 	case OPT_PROC:
 		PARSE_MODE(parse_proc_mode, optarg, &cfg->proc, "--proc", "fresh or host");
+		break;
+	case OPT_BACKEND:
+		PARSE_MODE(parse_backend, optarg, &cfg->backend, "--backend", "auto, ns or proot");
 		break;
 	case OPT_FAKEROOT:
 		PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
@@ -275,6 +282,10 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
 		    target, map_mode_name(box.conf.map), map_mode_name(cfg->map));
 	cfg->map = box.conf.map;
+	if (cfg->backend == BACKEND_UNSET && box.conf.backend &&
+	    parse_backend(box.conf.backend, &cfg->backend) < 0)
+		die("box '%s' names an unknown backend in its box.conf: '%s'", target,
+		    box.conf.backend);
 	mapping_for_box(&box.conf, map);
 	*have_map = true;
 	*lockfd = steal_fd(&box.lock);
@@ -373,6 +384,49 @@ static void make_plan(const struct run_config *cfg, const char *rootfs, int root
 	check_ids_mapped(plan);
 }
 
+/* Whether b can take the plan; exit 125 when not. A box made in auto mode
+ * is said to be one. */
+static void check_backend(const struct backend *b, const struct run_plan *plan, const char *box)
+{
+	struct failure f = { 0 };
+	if (box && (plan->needs & PLAN_NEEDS_MAP_AUTO) && !(b->supports & PLAN_NEEDS_MAP_AUTO)) {
+		log_error("box '%s' was made in auto mode, whose subordinate ids need user "
+			  "namespaces: the %s backend cannot run it",
+			  box, b->name);
+		exit(EXIT_SETUP);
+	}
+	if (backend_check(b, plan, &f) < 0)
+		die_failure(&f);
+}
+
+/*
+ * Run the plan with the backend chosen (DESIGN.md, "Backends"): auto is
+ * the namespace engine, and proot where the kernel or a policy refuses it
+ * a user namespace, with one warning that says why. box: the box's name,
+ * or NULL for a directory.
+ */
+static int run_with_backend(enum backend_choice choice, struct run_plan *plan, const char *box)
+{
+	struct failure f = { 0 };
+	if (choice != BACKEND_PROOT) {
+		check_backend(&ns_backend, plan, box);
+		int status = ns_backend.run(plan, &f);
+		if (status >= 0)
+			return status;
+		if (choice == BACKEND_NS || !userns_refused(f.err))
+			die_failure(&f);
+		char text[640];
+		log_warning("%s: running the box through proot",
+			    failure_text(&f, text, sizeof(text)));
+		f = (struct failure){ 0 };
+	}
+	check_backend(&proot_backend, plan, box);
+	int status = proot_backend.run(plan, &f);
+	if (status < 0)
+		die_failure(&f);
+	return status;
+}
+
 static int run_or_enter(int argc, char **argv, bool enter)
 {
 	struct run_config cfg = { 0 };
@@ -398,11 +452,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	plan.cmdline = argv[-1];
 	plan.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[-1]);
 
-	const struct backend *backend = &ns_backend;
-	struct failure f = { 0 };
-	if (backend_check(backend, &plan, &f) < 0)
-		die_failure(&f);
-	int status = backend->run(&plan);
+	int status = run_with_backend(cfg.backend, &plan, is_box ? cfg.target : NULL);
 
 	plan_free(&plan);
 	run_config_free(&cfg);

@@ -23,12 +23,15 @@ struct backend {
 
 	/* Run plan and return the status nschroot exits with: the
 	 * command's, 128+N when it was killed by signal N, 125 when the
-	 * backend failed (and said why). */
-	int (*run)(struct run_plan *plan);
+	 * backend failed once started (and said why); or -errno with f set
+	 * when it could not start at all and has said nothing (the caller
+	 * may then try another backend: -EPERM and the like from a refused
+	 * user namespace, userns_refused). */
+	int (*run)(struct run_plan *plan, struct failure *f);
 
 	/* Run plan's command in the running instance whose init is pid, as
 	 * run returns; NULL where the backend has no instances. */
-	int (*exec)(struct run_plan *plan, pid_t init);
+	int (*exec)(struct run_plan *plan, pid_t init, struct failure *f);
 };
 
 /* Whether b can honour plan: what it supports, then its check. 0, or

@@ -12,6 +12,8 @@ enum net_mode { NET_HOST, NET_NONE };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
 enum proc_mode { PROC_FRESH, PROC_HOST };
 enum fakeroot_mode { FAKEROOT_DEFAULT, FAKEROOT_SECCOMP, FAKEROOT_NONE };
+/* --backend (DESIGN.md, "Backends"); BACKEND_UNSET: the box's, else auto. */
+enum backend_choice { BACKEND_UNSET, BACKEND_AUTO, BACKEND_NS, BACKEND_PROOT };
 
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
 
@@ -40,6 +42,7 @@ struct run_config {
 	enum dev_mode dev;
 	enum proc_mode proc;
 	enum fakeroot_mode fakeroot;
+	enum backend_choice backend;
 	bool read_only;
 	bool keep_env;
 	const char *chdir;

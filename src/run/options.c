@@ -129,6 +129,8 @@ int parse_unsetenv_spec(const char *arg, struct env_op *out, const char **why)
 PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE })
 PARSE_ENUM(parse_dev_mode, enum dev_mode, { "minimal", DEV_MINIMAL }, { "host", DEV_HOST })
 PARSE_ENUM(parse_proc_mode, enum proc_mode, { "fresh", PROC_FRESH }, { "host", PROC_HOST })
+PARSE_ENUM(parse_backend, enum backend_choice, { "auto", BACKEND_AUTO }, { "ns", BACKEND_NS },
+	   { "proot", BACKEND_PROOT })
 PARSE_ENUM(parse_fakeroot_mode, enum fakeroot_mode, { "seccomp", FAKEROOT_SECCOMP },
 	   { "none", FAKEROOT_NONE })
 

@@ -26,6 +26,7 @@ int parse_net_mode(const char *arg, enum net_mode *out);
 int parse_dev_mode(const char *arg, enum dev_mode *out);
 int parse_proc_mode(const char *arg, enum proc_mode *out);
 int parse_fakeroot_mode(const char *arg, enum fakeroot_mode *out);
+int parse_backend(const char *arg, enum backend_choice *out);
 
 void mount_spec_free(struct mount_spec *m);
 void env_op_free(struct env_op *e);

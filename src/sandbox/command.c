@@ -16,6 +16,7 @@
 
 #include "base/caps.h"
 #include "base/resolve.h"
+#include "run/exec.h"
 #include "sandbox/pty.h"
 #include "util/log.h"
 
@@ -44,31 +45,6 @@ static void close_all_but(const struct run_plan *p)
 		if (fl >= 0)
 			fcntl(p->preserve_fds[i], F_SETFD, fl & ~FD_CLOEXEC);
 	}
-}
-
-static _Noreturn void exec_failed(const char *what, int err)
-{
-	log_error("cannot execute '%s': %s", what, strerror(err));
-	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-}
-
-static _Noreturn void exec_login_shell(const struct run_plan *p)
-{
-	const char *shells[] = { p->shell, "/bin/sh" };
-	int err = ENOENT;
-	for (size_t i = 0; i < 2; i++) {
-		if (i == 1 && strcmp(shells[0], shells[1]) == 0)
-			break;
-		char argv0[256];
-		const char *slash = strrchr(shells[i], '/');
-		snprintf(argv0, sizeof(argv0), "-%s", slash ? slash + 1 : shells[i]);
-		char *argv[] = { argv0, NULL };
-		execve(shells[i], argv, p->envp);
-		err = errno;
-		if (err != ENOENT)
-			break;
-	}
-	exec_failed(p->shell, err);
 }
 
 /* The working directory, resolved inside the root like every path that
@@ -138,11 +114,6 @@ _Noreturn void command_exec(const struct command *c, int pty_slave)
 	enter_workdir(c);
 
 	if (!c->argv)
-		exec_login_shell(p);
-	/* execvp searches the PATH of environ: the inside one. (The caller's
-	 * environ too, in memory shared with a vfork parent: init has no use
-	 * for it.) */
-	environ = p->envp;
-	execvp(c->argv[0], c->argv);
-	exec_failed(c->argv[0], errno);
+		exec_login_shell(p->shell, p->envp);
+	exec_command_argv(c->argv, p->envp);
 }

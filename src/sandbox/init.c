@@ -29,7 +29,7 @@
 #include "sandbox/net.h"
 #include "sandbox/pty.h"
 #include "sandbox/seccomp.h"
-#include "sandbox/status.h"
+#include "run/status.h"
 #include "util/failure.h"
 #include "util/log.h"
 
@@ -171,7 +171,7 @@ static _Noreturn void finish(int status, int status_fd)
 static _Noreturn void init_loop(pid_t command, int status_fd)
 {
 	sigset_t set;
-	sandbox_waited_signals(&set);
+	run_waited_signals(&set);
 
 	for (;;) {
 		siginfo_t si;
@@ -186,7 +186,7 @@ static _Noreturn void init_loop(pid_t command, int status_fd)
 		pid_t pid;
 		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
 			if (pid == command)
-				finish(sandbox_exit_status(wstatus), status_fd);
+				finish(run_exit_status(wstatus), status_fd);
 	}
 }
 

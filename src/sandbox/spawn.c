@@ -17,14 +17,14 @@
 #include "sandbox/pty.h"
 #include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/status.h"
+#include "run/status.h"
 #include "util/io.h"
 #include "util/log.h"
 
 static int status_of_init(pid_t init)
 {
 	int wstatus;
-	return wait_child(init, &wstatus) < 0 ? EXIT_SETUP : sandbox_exit_status(wstatus);
+	return wait_child(init, &wstatus) < 0 ? EXIT_SETUP : run_exit_status(wstatus);
 }
 
 /* What the outer nschroot does with a signal it took: the forwarded ones
@@ -110,7 +110,7 @@ static void block_signals(const struct run_plan *p, sigset_t *set, sigset_t *old
 	/* An ignored SIGCHLD (inherited from the caller) would make the kernel
 	 * reap init unseen, and the wait for its status fail. */
 	signal(SIGCHLD, SIG_DFL);
-	sandbox_waited_signals(set);
+	run_waited_signals(set);
 	if (p->tty_mask) {
 		sigaddset(set, SIGWINCH);
 		sigaddset(set, SIGCONT);
@@ -120,7 +120,7 @@ static void block_signals(const struct run_plan *p, sigset_t *set, sigset_t *old
 		die_errno(errno, "cannot block signals");
 }
 
-static int ns_run(struct run_plan *p)
+static int ns_run(struct run_plan *p, struct failure *f)
 {
 	struct sandbox sb = { .plan = p, .pty_sock = -1 };
 	sigset_t set;
@@ -145,26 +145,32 @@ static int ns_run(struct run_plan *p)
 	 * (nested.c). */
 	unsigned long flags =
 	    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
-	struct failure f = { 0 };
 	pid_t pid;
-	int r =
-	    userns_clone(flags, &p->idmap, lifeline, true, "the sandbox's namespaces", &pid, &f);
+	int r = userns_clone(flags, &p->idmap, lifeline, true, "the sandbox's namespaces", &pid, f);
 	if (pid == 0) {
 		log_exit_immediately();
 		if (r < 0)
-			die_failure(&f);
+			die_failure(f);
 		close(status[0]);
 		if (pty[0] >= 0)
 			close(pty[0]);
 		sandbox_init(&sb, lifeline[0], status[1]);
 	}
-	if (pid < 0)
-		close(lifeline[0]);
 	close(status[1]);
 	if (pty[1] >= 0)
 		close(pty[1]);
+	if (pid < 0) {
+		/* Nothing started: all as it was, for another backend. */
+		close(lifeline[0]);
+		close(lifeline[1]);
+		close(status[0]);
+		if (pty[0] >= 0)
+			close(pty[0]);
+		sigprocmask(SIG_SETMASK, &sb.caller_sigmask, NULL);
+		return r;
+	}
 	if (r < 0) {
-		log_failure(&f);
+		log_failure(f);
 		return EXIT_SETUP;
 	}
 	struct relay relay;

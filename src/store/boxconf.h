@@ -20,7 +20,8 @@ struct box_conf {
 	char *created; /* ISO 8601, UTC */
 	char *os_id;   /* os-release ID and VERSION_ID, or NULL */
 	char *os_version;
-	char *fixups; /* "apt,dpkg", or NULL */
+	char *fixups;  /* "apt,dpkg", or NULL */
+	char *backend; /* --backend given to create (ns, proot), or NULL: auto */
 	/* The rootfs' disk usage in bytes when create made it, as du counts
 	 * it; unknown (false) in boxes made before it was recorded. */
 	bool has_size;

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 build=$(dirname "$NSCHROOT")
 command -v meson >/dev/null || skip_all "meson is not installed"
-plan 15
+plan 16
 dest=$TMP/dest
 meson install -C "$build" --destdir "$dest" --no-rebuild >"$TMP/install.log" 2>&1
 assert_eq "meson install --destdir exits 0" 0 $?
@@ -30,7 +30,8 @@ prefix=$TMP/prefix
 src=${NSCHROOT_SOURCE_ROOT:?meson sets NSCHROOT_SOURCE_ROOT}
 meson setup "$TMP/build" "$src" --prefix="$prefix" -Dstatic=disabled -Db_sanitize=none \
 	>"$TMP/setup.log" 2>&1 &&
-	meson compile -C "$TMP/build" nschroot nschroot-archive >"$TMP/install2.log" 2>&1 &&
+	meson compile -C "$TMP/build" nschroot nschroot-archive nschroot-guest \
+		>"$TMP/install2.log" 2>&1 &&
 	meson install -C "$TMP/build" --no-rebuild >>"$TMP/install2.log" 2>&1
 assert_eq "a build for --prefix=\$TMP/prefix installs there" 0 $?
 installed=$prefix/bin/nschroot
@@ -43,6 +44,8 @@ tar -C "$rootfs" -czf "$TMP/rootfs.tar.gz" .
 assert_eq "the installed nschroot creates a box from a tarball" "0 " \
 	"$? $(grep -v '^nschroot: note: in root mode' "$TMP/err")"
 assert_eq "... runs it" "hello" "$("$installed" run inst echo hello </dev/null 2>&1)"
+assert_eq "... through proot too, with the nschroot-guest it installed" "hello" \
+	"$("$installed" run --backend=proot inst echo hello </dev/null 2>&1)"
 "$installed" export inst "$TMP/out.tar" </dev/null 2>"$TMP/err"
 assert_eq "... exports it" "0 " "$? $(cat "$TMP/err")"
 check "... to a tarball that holds its /bin/sh" sh -c "tar -tf '$TMP/out.tar' | grep -qx '\./bin/sh\|bin/sh'"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sandbox/status.h"
+#include "run/status.h"
 
 #include <sys/wait.h>
 
 #include "util/log.h"
 
-void sandbox_waited_signals(sigset_t *set)
+void run_waited_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	int sigs[] = { FORWARDED_SIGNALS, SIGCHLD };
@@ -13,7 +13,7 @@ void sandbox_waited_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
-int sandbox_exit_status(int wstatus)
+int run_exit_status(int wstatus)
 {
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);

@@ -8,8 +8,8 @@
 
 /* The forwarded signals and SIGCHLD: what nschroot and its init block and
  * take with sigwaitinfo. */
-void sandbox_waited_signals(sigset_t *set);
+void run_waited_signals(sigset_t *set);
 
 /* What nschroot exits with for a process that ended with wstatus: its
  * exit status, 128+N for signal N, 125 otherwise. */
-int sandbox_exit_status(int wstatus);
+int run_exit_status(int wstatus);

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The proot backend: a run plan carried out by the system's proot, where
+ * user namespaces are refused (Android, a container runtime's seccomp
+ * profile, a locked-down kernel). proot fakes the root directory, the
+ * binds and the ids with ptrace; it is no security boundary, and what it
+ * cannot do (read-only mounts, a network or hostname of the box's own,
+ * capabilities, subordinate ids) a plan may not ask of it (supports).
+ *
+ * nschroot starts proot as its child, dying with nschroot
+ * (PR_SET_PDEATHSIG), and proot starts nschroot-guest (guest.c) inside the
+ * box, which starts the command and reports its status on a pipe: proot's
+ * own exit status is the last process's, and 255 for a signal.
+ */
+#include "proot/proot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/programs.h"
+#include "util/cleanup.h"
+#include "run/status.h"
+#include "store/remove.h"
+#include "util/io.h"
+#include "util/log.h"
+
+/* Where the guest helper appears inside the box. */
+#define GUEST_PATH "/.nschroot-guest"
+
+#define PROOT_HINT "install proot (Debian: apt-get install proot), or name it in NSCHROOT_PROOT"
+
+/* A proot command line under construction: every string is owned. Out of
+ * memory, it stops growing and says so once complete (args_error). */
+struct args {
+	char **v;
+	size_t n, cap;
+	bool out_of_memory;
+};
+
+static void add(struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct args *a, const char *fmt, ...)
+{
+	if (a->out_of_memory)
+		return;
+	if (a->n + 2 > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		char **v = reallocarray(a->v, cap, sizeof(*v));
+		if (!v) {
+			a->out_of_memory = true;
+			return;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&a->v[a->n], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		a->out_of_memory = true;
+	else
+		a->v[++a->n] = NULL;
+}
+
+static void args_free(struct args *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+/* What one run holds: the temporary directory that stands in for the
+ * tmpfs mounts (/run, --tmpfs), one subdirectory each. */
+struct proot_run {
+	char *tmp;
+	unsigned n_tmp;
+};
+
+/* A fresh empty directory for a tmpfs at dest: its host path, newly
+ * allocated. */
+static char *tmpfs_dir(struct proot_run *run, struct failure *f)
+{
+	if (!run->tmp) {
+		const char *base = getenv("TMPDIR");
+		if (asprintf(&run->tmp, "%s/nschroot-proot.XXXXXX", base && *base ? base : "/tmp") <
+			0 ||
+		    !mkdtemp(run->tmp)) {
+			fail(f, errno ? errno : ENOMEM, "cannot make a temporary directory");
+			free(run->tmp);
+			run->tmp = NULL;
+			return NULL;
+		}
+	}
+	char *dir;
+	if (asprintf(&dir, "%s/%u", run->tmp, run->n_tmp++) < 0) {
+		fail(f, ENOMEM, "cannot make a temporary directory");
+		return NULL;
+	}
+	if (mkdir(dir, 0755) < 0) {
+		fail(f, errno, "cannot make '%s'", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* The run's temporary directory goes, with what the box left in it. */
+static void remove_tmp(struct proot_run *run)
+{
+	if (!run->tmp)
+		return;
+	char *slash = strrchr(run->tmp, '/');
+	*slash = '\0';
+	int parent = open(slash == run->tmp ? "/" : run->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct failure unused = { 0 };
+	if (parent >= 0) {
+		remove_tree_at(parent, slash + 1, &unused);
+		close(parent);
+	}
+	free(run->tmp);
+	run->tmp = NULL;
+}
+
+/* One step of the plan's mounts as proot's --bind: everything is the
+ * host's, bound (/proc, /dev, /sys: proot has no fresh instances), and
+ * each tmpfs a fresh directory of this run's. */
+static int add_mount(struct args *a, struct proot_run *run, const struct plan_mount *m,
+		     struct failure *f)
+{
+	struct stat st;
+	switch (m->kind) {
+	case PLAN_RESOLV:
+		/* The host has none: nothing to share. */
+		if (stat(m->src, &st) == 0)
+			add(a, "--bind=%s:%s", m->src, m->dest);
+		return 0;
+	case PLAN_PROC:
+	case PLAN_DEV:
+	case PLAN_SYS:
+		add(a, "--bind=%s", m->dest);
+		return 0;
+	case PLAN_BIND:
+		if (stat(m->src, &st) < 0)
+			return fail(f, errno, "cannot open bind source '%s'", m->src);
+		add(a, "--bind=%s:%s", m->src, m->dest);
+		return 0;
+	case PLAN_RUN:
+	case PLAN_TMPFS: {
+		char *dir = tmpfs_dir(run, f);
+		if (!dir)
+			return -f->err;
+		add(a, "--bind=%s:%s", dir, m->dest);
+		free(dir);
+		return 0;
+	}
+	default:
+		return fail(f, ENOTSUP, "the proot backend cannot make the mount on '%s'", m->dest);
+	}
+}
+
+/* The guest helper's options: the command, its environment and directory. */
+static void add_guest(struct args *a, const struct run_plan *p, const int fds[2])
+{
+	add(a, "%s", GUEST_PATH);
+	add(a, "--status-fd=%d", fds[0]);
+	add(a, "--lifeline-fd=%d", fds[1]);
+	if (p->workdir)
+		add(a, "--chdir=%s", p->workdir);
+	else
+		add(a, "--home=%s", p->home);
+	if (!p->argv)
+		add(a, "--login=%s", p->shell);
+	if (p->no_new_privs)
+		add(a, "--no-new-privs");
+	for (char **e = p->envp; *e; e++)
+		add(a, "--env=%s", *e);
+	add(a, "--");
+	for (size_t i = 0; p->argv && p->argv[i]; i++)
+		add(a, "%s", p->argv[i]);
+}
+
+/* proot's whole command line. The ids: proot's fake root for root (under
+ * which chown and the like succeed, as dpkg needs), --change-id for
+ * another --uid/--gid, nothing for the caller's own. */
+static int proot_args(struct args *a, const char *proot, const char *guest,
+		      const struct run_plan *p, struct proot_run *run, const int fds[2],
+		      struct failure *f)
+{
+	add(a, "%s", proot);
+	if (p->uid == 0 && p->gid == 0)
+		add(a, "--root-id");
+	else if (p->uid != p->host_uid || p->gid != p->host_gid)
+		add(a, "--change-id=%u:%u", (unsigned)p->uid, (unsigned)p->gid);
+	add(a, "--rootfs=%s", p->rootfs);
+	add(a, "--cwd=/");
+	/* proot's own notes ("terminated with signal") off, its errors kept. */
+	add(a, "--verbose=-1");
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		int r = add_mount(a, run, &p->mounts[i], f);
+		if (r < 0)
+			return r;
+	}
+	add(a, "--bind=%s:%s", guest, GUEST_PATH);
+	add_guest(a, p, fds);
+	return a->out_of_memory ? fail(f, ENOMEM, "cannot run proot") : 0;
+}
+
+/* In the child: proot, dying with nschroot, with the caller's signal
+ * mask and its descriptors but for the two it passes to the guest. */
+static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int keep[2], pid_t parent)
+{
+	log_exit_immediately();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+		_exit(EXIT_SETUP);
+	for (int i = 0; i < 2; i++)
+		fcntl(keep[i], F_SETFD, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execv(argv[0], argv);
+	die_errno(errno, "cannot execute '%s'", argv[0]);
+}
+
+/* A signal that someone sent nschroot goes to the guest, which passes it
+ * to the command; one from the terminal reached the command already. */
+static void forward(int sfd, pid_t guest)
+{
+	struct signalfd_siginfo si;
+	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si) || si.ssi_signo == SIGCHLD)
+		return;
+	if (guest > 0 && (si.ssi_code == SI_USER || si.ssi_code == SI_QUEUE))
+		kill(guest, (int)si.ssi_signo);
+}
+
+/* Wait for the guest's pid, then its status, passing signals on. 125 when
+ * the guest never reported (proot failed, and said why). */
+static int wait_for_guest(int status_fd, const sigset_t *set, pid_t proot)
+{
+	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+	pid_t guest = -1;
+	int status = -1;
+	if (sfd >= 0 && read_exact(status_fd, &guest, sizeof(guest)) < 0)
+		guest = -1;
+	while (sfd >= 0 && guest > 0 && status < 0) {
+		struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0)
+			continue;
+		unsigned char byte;
+		if (p[0].revents)
+			status = read(status_fd, &byte, 1) == 1 ? byte : EXIT_SETUP;
+		else if (p[1].revents)
+			forward(sfd, guest);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	wait_child(proot, NULL);
+	return status < 0 ? EXIT_SETUP : status;
+}
+
+static int start(struct run_plan *p, const char *proot, struct proot_run *run, struct failure *f)
+{
+	_cleanup_free_ char *guest = own_program("nschroot-guest");
+	if (!guest)
+		return fail(f, ENOMEM, "cannot find nschroot-guest");
+	/* status: the guest writes, nschroot reads. lifeline: the guest
+	 * holds the read end, nschroot alone the write end. */
+	int status[2], lifeline[2];
+	if (pipe2(status, O_CLOEXEC) < 0)
+		return fail(f, errno, "cannot make a pipe");
+	if (pipe2(lifeline, O_CLOEXEC) < 0) {
+		close(status[0]);
+		close(status[1]);
+		return fail(f, errno, "cannot make a pipe");
+	}
+	int fds[2] = { status[1], lifeline[0] };
+	struct args a = { 0 };
+	int r = proot_args(&a, proot, guest, p, run, fds, f);
+
+	sigset_t set, old;
+	run_waited_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	pid_t self = getpid();
+	fflush(NULL);
+	pid_t pid = r < 0 ? -1 : fork();
+	if (pid == 0)
+		exec_proot(a.v, &old, fds, self);
+	if (pid < 0 && r == 0)
+		r = fail(f, errno, "cannot start proot");
+	args_free(&a);
+	close(status[1]);
+	close(lifeline[0]);
+	if (r == 0)
+		r = wait_for_guest(status[0], &set, pid);
+	close(status[0]);
+	close(lifeline[1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+static int proot_run(struct run_plan *p, struct failure *f)
+{
+	_cleanup_free_ char *proot = find_program("NSCHROOT_PROOT", "proot");
+	if (!proot) {
+		fail_hint(f, "%s", PROOT_HINT);
+		return fail_said(f, ENOENT, "cannot run the box through proot: proot not found");
+	}
+	struct proot_run run = { 0 };
+	int r = start(p, proot, &run, f);
+	remove_tmp(&run);
+	return r;
+}
+
+const struct backend proot_backend = {
+	.name = "proot",
+	/* proot fakes ids and paths; it cannot make a mount read-only, a
+	 * network or hostname of the box's own, capabilities or a map of
+	 * subordinate ids, nor install nschroot's seccomp fake root. */
+	.supports = PLAN_NEEDS_NO_NEW_PRIVS,
+	.run = proot_run,
+};
