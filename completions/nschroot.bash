@@ -24,7 +24,7 @@ _nschroot_takes_arg()
 			;;
 		esac
 		;;
-	create:--map | create:--progress | export:--compress | export:--progress)
+	create:--map | create:--progress | create:--backend | export:--compress | export:--progress)
 		return 0
 		;;
 	esac
@@ -227,7 +227,7 @@ _nschroot_run()
 # tarball, '-' or a directory.
 _nschroot_create()
 {
-	_nschroot_before_operands '--map= --no-fixup --progress= -h --help' && return
+	_nschroot_before_operands '--map= --no-fixup --progress= --backend= -h --help' && return
 	[[ -n $first ]] && ((cword == first + 1)) && _nschroot_files
 }
 

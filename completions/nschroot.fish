@@ -29,7 +29,7 @@ function __nschroot_state
                 --unsetenv --hostname --uid --gid --net --dev --proc --preserve-fd --fakeroot \
                 --cap-add --cap-drop --backend
         case create
-            set takes_arg --map --progress
+            set takes_arg --map --progress --backend
         case export
             set takes_arg --compress --progress
         case list info rm fixup doctor
@@ -178,6 +178,8 @@ set opts -c nschroot -n '__nschroot_is create:options'
 complete $opts -l map -x -d "The box's identity mapping" \
     -a 'root\t"The caller is root inside" auto\t"Root inside, with the subordinate ids"'
 complete $opts -l no-fixup -d 'Do not apply the distribution fixups'
+complete $opts -l backend -x -d 'What runs the box, recorded' \
+    -a 'auto\t"ns, or proot where user namespaces are refused" ns\t"The namespace engine" proot\t"The system\'s proot"'
 complete $opts -l progress -x -d 'Progress bar' \
     -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
 complete $opts -s h -l help -d 'Show help'

@@ -81,3 +81,10 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 		return fail(f, errno, "cannot open '%s'", dir);
 	return pivot_into(dirfd, "the archive's directory", f);
 }
+
+int stay_in(const char *dir, struct failure *f)
+{
+	if (chdir(dir) < 0)
+		return fail(f, errno, "cannot use '%s' as the archive's directory", dir);
+	return 0;
+}

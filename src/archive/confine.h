@@ -16,3 +16,10 @@ void confine_preload(void);
  * mount namespace whose root directory is dir (an absolute path).
  * Afterwards the process can reach no file outside dir. 0 or -errno. */
 int confine_to(const char *dir, bool in_userns, struct failure *f);
+
+/* --unconfined, where user namespaces are refused (the proot backend): no
+ * namespace, dir is only the working directory. Extraction then stands on
+ * libarchive's secure-extraction flags alone (no "..", no absolute name,
+ * no write through a symbolic link), and every path of nschroot-archive's
+ * own is resolved inside dir. 0, or -errno with f set. */
+int stay_in(const char *dir, struct failure *f);

@@ -26,6 +26,10 @@
  * 0..GIDS-1, and the archive's owners are restored; the summary line then
  * ends with "unmapped_ids=N", the entries whose owner was out of range.
  *
+ * --unconfined: no namespace at all, where user namespaces are refused (the
+ * proot backend): DIR is only the working directory (confine.c, stay_in),
+ * and write gives the caller's own ids as 0.
+ *
  * Either way, on failure one line "nschroot: …" goes to standard error and
  * the status is 125.
  */
@@ -54,9 +58,10 @@
 
 static const char usage_text[] =
     "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]\n"
-    "                                [--in-userns [--keep-ids=UIDS:GIDS]] DIR\n"
+    "                                [--in-userns [--keep-ids=UIDS:GIDS] | --unconfined] DIR\n"
     "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
-    "                              [--progress=auto|always|never] [--in-userns] DIR\n"
+    "                              [--progress=auto|always|never]\n"
+    "                              [--in-userns | --unconfined] DIR\n"
     "Extract the tar archive on standard input into the directory DIR, or write\n"
     "the tree at DIR to standard output as a tar archive.\n";
 
@@ -82,6 +87,7 @@ struct options {
 	uint64_t size;
 	bool progress;
 	bool in_userns;
+	bool unconfined;
 	struct extract_options extract;
 };
 
@@ -140,11 +146,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 		OPT_SIZE,
 		OPT_COMPRESS,
 		OPT_IN_USERNS,
+		OPT_UNCONFINED,
 		OPT_KEEP_IDS,
 		OPT_HELP
 	};
 	static const struct option longopts[] = {
 		{ "in-userns", no_argument, NULL, OPT_IN_USERNS },
+		{ "unconfined", no_argument, NULL, OPT_UNCONFINED },
 		{ "keep-ids", required_argument, NULL, OPT_KEEP_IDS },
 		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "size", required_argument, NULL, OPT_SIZE },
@@ -186,6 +194,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_IN_USERNS:
 			o->in_userns = true;
 			break;
+		case OPT_UNCONFINED:
+			o->unconfined = true;
+			break;
 		case OPT_KEEP_IDS:
 			if (o->mode != MODE_EXTRACT)
 				usage_error("--keep-ids is an option of extract");
@@ -202,6 +213,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc - 1)
 		usage_error("%s takes one directory", o->mode == MODE_WRITE ? "write" : "extract");
+	if (o->in_userns && o->unconfined)
+		usage_error("--in-userns and --unconfined exclude each other");
 	if (o->extract.keep_owners && !o->in_userns)
 		usage_error("--keep-ids needs --in-userns: one id is mapped otherwise");
 	o->dir = argv[optind];
@@ -337,7 +350,7 @@ static void on_warning(void *ctx, const char *path, const char *msg)
  * box's names then differ from the archive's. */
 static int lift(struct failure *f)
 {
-	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int root = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return fail(f, errno, "cannot open the extracted tree");
 	char name[NAME_MAX + 1];
@@ -377,7 +390,12 @@ static int archive_tree(const struct options *o, struct reporter *rep, struct fa
 	progress_start(&rep->bar, o->progress, 0, "exporting");
 	struct archive_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
 	struct write_stats st = { 0 };
-	return write_archive(STDOUT_FILENO, o->compress, &hooks, &st, f);
+	struct write_options wo = { o->compress, -1, -1 };
+	if (o->unconfined) {
+		wo.root_uid = getuid();
+		wo.root_gid = getgid();
+	}
+	return write_archive(STDOUT_FILENO, &wo, &hooks, &st, f);
 }
 
 int main(int argc, char **argv)
@@ -403,7 +421,7 @@ int main(int argc, char **argv)
 
 	confine_preload();
 	struct failure f = { 0 };
-	int r = confine_to(o.dir, o.in_userns, &f);
+	int r = o.unconfined ? stay_in(o.dir, &f) : confine_to(o.dir, o.in_userns, &f);
 	if (r < 0) {
 		log_failure(&f);
 		return EXIT_SETUP;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "archive/libarchive.h"
+#include "base/resolve.h"
 #include "util/parse.h"
 
 /* A failed write(2) to the output (ENOSPC, EPIPE) says it all; anything
@@ -25,13 +26,13 @@ static int fail_write(struct failure *f, struct archive *out, const char *path)
 /*
  * libarchive opens a directory it descends into only later, once the one
  * it is reading is done, and cannot name it then when that fails: opened
- * here first, the failure names it. The process is confined to the tree,
- * so the entry "./a" is "/a".
+ * here first, the failure names it. The entry "./a" is resolved inside
+ * the working directory, the tree, as if it were the root (the process is
+ * confined to it, or with --unconfined is not).
  */
 static int check_dir_readable(const char *path, struct failure *f)
 {
-	const char *abs = path[0] == '.' ? path + 1 : path;
-	int fd = open(*abs ? abs : "/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_in_root(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0)
 		return fail(f, errno, "cannot read directory '%s'", path);
 	close(fd);
@@ -117,8 +118,12 @@ static int copy_data(struct archive *disk, struct archive *out, const char *path
 }
 
 /* The box's root is root; other ids go by number alone. */
-static void name_ids(struct archive_entry *e)
+static void name_ids(struct archive_entry *e, const struct write_options *wo)
 {
+	if ((long long)archive_entry_uid(e) == wo->root_uid)
+		archive_entry_set_uid(e, 0);
+	if ((long long)archive_entry_gid(e) == wo->root_gid)
+		archive_entry_set_gid(e, 0);
 	if (archive_entry_uid(e) == 0)
 		archive_entry_set_uname(e, "root");
 	if (archive_entry_gid(e) == 0)
@@ -150,8 +155,8 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
  * data and every later one becomes a link to it, returned at once.
  */
 static int write_tree(struct archive *disk, struct archive *out,
-		      struct archive_entry_linkresolver *links, const struct archive_hooks *h,
-		      struct write_stats *st, struct failure *f)
+		      struct archive_entry_linkresolver *links, const struct write_options *wo,
+		      const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
 	for (;;) {
 		_cleanup_entry_ struct archive_entry *e = archive_entry_new();
@@ -179,7 +184,7 @@ static int write_tree(struct archive *disk, struct archive *out,
 			hooks_warn(h, path, "a socket cannot be archived; skipped");
 			continue;
 		}
-		name_ids(e);
+		name_ids(e, wo);
 		struct archive_entry *entry = e, *sparse = NULL;
 		archive_entry_linkify(links, &entry, &sparse);
 		if (entry && (r = store_entry(disk, out, entry, h, st, f)) < 0)
@@ -189,8 +194,8 @@ static int write_tree(struct archive *disk, struct archive *out,
 	}
 }
 
-int write_archive(int fd, enum compression c, const struct archive_hooks *h, struct write_stats *st,
-		  struct failure *f)
+int write_archive(int fd, const struct write_options *wo, const struct archive_hooks *h,
+		  struct write_stats *st, struct failure *f)
 {
 	_cleanup_archive_ struct archive *disk = archive_read_disk_new();
 	_cleanup_archive_ struct archive *out = archive_write_new();
@@ -198,7 +203,7 @@ int write_archive(int fd, enum compression c, const struct archive_hooks *h, str
 	    archive_entry_linkresolver_new();
 	if (!disk || !out || !links)
 		return fail(f, ENOMEM, "cannot set up libarchive");
-	int r = setup_writer(out, c, f);
+	int r = setup_writer(out, wo->compress, f);
 	if (r < 0)
 		return r;
 	archive_entry_linkresolver_set_strategy(links, archive_format(out));
@@ -208,7 +213,7 @@ int write_archive(int fd, enum compression c, const struct archive_hooks *h, str
 	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
 
-	r = write_tree(disk, out, links, h, st, f);
+	r = write_tree(disk, out, links, wo, h, st, f);
 	if (r < 0)
 		return r;
 	/* The end of the archive and what the filters held back: a write

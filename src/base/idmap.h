@@ -35,6 +35,10 @@ struct id_map {
 struct idmap {
 	enum map_mode mode; /* MAP_ROOT, MAP_USER or MAP_AUTO */
 	struct id_map uid, gid;
+	/* No user namespace at all: work on the box's files as the caller,
+	 * where namespaces are refused (a box of the proot backend). Single
+	 * maps only. */
+	bool no_userns;
 };
 
 /* root: the caller is 0 inside; user: the caller keeps their ids. */

@@ -44,6 +44,7 @@ int userns_clone(unsigned long flags, const struct idmap *m, const int sync[2], 
  * files through the map.
  */
 pid_t userns_fork(const struct idmap *m, struct failure *f);
+/* (With m->no_userns, a plain fork: the child is the caller.) */
 
 /*
  * Move the calling process into a new user namespace (and the namespaces

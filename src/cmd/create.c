@@ -29,6 +29,7 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
+#include "run/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
 #include "store/store.h"
@@ -40,6 +41,7 @@
 
 struct create_opts {
 	enum map_mode map;
+	enum backend_choice backend;
 	bool fixup;
 	const char *progress; /* auto, always or never */
 	const char *name;
@@ -48,9 +50,10 @@ struct create_opts {
 
 static void parse_create(int argc, char **argv, struct create_opts *o)
 {
-	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP };
+	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_BACKEND };
 	static const struct option opts[] = {
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "no-fixup", no_argument, NULL, OPT_NO_FIXUP },
 		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
@@ -61,7 +64,10 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 	while ((opt = archive_command_option(argc, argv, opts, "create", &o->progress)) != -1) {
 		if (opt == OPT_NO_FIXUP)
 			o->fixup = false;
-		else if (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER)
+		else if (opt == OPT_BACKEND && parse_backend(optarg, &o->backend) < 0)
+			die_usage("invalid --backend '%s': expected auto, ns or proot", optarg);
+		else if (opt == OPT_MAP &&
+			 (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER))
 			die_usage("invalid --map '%s': expected root or auto", optarg);
 	}
 	take_box_operands(argc, argv, "create", "SOURCE", &o->name, &o->source);
@@ -123,11 +129,14 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 	snprintf(sizearg, sizeof(sizearg), "--size=%lld", (long long)size);
 	snprintf(idsarg, sizeof(idsarg), "--keep-ids=%u:%u", (unsigned)id_map_size(&map->uid),
 		 (unsigned)id_map_size(&map->gid));
-	char *argv[] = {
-		helper,	 "extract",	progress ? "--progress=always" : "--progress=never",
-		sizearg, "--in-userns", (char *)rootfs,
-		NULL,	 NULL
-	};
+	char *argv[] = { helper,
+			 "extract",
+			 progress ? "--progress=always" : "--progress=never",
+			 sizearg,
+			 (char *)helper_confinement(map),
+			 (char *)rootfs,
+			 NULL,
+			 NULL };
 	if (map->mode == MAP_AUTO) {
 		argv[5] = idsarg;
 		argv[6] = (char *)rootfs;
@@ -180,8 +189,13 @@ static pid_t start_tree_writer(const struct idmap *map, const char *dir, int *re
 		log_error("cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
-	char *argv[] = { helper,      "write", "--compress=none", "--progress=never", "--in-userns",
-			 (char *)dir, NULL };
+	char *argv[] = { helper,
+			 "write",
+			 "--compress=none",
+			 "--progress=never",
+			 (char *)helper_confinement(map),
+			 (char *)dir,
+			 NULL };
 	struct failure f = { 0 };
 	pid_t pid = helper_spawn(map, argv, -1, p[1], NULL, &f);
 	close(p[1]);
@@ -243,8 +257,12 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		.os_id = have_os && os.id[0] ? strdup(os.id) : NULL,
 		.os_version = have_os && os.version_id[0] ? strdup(os.version_id) : NULL,
 		.fixups = fixups_format(applied),
+		.backend = o->backend == BACKEND_NS	 ? strdup("ns")
+			   : o->backend == BACKEND_PROOT ? strdup("proot")
+							 : NULL,
 	};
-	if (!conf->source || !conf->created || !conf->fixups)
+	if (!conf->source || !conf->created || !conf->fixups ||
+	    (o->backend > BACKEND_AUTO && !conf->backend))
 		return fail(f, ENOMEM, "cannot record the box");
 	if (map->mode == MAP_AUTO) {
 		conf->subuids = ids->uids;
@@ -346,7 +364,7 @@ static void report_created(const struct create_opts *o, const struct idmap *map,
 	if (conf->fixups && *conf->fixups)
 		printf("; fixups: %s", conf->fixups);
 	printf("\n");
-	if (map->mode == MAP_ROOT)
+	if (map->mode == MAP_ROOT && !map->no_userns)
 		note_root_mode(o->map);
 }
 
@@ -369,13 +387,44 @@ static int commit_box(int boxes, const char *staging, int stagefd, const char *r
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * The box's map, as the backend allows: a box of the proot backend, or one
+ * made where user namespaces are refused (auto), is made in root mode
+ * without any namespace (its files are the caller's own, as proot's fake
+ * root shows them); --map=auto needs namespaces.
+ */
+static void mapping_for_backend(const struct create_opts *o, struct idmap *m, struct subids *s)
+{
+	struct failure why = { 0 };
+	bool refused = o->backend == BACKEND_PROOT ||
+		       (o->backend != BACKEND_NS && mapping_userns_refused(&why));
+	if (!refused) {
+		mapping_for_create(o->map, m, s);
+		return;
+	}
+	if (o->map == MAP_AUTO) {
+		if (o->backend == BACKEND_PROOT)
+			die("--map=auto needs user namespaces: the proot backend cannot make such "
+			    "a box");
+		die_failure(&why);
+	}
+	if (o->backend != BACKEND_PROOT) {
+		char text[640];
+		log_warning("%s: the box is made without one, for the proot backend",
+			    failure_text(&why, text, sizeof(text)));
+	}
+	*s = (struct subids){ 0 };
+	idmap_single(m, MAP_ROOT, getuid(), getgid());
+	m->no_userns = true;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
 	parse_create(argc, argv, &o);
 	struct idmap map;
 	struct subids ids;
-	mapping_for_create(o.map, &map, &ids);
+	mapping_for_backend(&o, &map, &ids);
 
 	/* The source first: a typo must not leave a store behind. */
 	struct source src;

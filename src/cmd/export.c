@@ -258,6 +258,7 @@ static int lock_box(const char *name, struct idmap *map, char **rootfs)
 	if (r < 0)
 		die_failure(&f);
 	mapping_for_box(&box.conf, map);
+	mapping_without_userns_if_refused(map);
 	*rootfs = steal_pointer(&box.rootfs);
 	int lock = steal_fd(&box.lock);
 	box_close(&box);
@@ -278,8 +279,9 @@ int cmd_export(int argc, char **argv)
 	if (asprintf(&compress, "--compress=%s", o.compress) < 0 ||
 	    asprintf(&progress, "--progress=%s", o.progress) < 0)
 		die_errno(ENOMEM, "cannot run nschroot-archive");
-	char *const argv_helper[] = { helper,	     "write", compress, progress,
-				      "--in-userns", rootfs,  NULL };
+	char *const argv_helper[] = {
+		helper, "write", compress, progress, (char *)helper_confinement(&map), rootfs, NULL
+	};
 
 	/* Blocked before the temporary file exists, so that no signal finds it
 	 * there without us to remove it. */

@@ -90,6 +90,7 @@ static int open_target(const char *target, struct box *box, struct idmap *map)
 		mapping_for_box(&box->conf, map);
 	else
 		mapping_for_dir(rootfd, target, MAP_UNSET, map);
+	mapping_without_userns_if_refused(map);
 	box->conf.map = map->mode;
 	return rootfd;
 }

@@ -34,8 +34,8 @@
 	"      --cap-drop CAP     take capability CAP (or ALL) from the command\n"                 \
 	"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n"                \
 	"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n"                \
-	"      --backend=NAME     auto (default: ns, or proot where user namespaces\n"            \
-	"                           are refused), ns or proot\n"                                  \
+	"      --backend=NAME     auto (default: ns, or proot where user namespaces\n"             \
+	"                           are refused), ns or proot\n"                                   \
 	"  -h, --help             show this help\n"                                                \
 	"\n"                                                                                       \
 	"TARGET is a path to a root filesystem directory (anything containing '/',\n"              \
@@ -118,6 +118,8 @@ static void help_create(void)
 	      "                           auto or root\n"
 	      "      --no-fixup         do not apply the distribution fixups\n"
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
+	      "      --backend=NAME     ns or proot: recorded, what runs the box; proot\n"
+	      "                           makes it without user namespaces, in root mode\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }

@@ -55,6 +55,11 @@ pid_t helper_spawn(const struct idmap *m, char *const argv[], int in_fd, int out
 	die_errno(errno, "cannot execute '%s'", argv[0]);
 }
 
+const char *helper_confinement(const struct idmap *m)
+{
+	return m->no_userns ? "--unconfined" : "--in-userns";
+}
+
 int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 {
 	int interrupted = 0;

@@ -46,6 +46,10 @@ void helper_signals(sigset_t *set);
 pid_t helper_spawn(const struct idmap *m, char *const argv[], int in_fd, int out_fd,
 		   const sigset_t *mask, struct failure *f);
 
+/* How nschroot-archive is to confine itself in the namespace m is for:
+ * "--in-userns", or "--unconfined" where there is none (m->no_userns). */
+const char *helper_confinement(const struct idmap *m);
+
 /* Wait for the helper pid, taking the signals of set (blocked by the
  * caller: SIGCHLD and those that interrupt) with sigwaitinfo. An
  * interrupting signal stops the helper with SIGTERM and is returned once it

@@ -115,6 +115,24 @@ void mapping_for_box(const struct box_conf *conf, struct idmap *m)
 		idmap_single(m, conf->map, getuid(), getgid());
 	else
 		idmap_auto(m, getuid(), getgid(), &conf->subuids, &conf->subgids, false);
+	m->no_userns = conf->backend && strcmp(conf->backend, "proot") == 0;
+}
+
+bool mapping_userns_refused(struct failure *why)
+{
+	struct idmap m;
+	idmap_single(&m, MAP_ROOT, getuid(), getgid());
+	return mapping_try(&m, why) < 0 && userns_refused(why->err);
+}
+
+void mapping_without_userns_if_refused(struct idmap *m)
+{
+	struct failure why = { 0 };
+	if (m->no_userns || m->mode == MAP_AUTO || !mapping_userns_refused(&why))
+		return;
+	char text[640];
+	log_warning("%s: working on the box without one", failure_text(&why, text, sizeof(text)));
+	m->no_userns = true;
 }
 
 void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struct idmap *m)

@@ -46,4 +46,12 @@ void mapping_for_box(const struct box_conf *conf, struct idmap *m);
  * runs in auto mode, with that id as root: its files are then seen with
  * the owners they were made with.
  */
+/* Whether the kernel or a policy refuses this process a user namespace
+ * (userns_refused), and why. */
+bool mapping_userns_refused(struct failure *why);
+
+/* A single map m, where user namespaces are refused: no_userns, with one
+ * warning that says why (the box's files are the caller's own then). */
+void mapping_without_userns_if_refused(struct idmap *m);
+
 void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struct idmap *m);

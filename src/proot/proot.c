@@ -35,8 +35,11 @@
 #include "util/io.h"
 #include "util/log.h"
 
-/* Where the guest helper appears inside the box. */
-#define GUEST_PATH "/.nschroot-guest"
+/* Where the guest helper appears inside the box: in the run's own /run,
+ * since proot makes a missing bind target in the rootfs, which is the
+ * user's tree (/run is bound first, from a directory of the run's, which
+ * goes with the run). */
+#define GUEST_PATH "/run/.nschroot-guest"
 
 #define PROOT_HINT "install proot (Debian: apt-get install proot), or name it in NSCHROOT_PROOT"
 

@@ -8,10 +8,11 @@
 # refused, naming the backend.
 . "$(dirname "$0")/../lib.sh"
 require_userns
+require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 46
+plan 65
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -87,8 +88,9 @@ out=$(nsp run --tmpfs /scratch "$root" sh -c 'ls -A /scratch; echo x > /scratch/
 assert_eq "--tmpfs is an empty, writable directory" x "$out"
 check "... that is not left in the rootfs" test ! -e "$root/scratch/y"
 out=$(nsp run "$root" sh -c 'ls -A /run; touch /run/pid' 2>/dev/null)
-assert_eq "/run is empty for each run" "" "$out"
-assert_eq "... each time" "" "$(nsp run "$root" ls -A /run 2>/dev/null)"
+assert_eq "/run is fresh for each run (nschroot-guest alone is there)" .nschroot-guest "$out"
+assert_eq "... each time" .nschroot-guest "$(nsp run "$root" ls -A /run 2>/dev/null)"
+check "... and nothing of it lands in the rootfs" test ! -e "$root/run/pid" -a ! -e "$root/run/.nschroot-guest"
 assert_eq "no temporary directory is left behind" "" "$(ls -A "$TMPDIR")"
 
 # --- Exit statuses -------------------------------------------------------------
@@ -138,3 +140,43 @@ check "... and the command never ran" test ! -e "$root/ran"
 err=$(nsp run --read-only "$root" true 2>&1)
 assert_match "in auto mode too, after the warning" \
 	"nschroot: the proot backend cannot honour --read-only" "$err"
+
+# --- Boxes without user namespaces ----------------------------------------
+export NSCHROOT_HOME=$TMP/store
+tar -C "$root" -czf "$TMP/root.tar.gz" .
+out=$(nsp create --progress=never pb "$TMP/root.tar.gz" 2>"$TMP/err")
+assert_eq "create where namespaces are refused: 0" "0" "$?"
+assert_eq "... with one warning, and no root-mode note" \
+	"nschroot: warning: cannot create a user namespace: Operation not permitted: the box is made without one, for the proot backend" \
+	"$(cat "$TMP/err")"
+assert_match "... a root-mode box" "map root" "$out"
+assert_eq "... whose files are the caller's" "$(id -u)" "$(stat -c %u "$TMP/store/boxes/pb/rootfs/bin/busybox")"
+assert_eq "... that runs through proot, its files root's inside" "0" \
+	"$(nsp run pb stat -c %u /bin/busybox 2>/dev/null)"
+check "list shows it" sh -c "'$NOUSERNS' '$NSCHROOT' list </dev/null 2>/dev/null | grep -q '^pb '"
+nsp export pb "$TMP/pb.tar" 2>"$TMP/err"
+assert_eq "export: 0, with the warning" "0 nschroot: warning: cannot create a user namespace: Operation not permitted: working on the box without one" \
+	"$? $(cat "$TMP/err")"
+assert_eq "... the caller's files as root's in the archive" "root/root" \
+	"$(tar -tvf "$TMP/pb.tar" ./bin/busybox | awk '{ print $2 }')"
+out=$(nsp fixup --hosts pb 2>/dev/null)
+assert_eq "fixup works" "0 Applied to 'pb': hosts" "$? $out"
+assert_status "rm works" 0 nsp rm pb
+check "... and the box is gone" test ! -e "$TMP/store/boxes/pb"
+out=$(nsrun create --backend=proot --progress=never pp "$TMP/root.tar.gz" 2>&1)
+assert_eq "create --backend=proot, with namespaces there: 0, no warning" "0 0" \
+	"$? $(printf '%s\n' "$out" | grep -c '^nschroot')"
+assert_eq "... recorded in box.conf" "backend=proot" "$(grep '^backend=' "$TMP/store/boxes/pp/box.conf")"
+check "... so that run takes proot, without a word" \
+	test "$(nsrun run pp sh -c 'grep TracerPid /proc/self/status' 2>&1 | awk '{ print $2 }')" -gt 0
+assert_eq "... and --backend=ns still runs it in namespaces" 0 \
+	"$(nsrun run --backend=ns pp sh -c 'grep TracerPid /proc/self/status' | awk '{ print $2 }')"
+err=$(nsrun create --backend=proot --map=auto pq "$TMP/root.tar.gz" 2>&1)
+assert_eq "--backend=proot --map=auto: 125 and why" \
+	"125 nschroot: --map=auto needs user namespaces: the proot backend cannot make such a box" "$? $err"
+nsrun create --map=auto --progress=never pa "$TMP/root.tar.gz" >/dev/null 2>&1
+err=$(nsp run pa true 2>&1 | grep -v warning)
+assert_eq "a box of --map=auto where namespaces are refused: said" \
+	"nschroot: box 'pa' was made in auto mode, whose subordinate ids need user namespaces: the proot backend cannot run it" \
+	"$err"
+assert_status "... exit 125" 125 nsp run pa true
