@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -28,6 +29,7 @@
 #include "cmd/mapping.h"
 #include "cmd/subid-free.h"
 #include "sandbox/landlock.h"
+#include "base/programs.h"
 #include "base/userns.h"
 #include "store/store.h"
 #include "util/cleanup.h"
@@ -107,7 +109,64 @@ static int call_as_root(userns_fn fn, struct failure *f)
 	return userns_call(&m, fn, NULL, NULL, 0, f);
 }
 
-static bool check_userns(struct report *rep)
+/* The Seccomp field of /proc/self/status: 2 when a filter is installed. */
+static long seccomp_mode(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char l[256];
+	long mode = -1;
+	while (f && fgets(l, sizeof(l), f))
+		if (sscanf(l, "Seccomp: %ld", &mode) == 1) /* NOLINT(cert-err34-c): the kernel's */
+			break;
+	if (f)
+		fclose(f);
+	return mode;
+}
+
+/* Why a user namespace is refused here, as far as can be told: the sysctls
+ * that refuse one, AppArmor's restriction, a seccomp filter (a container
+ * runtime's profile), else the error itself. */
+static void refusal_reason(const struct failure *f, char *buf, size_t size)
+{
+	if (sysctl_value("/proc/sys/user/max_user_namespaces") == 0)
+		snprintf(buf, size, "user.max_user_namespaces is 0");
+	else if (sysctl_value("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		snprintf(buf, size, "kernel.unprivileged_userns_clone is 0");
+	else if (sysctl_value("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+		snprintf(buf, size,
+			 "AppArmor restricts unprivileged user namespaces "
+			 "(kernel.apparmor_restrict_unprivileged_userns=1)");
+	else if (seccomp_mode() == 2)
+		snprintf(buf, size,
+			 "a seccomp filter on this process refuses them "
+			 "(a container runtime's profile?): %s",
+			 strerror(f->err));
+	else
+		failure_text(f, buf, size);
+}
+
+/* Which backend auto mode picks, and why; whether proot is there. */
+static void check_backends(struct report *rep, bool userns, const struct failure *why)
+{
+	_cleanup_free_ char *proot = find_program("NSCHROOT_PROOT", "proot");
+	bool nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+	if (proot)
+		line(rep, OK, "proot", "%s", proot);
+	else
+		line(rep, userns ? WARN : FAIL, "proot",
+		     "not found: no backend where user namespaces are refused "
+		     "(apt-get install proot)");
+	if (userns) {
+		line(rep, OK, "backend", "auto picks ns: user namespaces work");
+		return;
+	}
+	char reason[400];
+	refusal_reason(why, reason, sizeof(reason));
+	line(rep, proot ? WARN : FAIL, "backend", "auto picks proot: %s%s", reason,
+	     nnp ? "; no_new_privs is set" : "");
+}
+
+static bool check_userns(struct report *rep, struct failure *f)
 {
 	long max = sysctl_value("/proc/sys/user/max_user_namespaces");
 	long clone = sysctl_value("/proc/sys/kernel/unprivileged_userns_clone");
@@ -121,14 +180,16 @@ static bool check_userns(struct report *rep)
 		snprintf(settings + n, sizeof(settings) - (size_t)n,
 			 ", kernel.apparmor_restrict_unprivileged_userns=%ld", apparmor);
 
-	struct failure f = { 0 };
-	int r = call_as_root(try_mounts, &f);
+	int r = call_as_root(try_mounts, f);
+	/* Refused, they are no failure of nschroot where proot is there:
+	 * the backend line says. */
+	enum verdict v = userns_refused(r) ? WARN : FAIL;
 	if (r == -ENOSPC || r == -EUSERS) {
-		line(rep, FAIL, "user namespaces", "refused, the limit is reached (%s)", settings);
+		line(rep, v, "user namespaces", "refused, the limit is reached (%s)", settings);
 		return false;
 	}
 	if (r < 0) {
-		line(rep, FAIL, "user namespaces", "%s: %s (%s)", f.what, strerror(-r), settings);
+		line(rep, v, "user namespaces", "%s: %s (%s)", f->what, strerror(-r), settings);
 		return false;
 	}
 	line(rep, OK, "user namespaces", "made, mapped, mounts work (%s)", settings);
@@ -370,7 +431,9 @@ int cmd_doctor(int argc, char **argv)
 
 	struct report rep = { 0 };
 	check_kernel(&rep);
-	check_userns(&rep);
+	struct failure why = { 0 };
+	bool userns = check_userns(&rep, &why);
+	check_backends(&rep, userns, &why);
 	bool helpers = check_helper(&rep, "newuidmap");
 	helpers = check_helper(&rep, "newgidmap") && helpers;
 	struct subids s;

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 105
+plan 106
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -372,8 +372,10 @@ out=$(NSCHROOT_PASSWD_FILE=$TMP/passwd-empty NSCHROOT_SUBUID_FILE=$TMP/subid-nam
 	NSCHROOT_SUBGID_FILE=$TMP/subid-names "$NSCHROOT" doctor)
 assert_match "... and from getent when the file does not have the caller" \
 	"^OK    subordinate ids: $me: uids 300000:65536 \(65536\)" "$out"
-out=$(unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" doctor' "$NSCHROOT")
-assert_eq "doctor where user namespaces are refused exits 1" 1 $?
-assert_match "... with a FAIL line naming the sysctl" \
-	"^FAIL  user namespaces: refused, the limit is reached \(user.max_user_namespaces=0" "$out"
+out=$(NSCHROOT_PROOT=/nonexistent/proot unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" doctor' "$NSCHROOT")
+assert_eq "doctor where user namespaces are refused and there is no proot exits 1" 1 $?
+assert_match "... with a line naming the sysctl" \
+	"^WARN  user namespaces: refused, the limit is reached \(user.max_user_namespaces=0" "$out"
+assert_match "... and a FAIL: no backend is left" \
+	"^FAIL  backend: auto picks proot: user.max_user_namespaces is 0" "$out"
 done_testing

@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 65
+plan 71
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -180,3 +180,15 @@ assert_eq "a box of --map=auto where namespaces are refused: said" \
 	"nschroot: box 'pa' was made in auto mode, whose subordinate ids need user namespaces: the proot backend cannot run it" \
 	"$err"
 assert_status "... exit 125" 125 nsp run pa true
+
+# --- doctor ---------------------------------------------------------------------
+out=$(nsrun doctor)
+assert_match "doctor: auto picks ns where user namespaces work" "^OK    backend: auto picks ns: user namespaces work$" "$out"
+assert_match "... and says where proot is" "^OK    proot: /" "$out"
+out=$(nsp doctor 2>/dev/null)
+assert_eq "doctor where they are refused, with proot there: exit 0" 0 "$?"
+assert_match "... auto picks proot, naming the seccomp filter and no_new_privs" \
+	"^WARN  backend: auto picks proot: a seccomp filter on this process refuses them .*; no_new_privs is set$" "$out"
+out=$(NSCHROOT_PROOT=/nonexistent/proot nsp doctor 2>/dev/null)
+assert_eq "... without proot as well: exit 1" 1 "$?"
+assert_match "... and a FAIL that says to install it" "^FAIL  proot: not found: .*\(apt-get install proot\)$" "$out"
