@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/arch.h"
 #include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
@@ -36,13 +37,15 @@ static void human_size(uint64_t bytes, char buf[16])
 	snprintf(buf, 16, u ? "%.1f%c" : "%.0f%c", v, units[u]);
 }
 
+/* "debian 12", and the architecture where it is not this machine's:
+ * "debian 12 (arm64)". */
 static char *os_string(const struct box_conf *c)
 {
 	char *s;
-	if (!c->os_id)
-		return strdup("-");
-	if (asprintf(&s, "%s%s%s", c->os_id, c->os_version ? " " : "",
-		     c->os_version ? c->os_version : "") < 0)
+	bool foreign = c->arch && strcmp(c->arch, arch_host()) != 0;
+	if (asprintf(&s, "%s%s%s%s%s%s", c->os_id ? c->os_id : "-", c->os_version ? " " : "",
+		     c->os_version ? c->os_version : "", foreign ? " (" : "",
+		     foreign ? c->arch : "", foreign ? ")" : "") < 0)
 		return NULL;
 	return s;
 }
@@ -141,6 +144,7 @@ static void conf_printable(struct box_conf *c)
 	printable(c->os_id);
 	printable(c->os_version);
 	printable(c->fixups);
+	printable(c->arch);
 }
 
 /* Columns on a terminal: UTF-8 continuation bytes take none. */
@@ -229,6 +233,7 @@ static void list_json(const struct listed *v, size_t n)
 		printf(", \"map\": \"%s\"", map_mode_name(c->map));
 		json_field("os", c->os_id);
 		json_field("os_version", c->os_version);
+		json_field("arch", c->arch);
 		if (v[i].has_size)
 			printf(", \"size\": %" PRIu64, v[i].size);
 		else
@@ -303,6 +308,7 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 	json_field("created", c->created);
 	json_field("os", c->os_id);
 	json_field("os_version", c->os_version);
+	json_field("arch", c->arch);
 	fputs(", \"fixups\": ", stdout);
 	json_split(stdout, c->fixups, ',');
 	if (c->map == MAP_AUTO)
@@ -341,10 +347,10 @@ int cmd_info(int argc, char **argv)
 	_cleanup_free_ char *os = os_string(c);
 	char hs[16];
 	human_size(size, hs);
-	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\nfixups: %s\n"
+	printf("name: %s\nmap: %s\nsource: %s\ncreated: %s\nos: %s\narch: %s\nfixups: %s\n"
 	       "rootfs: %s\nsize: %s\n",
 	       name, map_mode_name(c->map), c->source ? c->source : "-",
-	       c->created ? c->created : "-", os ? os : "-",
+	       c->created ? c->created : "-", os ? os : "-", c->arch ? c->arch : "-",
 	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
 	if (c->map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);

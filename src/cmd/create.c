@@ -29,6 +29,7 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
+#include "base/arch.h"
 #include "run/options.h"
 #include "store/fixups.h"
 #include "store/os-release.h"
@@ -241,6 +242,9 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		return fail(f, errno, "cannot open the extracted rootfs");
 	struct os_release os = { 0 };
 	bool have_os = os_release_read(rootfd, &os) == 0;
+	const char *arch = NULL;
+	if (arch_of_rootfs(rootfd, &arch) < 0)
+		arch = NULL;
 	unsigned applied = 0;
 	if (o->fixup && have_os) {
 		/* A box runs under its name as its hostname (run --hostname
@@ -257,6 +261,7 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		.os_id = have_os && os.id[0] ? strdup(os.id) : NULL,
 		.os_version = have_os && os.version_id[0] ? strdup(os.version_id) : NULL,
 		.fixups = fixups_format(applied),
+		.arch = arch ? strdup(arch) : NULL,
 		.backend = o->backend == BACKEND_NS	 ? strdup("ns")
 			   : o->backend == BACKEND_PROOT ? strdup("proot")
 							 : NULL,

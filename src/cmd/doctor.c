@@ -6,6 +6,7 @@
  * mounts, as `run` would. Exit 0 when nschroot can work (root mode at
  * least), 1 otherwise.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@
 #include "cmd/mapping.h"
 #include "cmd/subid-free.h"
 #include "sandbox/landlock.h"
+#include "base/arch.h"
 #include "base/programs.h"
 #include "base/userns.h"
 #include "store/store.h"
@@ -391,6 +393,61 @@ static void check_ping(struct report *rep)
 	       "      sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n");
 }
 
+/* The architecture an enabled binfmt_misc registration (a file of
+ * /proc/sys/fs/binfmt_misc) runs, or NULL. */
+static const char *binfmt_arch(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	char l[512];
+	const char *arch = NULL;
+	bool enabled = false;
+	while (fgets(l, sizeof(l), f)) {
+		if (strcmp(l, "enabled\n") == 0)
+			enabled = true;
+		else if (strncmp(l, "magic ", 6) == 0)
+			arch = arch_of_binfmt_magic(l + 6);
+	}
+	fclose(f);
+	return enabled ? arch : NULL;
+}
+
+/* The foreign architectures this machine runs: binfmt_misc's handlers for
+ * ELF programs (qemu-user-static's, through binfmt-support). */
+static void check_foreign(struct report *rep)
+{
+	static const char hint[] = "apt-get install qemu-user-static binfmt-support";
+	DIR *d = opendir("/proc/sys/fs/binfmt_misc");
+	if (!d) {
+		line(rep, WARN, "foreign architectures",
+		     "binfmt_misc is not mounted: none runs (%s)", hint);
+		return;
+	}
+	char list[512] = "";
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *arch = binfmt_arch(dirfd(d), e->d_name);
+		if (!arch || strcmp(arch, arch_host()) == 0 || strstr(list, arch))
+			continue;
+		n += (size_t)snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
+				      n ? ", " : "", arch);
+	}
+	closedir(d);
+	if (n)
+		line(rep, OK, "foreign architectures", "%s (binfmt_misc)", list);
+	else
+		line(rep, WARN, "foreign architectures",
+		     "none registered in binfmt_misc: boxes of another architecture "
+		     "cannot run (%s)",
+		     hint);
+}
+
 static void check_store(struct report *rep)
 {
 	_cleanup_free_ char *path = store_path();
@@ -454,6 +511,7 @@ int cmd_doctor(int argc, char **argv)
 	check_seccomp(&rep);
 	check_landlock(&rep);
 	check_ping(&rep);
+	check_foreign(&rep);
 	check_store(&rep);
 	fflush(stdout);
 	return rep.failed ? 1 : 0;

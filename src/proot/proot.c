@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/arch.h"
 #include "base/programs.h"
 #include "util/cleanup.h"
 #include "run/status.h"
@@ -193,6 +194,29 @@ static void add_guest(struct args *a, const struct run_plan *p, const int fds[2]
 		add(a, "%s", p->argv[i]);
 }
 
+/* A box of another architecture runs through QEMU: proot's --qemu, with
+ * qemu-user-static's program for it (proot runs the host's programs, the
+ * guest helper among them, natively). */
+static int add_qemu(struct args *a, const struct run_plan *p, struct failure *f)
+{
+	_cleanup_close_ int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *arch = NULL;
+	if (rootfd < 0 || arch_of_rootfs(rootfd, &arch) < 0 || strcmp(arch, arch_host()) == 0)
+		return 0; /* this machine's, or unknown: run as it is */
+	const char *qemu = arch_qemu_name(arch);
+	char name[64];
+	snprintf(name, sizeof(name), "qemu-%s-static", qemu ? qemu : arch);
+	_cleanup_free_ char *path = qemu ? search_path(name) : NULL;
+	if (!path) {
+		fail_hint(f, "install qemu-user-static (Debian: apt-get install qemu-user-static)");
+		return fail_said(f, ENOENT,
+				 "cannot run a box of %s through proot: %s not found in PATH", arch,
+				 name);
+	}
+	add(a, "--qemu=%s", path);
+	return 0;
+}
+
 /* proot's whole command line. The ids: proot's fake root for root (under
  * which chown and the like succeed, as dpkg needs), --change-id for
  * another --uid/--gid, nothing for the caller's own. */
@@ -206,11 +230,14 @@ static int proot_args(struct args *a, const char *proot, const char *guest,
 	else if (p->uid != p->host_uid || p->gid != p->host_gid)
 		add(a, "--change-id=%u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	add(a, "--rootfs=%s", p->rootfs);
+	int r = add_qemu(a, p, f);
+	if (r < 0)
+		return r;
 	add(a, "--cwd=/");
 	/* proot's own notes ("terminated with signal") off, its errors kept. */
 	add(a, "--verbose=-1");
 	for (size_t i = 0; i < p->n_mounts; i++) {
-		int r = add_mount(a, run, &p->mounts[i], f);
+		r = add_mount(a, run, &p->mounts[i], f);
 		if (r < 0)
 			return r;
 	}

@@ -97,6 +97,7 @@ static const struct {
 	{ "os-version", set_str, offsetof(struct box_conf, os_version) },
 	{ "fixups", set_str, offsetof(struct box_conf, fixups) },
 	{ "backend", set_str, offsetof(struct box_conf, backend) },
+	{ "arch", set_str, offsetof(struct box_conf, arch) },
 	{ "size", set_size, 0 },
 	{ "half-removed", set_half_removed, 0 },
 	{ "subuids", set_ranges, offsetof(struct box_conf, subuids) },
@@ -167,6 +168,7 @@ char *box_conf_format(const struct box_conf *conf)
 	put(f, "os-version", conf->os_version);
 	put(f, "fixups", conf->fixups);
 	put(f, "backend", conf->backend);
+	put(f, "arch", conf->arch);
 	if (conf->has_size)
 		fprintf(f, "size=%" PRIu64 "\n", conf->size);
 	if (conf->half_removed)
@@ -191,5 +193,6 @@ void box_conf_free(struct box_conf *conf)
 	free(conf->os_version);
 	free(conf->fixups);
 	free(conf->backend);
+	free(conf->arch);
 	*conf = (struct box_conf){ 0 };
 }

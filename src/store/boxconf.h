@@ -22,6 +22,7 @@ struct box_conf {
 	char *os_version;
 	char *fixups;  /* "apt,dpkg", or NULL */
 	char *backend; /* --backend given to create (ns, proot), or NULL: auto */
+	char *arch;    /* the rootfs' architecture (Debian's name), or NULL: unknown */
 	/* The rootfs' disk usage in bytes when create made it, as du counts
 	 * it; unknown (false) in boxes made before it was recorded. */
 	bool has_size;
