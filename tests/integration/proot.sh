@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 71
+plan 73
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -77,6 +77,19 @@ if [ -r /etc/resolv.conf ]; then
 		"$(nsp run "$root" cat /etc/resolv.conf 2>/dev/null)"
 else
 	ok "/etc/resolv.conf: the host has none"
+fi
+if [ -r /etc/resolv.conf ]; then
+	# ubuntu-base's form: a link into /run, dangling in the tree.
+	dangling=$TMP/dangling
+	make_busybox_rootfs "$dangling"
+	rm -f "$dangling/etc/resolv.conf"
+	ln -s ../run/systemd/resolve/stub-resolv.conf "$dangling/etc/resolv.conf"
+	assert_eq "... also through a dangling link into /run" "$(cat /etc/resolv.conf)" \
+		"$(nsp run "$dangling" cat /etc/resolv.conf 2>/dev/null)"
+	check "... which leaves the tree as it was" test ! -e "$dangling/run/systemd"
+else
+	ok "/etc/resolv.conf as a dangling link: the host has none"
+	ok "... nothing to leave"
 fi
 mkdir "$TMP/shared"
 echo from-host > "$TMP/shared/f"
