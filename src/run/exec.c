@@ -14,9 +14,10 @@ static _Noreturn void exec_failed(const char *what, int err)
 	/* The usual cause: a box of another architecture, and no binfmt_misc
 	 * handler for it. */
 	if (err == ENOEXEC)
-		log_hint("a program of another architecture runs through QEMU, which the kernel\n"
-			 "starts through binfmt_misc: apt-get install qemu-user-static binfmt-support\n"
-			 "('nschroot doctor' lists the architectures this machine runs)");
+		log_hint(
+		    "a program of another architecture runs through QEMU, which the kernel\n"
+		    "starts through binfmt_misc: apt-get install qemu-user-static binfmt-support\n"
+		    "('nschroot doctor' lists the architectures this machine runs)");
 	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 

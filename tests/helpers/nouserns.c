@@ -22,8 +22,6 @@
 #define ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define ARCH AUDIT_ARCH_AARCH64
-#else
-#error "nouserns: an architecture this test helper does not know"
 #endif
 
 #define ARG0_LOW offsetof(struct seccomp_data, args[0])
@@ -35,6 +33,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nouserns COMMAND [ARG...]\n");
 		return 2;
 	}
+#ifndef ARCH
+	fprintf(stderr, "nouserns: not written for this architecture\n");
+	return 125;
+#else
 	struct sock_filter filter[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
@@ -59,4 +61,5 @@ int main(int argc, char **argv)
 	execvp(argv[1], &argv[1]);
 	fprintf(stderr, "nouserns: cannot execute '%s': %s\n", argv[1], strerror(errno));
 	return 127;
+#endif
 }
