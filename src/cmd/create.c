@@ -440,7 +440,10 @@ int cmd_create(int argc, char **argv)
 	bool from_dir = src.is_dir;
 
 	struct idmap wmap;
-	if (from_dir) {
+	if (from_dir && map.no_userns) {
+		/* No namespace for the box: none for the reader either. */
+		wmap = map;
+	} else if (from_dir) {
 		struct subids s;
 		mapping_lookup(&s);
 		mapping_for_dir(srcfd, o.source, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT,

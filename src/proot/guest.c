@@ -18,7 +18,8 @@
  * executed) to the status descriptor. proot itself reports the status of
  * the last process to exit and 255 for a signal; this is how nschroot
  * keeps its exit statuses under proot. When nschroot dies, even by
- * SIGKILL, the lifeline reads end of file and the whole box is killed.
+ * SIGKILL, the lifeline reads end of file and the guest kills what is below
+ * it; the watchdog outside proot (proot.c) makes sure of the rest.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proot/reap.h"
 #include "run/exec.h"
 #include "run/status.h"
 #include "util/log.h"
@@ -136,42 +138,9 @@ static _Noreturn void exec_command(const struct guest *g, const sigset_t *mask)
 	exec_login_shell(g->login, g->envp);
 }
 
-/* The children of this process, as /proc lists them, into pids (at most
- * max); their number. */
-static size_t children(pid_t *pids, size_t max)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
-	FILE *f = fopen(path, "re");
-	size_t n = 0;
-	int pid;
-	/* NOLINTNEXTLINE(cert-err34-c): the kernel's list of numbers */
-	while (f && n < max && fscanf(f, "%d", &pid) == 1)
-		pids[n++] = pid;
-	if (f)
-		fclose(f);
-	return n;
-}
-
-/* Kill every process of the box: the children of this reaper, then the
- * orphans that each kill hands it, until none is left. */
-static void kill_box(void)
-{
-	pid_t pids[256];
-	size_t n;
-	while ((n = children(pids, 256)) > 0) {
-		for (size_t i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
-		while (waitpid(-1, NULL, __WALL) < 0 && errno == EINTR)
-			;
-	}
-	while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-		;
-}
-
 static _Noreturn void finish(const struct guest *g, int status)
 {
-	kill_box();
+	reap_kill_all();
 	unsigned char byte = (unsigned char)status;
 	ssize_t w = write(g->status_fd, &byte, 1); /* fails only once nschroot is gone */
 	(void)w;

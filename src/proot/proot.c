@@ -7,10 +7,10 @@
  * cannot do (read-only mounts, a network or hostname of the box's own,
  * capabilities, subordinate ids) a plan may not ask of it (supports).
  *
- * nschroot starts proot as its child, dying with nschroot
- * (PR_SET_PDEATHSIG), and proot starts nschroot-guest (guest.c) inside the
- * box, which starts the command and reports its status on a pipe: proot's
- * own exit status is the last process's, and 255 for a signal.
+ * nschroot starts a watchdog (see there), which starts proot, and proot
+ * starts nschroot-guest (guest.c) inside the box, which starts the command
+ * and reports its status on a pipe: proot's own exit status is the last
+ * process's, and 255 for a signal.
  */
 #include "proot/proot.h"
 
@@ -26,10 +26,13 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/arch.h"
 #include "base/programs.h"
+#include "base/resolve.h"
+#include "proot/reap.h"
 #include "util/cleanup.h"
 #include "run/status.h"
 #include "store/remove.h"
@@ -136,27 +139,48 @@ static void remove_tmp(struct proot_run *run)
 	run->tmp = NULL;
 }
 
+/*
+ * The mount point of a bind, made in the rootfs where missing, resolved
+ * inside it, as the namespace backend makes its own: proot would make a
+ * stand-in of its own there (mode 0, left behind when proot is killed).
+ * A tree that cannot be written keeps proot's, which live elsewhere; so
+ * does a link (ubuntu-base's resolv.conf into /run), which proot follows
+ * into the run's own /run.
+ */
+static void mount_point(int rootfd, const char *dest, bool dir)
+{
+	int fd = open_in_root(rootfd, dest, O_PATH | O_NOFOLLOW);
+	if (fd == -ENOENT)
+		fd = dir ? mkdir_in_root(rootfd, dest) : mkfile_in_root(rootfd, dest);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* One step of the plan's mounts as proot's --bind: everything is the
  * host's, bound (/proc, /dev, /sys: proot has no fresh instances), and
  * each tmpfs a fresh directory of this run's. */
-static int add_mount(struct args *a, struct proot_run *run, const struct plan_mount *m,
+static int add_mount(struct args *a, struct proot_run *run, int rootfd, const struct plan_mount *m,
 		     struct failure *f)
 {
 	struct stat st;
 	switch (m->kind) {
 	case PLAN_RESOLV:
 		/* The host has none: nothing to share. */
-		if (stat(m->src, &st) == 0)
-			add(a, "--bind=%s:%s", m->src, m->dest);
+		if (stat(m->src, &st) < 0)
+			return 0;
+		mount_point(rootfd, m->dest, false);
+		add(a, "--bind=%s:%s", m->src, m->dest);
 		return 0;
 	case PLAN_PROC:
 	case PLAN_DEV:
 	case PLAN_SYS:
+		mount_point(rootfd, m->dest, true);
 		add(a, "--bind=%s", m->dest);
 		return 0;
 	case PLAN_BIND:
 		if (stat(m->src, &st) < 0)
 			return fail(f, errno, "cannot open bind source '%s'", m->src);
+		mount_point(rootfd, m->dest, S_ISDIR(st.st_mode));
 		add(a, "--bind=%s:%s", m->src, m->dest);
 		return 0;
 	case PLAN_RUN:
@@ -164,6 +188,7 @@ static int add_mount(struct args *a, struct proot_run *run, const struct plan_mo
 		char *dir = tmpfs_dir(run, f);
 		if (!dir)
 			return -f->err;
+		mount_point(rootfd, m->dest, true);
 		add(a, "--bind=%s:%s", dir, m->dest);
 		free(dir);
 		return 0;
@@ -236,8 +261,11 @@ static int proot_args(struct args *a, const char *proot, const char *guest,
 	add(a, "--cwd=/");
 	/* proot's own notes ("terminated with signal") off, its errors kept. */
 	add(a, "--verbose=-1");
+	_cleanup_close_ int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(f, errno, "cannot open the rootfs '%s'", p->rootfs);
 	for (size_t i = 0; i < p->n_mounts; i++) {
-		r = add_mount(a, run, &p->mounts[i], f);
+		r = add_mount(a, run, rootfd, &p->mounts[i], f);
 		if (r < 0)
 			return r;
 	}
@@ -246,18 +274,67 @@ static int proot_args(struct args *a, const char *proot, const char *guest,
 	return a->out_of_memory ? fail(f, ENOMEM, "cannot run proot") : 0;
 }
 
-/* In the child: proot, dying with nschroot, with the caller's signal
- * mask and its descriptors but for the two it passes to the guest. */
-static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int keep[2], pid_t parent)
+/* proot, with the caller's signal mask and its descriptors but for the
+ * two it passes to the guest. */
+static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int keep[2])
 {
-	log_exit_immediately();
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-		_exit(EXIT_SETUP);
 	for (int i = 0; i < 2; i++)
 		fcntl(keep[i], F_SETFD, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execv(argv[0], argv);
 	die_errno(errno, "cannot execute '%s'", argv[0]);
+}
+
+/*
+ * The box's watchdog: nschroot's child, proot's parent and the reaper of
+ * every process below it (PR_SET_CHILD_SUBREAPER), outside proot, never
+ * traced. When nschroot dies, even by SIGKILL, its lifeline reads end of
+ * file and the watchdog kills the whole box: proot's tracees, which
+ * proot's death would only set free (proot asks for no PTRACE_O_EXITKILL),
+ * even one stopped in a ptrace stop, and removes the run's directories.
+ * Once proot has exited it kills what is left and exits with proot's
+ * status.
+ */
+static _Noreturn void watchdog(char **argv, const sigset_t *mask, const int fds[2],
+			       const int others[2], const sigset_t *set, struct proot_run *run)
+{
+	log_exit_immediately();
+	/* nschroot's ends: the lifeline's write end must be nschroot's alone. */
+	close(others[0]);
+	close(others[1]);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		die_errno(errno, "cannot make the box's watchdog a reaper");
+	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0)
+		die_errno(errno, "cannot wait for signals");
+	pid_t proot = fork();
+	if (proot == 0)
+		exec_proot(argv, mask, fds);
+	if (proot < 0)
+		die_errno(errno, "cannot start proot");
+	close(fds[0]);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = fds[1], .events = POLLIN } };
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents) {
+			/* nschroot is gone: the box, and its /run and tmpfs */
+			reap_kill_all();
+			remove_tmp(run);
+			_exit(EXIT_SETUP);
+		}
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si) || si.ssi_signo != SIGCHLD)
+			continue;
+		int wstatus;
+		if (waitpid(proot, &wstatus, WNOHANG) == proot) {
+			reap_kill_all();
+			_exit(run_exit_status(wstatus));
+		}
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+	}
 }
 
 /* A signal that someone sent nschroot goes to the guest, which passes it
@@ -273,7 +350,7 @@ static void forward(int sfd, pid_t guest)
 
 /* Wait for the guest's pid, then its status, passing signals on. 125 when
  * the guest never reported (proot failed, and said why). */
-static int wait_for_guest(int status_fd, const sigset_t *set, pid_t proot)
+static int wait_for_guest(int status_fd, const sigset_t *set, pid_t watchdog)
 {
 	int sfd = signalfd(-1, set, SFD_CLOEXEC);
 	pid_t guest = -1;
@@ -293,7 +370,7 @@ static int wait_for_guest(int status_fd, const sigset_t *set, pid_t proot)
 	}
 	if (sfd >= 0)
 		close(sfd);
-	wait_child(proot, NULL);
+	wait_child(watchdog, NULL);
 	return status < 0 ? EXIT_SETUP : status;
 }
 
@@ -319,11 +396,11 @@ static int start(struct run_plan *p, const char *proot, struct proot_run *run, s
 	sigset_t set, old;
 	run_waited_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	pid_t self = getpid();
 	fflush(NULL);
 	pid_t pid = r < 0 ? -1 : fork();
+	int others[2] = { status[0], lifeline[1] };
 	if (pid == 0)
-		exec_proot(a.v, &old, fds, self);
+		watchdog(a.v, &old, fds, others, &set, run);
 	if (pid < 0 && r == 0)
 		r = fail(f, errno, "cannot start proot");
 	args_free(&a);

@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 73
+plan 77
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -135,6 +135,9 @@ deadline=$(($(date +%s) + 10))
 while pgrep -u "$(id -u)" -f '^sleep 1000.4[23]' >/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
 assert_eq "SIGKILL to nschroot leaves no process of the box" "" \
 	"$(pgrep -u "$(id -u)" -f '^sleep 1000.4[23]')"
+while [ -n "$(ls -A "$TMPDIR")" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+assert_eq "... nor its /run directory" "" "$(ls -A "$TMPDIR")"
+assert_eq "... nor a stand-in of proot's in the rootfs" "" "$(find "$root" -perm 0000)"
 nsp run "$root" sh -c 'sleep 1000.4444 & echo started' >/dev/null 2>&1
 assert_eq "what the command leaves behind goes with it" "" \
 	"$(pgrep -u "$(id -u)" -f '^sleep 1000.4444$')"
@@ -174,6 +177,9 @@ assert_eq "... the caller's files as root's in the archive" "root/root" \
 	"$(tar -tvf "$TMP/pb.tar" ./bin/busybox | awk '{ print $2 }')"
 out=$(nsp fixup --hosts pb 2>/dev/null)
 assert_eq "fixup works" "0 Applied to 'pb': hosts" "$? $out"
+out=$(nsp create --progress=never pd "$root" 2>&1 | grep -v "^nschroot: warning")
+assert_match "create from a directory too" "^Created box .pd." "$out"
+assert_eq "... whose files it copied" "$(cat "$root/etc/passwd")" "$(cat "$TMP/store/boxes/pd/rootfs/etc/passwd")"
 assert_status "rm works" 0 nsp rm pb
 check "... and the box is gone" test ! -e "$TMP/store/boxes/pb"
 out=$(nsrun create --backend=proot --progress=never pp "$TMP/root.tar.gz" 2>&1)
