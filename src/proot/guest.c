@@ -169,6 +169,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &g);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		die_errno(errno, "cannot make nschroot-guest the box's reaper");
+	signal(SIGCHLD, SIG_DFL); /* ignored, it would reap the command unseen */
 	sigset_t set, old;
 	run_waited_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);

@@ -324,16 +324,18 @@ static _Noreturn void watchdog(char **argv, const sigset_t *mask, const int fds[
 			remove_tmp(run);
 			_exit(EXIT_SETUP);
 		}
+		/* Signals other than SIGCHLD (the terminal's, to the whole
+		 * job) are not the watchdog's to act on. */
 		struct signalfd_siginfo si;
 		if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si) || si.ssi_signo != SIGCHLD)
 			continue;
 		int wstatus;
-		if (waitpid(proot, &wstatus, WNOHANG) == proot) {
-			reap_kill_all();
-			_exit(run_exit_status(wstatus));
-		}
-		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-			;
+		pid_t pid;
+		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
+			if (pid == proot) {
+				reap_kill_all();
+				_exit(run_exit_status(wstatus));
+			}
 	}
 }
 
@@ -393,6 +395,8 @@ static int start(struct run_plan *p, const char *proot, struct proot_run *run, s
 	struct args a = { 0 };
 	int r = proot_args(&a, proot, guest, p, run, fds, f);
 
+	/* An ignored SIGCHLD (the caller's) would reap proot unseen. */
+	signal(SIGCHLD, SIG_DFL);
 	sigset_t set, old;
 	run_waited_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);

@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 77
+plan 78
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -108,6 +108,8 @@ assert_eq "no temporary directory is left behind" "" "$(ls -A "$TMPDIR")"
 
 # --- Exit statuses -------------------------------------------------------------
 assert_status "the command's status" 7 nsp run "$root" sh -c 'exit 7'
+assert_status "... also when the caller ignores SIGCHLD" 4 \
+	sh -c 'trap "" CHLD; exec "$@" </dev/null' sh "$NOUSERNS" "$NSCHROOT" run "$root" sh -c 'exit 4'
 assert_status "128+N for a command killed by signal N" 143 nsp run "$root" sh -c 'kill -TERM $$'
 assert_status "the command's status, not a later process's" 3 \
 	nsp run "$root" sh -c '(sleep 0.3; exit 9) & exit 3'
