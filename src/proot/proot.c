@@ -274,11 +274,27 @@ static int proot_args(struct args *a, const char *proot, const char *guest,
 	return a->out_of_memory ? fail(f, ENOMEM, "cannot run proot") : 0;
 }
 
-/* proot, with the caller's signal mask and its descriptors but for the
- * two it passes to the guest. */
-static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int keep[2])
+static int cmp_int(const void *a, const void *b)
 {
-	for (int i = 0; i < 2; i++)
+	return *(const int *)a - *(const int *)b;
+}
+
+/* proot, with the caller's signal mask, and of the caller's descriptors
+ * only 0, 1, 2 and those of --preserve-fd (as the namespace backend),
+ * beside the two it passes to the guest. */
+static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int pass[2],
+				 const struct run_plan *p)
+{
+	int *keep = calloc(p->n_preserve_fds + 2, sizeof(*keep));
+	if (!keep)
+		_exit(EXIT_SETUP);
+	memcpy(keep, pass, 2 * sizeof(*keep));
+	if (p->n_preserve_fds)
+		memcpy(keep + 2, p->preserve_fds, p->n_preserve_fds * sizeof(*keep));
+	size_t n = p->n_preserve_fds + 2;
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	close_from_3_except(keep, n);
+	for (size_t i = 0; i < n; i++)
 		fcntl(keep[i], F_SETFD, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execv(argv[0], argv);
@@ -296,7 +312,8 @@ static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int ke
  * status.
  */
 static _Noreturn void watchdog(char **argv, const sigset_t *mask, const int fds[2],
-			       const int others[2], const sigset_t *set, struct proot_run *run)
+			       const int others[2], const sigset_t *set, struct proot_run *run,
+			       const struct run_plan *plan)
 {
 	log_exit_immediately();
 	/* nschroot's ends: the lifeline's write end must be nschroot's alone. */
@@ -309,7 +326,7 @@ static _Noreturn void watchdog(char **argv, const sigset_t *mask, const int fds[
 		die_errno(errno, "cannot wait for signals");
 	pid_t proot = fork();
 	if (proot == 0)
-		exec_proot(argv, mask, fds);
+		exec_proot(argv, mask, fds, plan);
 	if (proot < 0)
 		die_errno(errno, "cannot start proot");
 	close(fds[0]);
@@ -404,7 +421,7 @@ static int start(struct run_plan *p, const char *proot, struct proot_run *run, s
 	pid_t pid = r < 0 ? -1 : fork();
 	int others[2] = { status[0], lifeline[1] };
 	if (pid == 0)
-		watchdog(a.v, &old, fds, others, &set, run);
+		watchdog(a.v, &old, fds, others, &set, run, p);
 	if (pid < 0 && r == 0)
 		r = fail(f, errno, "cannot start proot");
 	args_free(&a);

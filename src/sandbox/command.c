@@ -18,23 +18,12 @@
 #include "base/resolve.h"
 #include "run/exec.h"
 #include "sandbox/pty.h"
+#include "util/io.h"
 #include "util/log.h"
 
 /* Close every descriptor from 3 up but those in keep, sorted (at parse
  * time: the command's process is a vfork child, which leaves the memory it
  * shares with init as it is). */
-void close_from_3_except(const int *keep, size_t n)
-{
-	int next = 3;
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] > next)
-			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
-		if (keep[i] >= next)
-			next = keep[i] + 1;
-	}
-	closefrom(next);
-}
-
 /* Close every descriptor but 0, 1, 2 and those named by --preserve-fd, so
  * that no host file reaches the command by accident. */
 static void close_all_but(const struct run_plan *p)

@@ -26,7 +26,3 @@ struct command {
  * (log_exit_immediately must be in force).
  */
 _Noreturn void command_exec(const struct command *c, int pty_slave);
-
-/* Close every descriptor from 3 up but those in keep, sorted (at parse
- * time: a vfork child may not sort in the memory it shares). */
-void close_from_3_except(const int *keep, size_t n);

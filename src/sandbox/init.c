@@ -31,6 +31,7 @@
 #include "sandbox/seccomp.h"
 #include "run/status.h"
 #include "util/failure.h"
+#include "util/io.h"
 #include "util/log.h"
 
 #ifdef __SANITIZE_ADDRESS__

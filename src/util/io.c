@@ -114,3 +114,15 @@ int read_exact(int fd, void *buf, size_t len)
 		return (int)got;
 	return (size_t)got < len ? -EPIPE : 0;
 }
+
+void close_from_3_except(const int *keep, size_t n)
+{
+	int next = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] > next)
+			close_range((unsigned)next, (unsigned)keep[i] - 1, 0);
+		if (keep[i] >= next)
+			next = keep[i] + 1;
+	}
+	closefrom(next);
+}

@@ -33,3 +33,7 @@ int write_all(int fd, const void *buf, size_t len);
  * for a file or directory that is not there yet. NULL when out of memory
  * or randomness. */
 char *hidden_name(const char *path);
+
+/* Close every descriptor from 3 up but those in keep, sorted (sorted by
+ * the caller: a vfork child may not sort in the memory it shares). */
+void close_from_3_except(const int *keep, size_t n);

@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 78
+plan 79
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -70,6 +70,8 @@ assert_eq "the command is searched in the box's PATH" box-only \
 	"$(nsp run -e PATH=/opt/box/bin "$root" only-in-box 2>/dev/null)"
 out=$(LANG=C.UTF-8 nsp run --unsetenv LANG "$root" sh -c 'echo "${LANG:-unset}"' 2>/dev/null)
 assert_eq "--unsetenv drops a variable" unset "$out"
+out=$(exec 7</dev/null 8</dev/null; nsp run --preserve-fd 8 "$root" ls /proc/self/fd 2>/dev/null | tr '\n' ' ')
+assert_eq "the caller's descriptors stay out but for --preserve-fd (3: ls's own)" "0 1 2 3 8 " "$out"
 assert_eq "/proc, /dev/null and /sys are there" "yes" \
 	"$(nsp run "$root" sh -c 'test -r /proc/self/status && echo x > /dev/null && test -d /sys/kernel && echo yes' 2>/dev/null)"
 if [ -r /etc/resolv.conf ]; then
