@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 79
+plan 80
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -42,6 +42,11 @@ assert_eq "--backend=ns: 125" 125 "$?"
 assert_match "... saying that the namespaces are refused" \
 	"^nschroot: cannot create the sandbox's namespaces: Operation not permitted" "$err"
 assert_match "... with the hint on the sysctls" "hint: .*user namespaces" "$err"
+err=$(NSCHROOT_PROOT=/nonexistent/proot nsp run "$root" true 2>&1)
+assert_eq "without proot: 125, after the warning, with the install hint" \
+	"125 nschroot: warning: cannot create the sandbox's namespaces: Operation not permitted: running the box through proot
+nschroot: cannot run the box through proot: proot not found
+hint: install proot (Debian: apt-get install proot), or name it in NSCHROOT_PROOT" "$? $err"
 check "with user namespaces, --backend=proot runs under proot (traced)" \
 	test "$(nsrun run --backend=proot "$root" sh -c 'grep TracerPid /proc/self/status' |
 		awk '{ print $2 }')" -gt 0
