@@ -157,10 +157,8 @@ static void on_signal(const struct guest *g, pid_t command, const struct signalf
 		return;
 	}
 	int wstatus;
-	pid_t pid;
-	while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
-		if (pid == command)
-			finish(g, run_exit_status(wstatus));
+	if (reap_ended(command, &wstatus))
+		finish(g, run_exit_status(wstatus));
 }
 
 int main(int argc, char **argv)

@@ -347,12 +347,10 @@ static _Noreturn void watchdog(char **argv, const sigset_t *mask, const int fds[
 		if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si) || si.ssi_signo != SIGCHLD)
 			continue;
 		int wstatus;
-		pid_t pid;
-		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
-			if (pid == proot) {
-				reap_kill_all();
-				_exit(run_exit_status(wstatus));
-			}
+		if (reap_ended(proot, &wstatus)) {
+			reap_kill_all();
+			_exit(run_exit_status(wstatus));
+		}
 	}
 }
 

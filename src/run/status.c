@@ -21,3 +21,16 @@ int run_exit_status(int wstatus)
 		return 128 + WTERMSIG(wstatus);
 	return EXIT_SETUP;
 }
+
+bool reap_ended(pid_t target, int *wstatus)
+{
+	int ws;
+	pid_t pid;
+	bool found = false;
+	while ((pid = waitpid(-1, &ws, WNOHANG | __WALL)) > 0)
+		if (pid == target) {
+			*wstatus = ws;
+			found = true;
+		}
+	return found;
+}

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 /* Signals that nschroot and its init pass on to the command. */
 #define FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
@@ -13,3 +15,8 @@ void run_waited_signals(sigset_t *set);
 /* What nschroot exits with for a process that ended with wstatus: its
  * exit status, 128+N for signal N, 125 otherwise. */
 int run_exit_status(int wstatus);
+
+/* Reap every child that has ended (of any exit signal), as an init or a
+ * reaper does on SIGCHLD: true, with its wait status, when target was
+ * one of them. */
+bool reap_ended(pid_t target, int *wstatus);

@@ -184,10 +184,8 @@ static _Noreturn void init_loop(pid_t command, int status_fd)
 			continue;
 		}
 		int wstatus;
-		pid_t pid;
-		while ((pid = waitpid(-1, &wstatus, WNOHANG | __WALL)) > 0)
-			if (pid == command)
-				finish(run_exit_status(wstatus), status_fd);
+		if (reap_ended(command, &wstatus))
+			finish(run_exit_status(wstatus), status_fd);
 	}
 }
 
