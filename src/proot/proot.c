@@ -417,9 +417,10 @@ static int start(struct run_plan *p, const char *proot, struct proot_run *run, s
 	sigprocmask(SIG_BLOCK, &set, &old);
 	fflush(NULL);
 	pid_t pid = r < 0 ? -1 : fork();
-	int others[2] = { status[0], lifeline[1] };
-	if (pid == 0)
+	if (pid == 0) {
+		int others[2] = { status[0], lifeline[1] };
 		watchdog(a.v, &old, fds, others, &set, run, p);
+	}
 	if (pid < 0 && r == 0)
 		r = fail(f, errno, "cannot start proot");
 	args_free(&a);
