@@ -65,8 +65,9 @@ int confine_to(const char *dir, bool in_userns, struct failure *f)
 				    "cannot create a mount namespace to confine the "
 				    "archive work in");
 	} else {
+		/* The host's namespace, where the caller keeps its ids. */
 		struct idmap m;
-		idmap_single(&m, MAP_ROOT, getuid(), getgid());
+		idmap_single(&m, MAP_USER, getuid(), getgid());
 		r = userns_unshare(CLONE_NEWNS, &m, 0, 0,
 				   "a user namespace to confine the archive work in", f);
 	}

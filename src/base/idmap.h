@@ -90,10 +90,6 @@ int idmap_write_identity(pid_t pid, const struct idmap *m);
  */
 int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f);
 
-/* The path of newuidmap or newgidmap (name) as found in $PATH (or
- * /usr/bin:/bin), newly allocated; NULL when it is not there. */
-char *idmap_find_helper(const char *name);
-
 /* Whether path is a program that can map subordinate ids: executable, and
  * set-user-id root or with file capabilities. */
 bool idmap_helper_usable(const char *path);

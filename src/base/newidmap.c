@@ -25,11 +25,6 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 
-char *idmap_find_helper(const char *name)
-{
-	return search_path(name);
-}
-
 bool idmap_helper_usable(const char *path)
 {
 	struct stat st;
@@ -63,7 +58,7 @@ static int start_helper(struct helper_run *h, const char *name, pid_t pid, const
 			struct failure *f)
 {
 	*h = (struct helper_run){ .name = name, .child = -1, .errfd = -1 };
-	_cleanup_free_ char *path = idmap_find_helper(name);
+	_cleanup_free_ char *path = search_path(name);
 	if (!path) {
 		fail_hint(f, "%s",
 			  "install the uidmap package, which provides newuidmap and newgidmap");

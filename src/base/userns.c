@@ -48,16 +48,10 @@ static int clone_failed(int err, const char *what, struct failure *f)
 	return fail(f, err, "cannot create %s", what);
 }
 
-/* The id a single map gives the caller inside: root, or its own. */
-static void single_ids(const struct idmap *m, uid_t uid, gid_t gid, uid_t *in_uid, gid_t *in_gid)
-{
-	*in_uid = m->mode == MAP_USER ? uid : 0;
-	*in_gid = m->mode == MAP_USER ? gid : 0;
-}
-
-/* In the child of userns_clone: its maps, as the mode has them written. */
-static int map_cloned(const struct idmap *m, int sync, uid_t uid, gid_t gid, bool keep_groups,
-		      struct failure *f)
+/* In the child of userns_clone: its maps, as the mode has them written.
+ * A single map's one extent is the caller's own ids outside and what they
+ * are inside (idmap_single): no getuid needed. */
+static int map_cloned(const struct idmap *m, int sync, bool keep_groups, struct failure *f)
 {
 	int r;
 	if (m->mode == MAP_AUTO) {
@@ -67,10 +61,8 @@ static int map_cloned(const struct idmap *m, int sync, uid_t uid, gid_t gid, boo
 			return fail(f, r, "cannot become root in the user namespace");
 		return 0;
 	}
-	uid_t in_uid;
-	gid_t in_gid;
-	single_ids(m, uid, gid, &in_uid, &in_gid);
-	if ((r = idmap_write_single(0, in_uid, uid, in_gid, gid, true)) < 0) {
+	const struct id_extent *u = &m->uid.e[0], *g = &m->gid.e[0];
+	if ((r = idmap_write_single(0, u->inside, u->outside, g->inside, g->outside, true)) < 0) {
 		fail_hint(f, "%s", USERNS_HINT);
 		return fail(f, r, "cannot write the user namespace's id maps");
 	}
@@ -80,15 +72,13 @@ static int map_cloned(const struct idmap *m, int sync, uid_t uid, gid_t gid, boo
 int userns_clone(unsigned long flags, const struct idmap *m, const int sync[2], bool keep_groups,
 		 const char *what, pid_t *pid, struct failure *f)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
 	fflush(NULL);
 	*pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | flags | SIGCHLD, 0, 0, 0, 0);
 	if (*pid < 0)
 		return clone_failed(errno, what, f);
 	if (*pid == 0) {
 		close(sync[1]);
-		return map_cloned(m, sync[0], uid, gid, keep_groups, f);
+		return map_cloned(m, sync[0], keep_groups, f);
 	}
 	close(sync[0]);
 	if (m->mode != MAP_AUTO)
@@ -202,8 +192,9 @@ int userns_unshare(int flags, const struct idmap *m, uid_t uid, gid_t gid, const
 {
 	if (m->mode == MAP_AUTO)
 		return unshare_identity(flags, m, what, f);
-	uid_t outer_uid = getuid();
-	gid_t outer_gid = getgid();
+	/* The caller's ids where it is now: m's inside ones. */
+	uid_t outer_uid = m->uid.e[0].inside;
+	gid_t outer_gid = m->gid.e[0].inside;
 	if (unshare(CLONE_NEWUSER | flags) < 0)
 		return clone_failed(errno, what, f);
 	int r = idmap_write_single(0, uid, outer_uid, gid, outer_gid, true);

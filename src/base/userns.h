@@ -48,11 +48,12 @@ pid_t userns_fork(const struct idmap *m, struct failure *f);
 
 /*
  * Move the calling process into a new user namespace (and the namespaces
- * of flags) nested in its own, mapped: an auto map (m) as the identity over
- * all of m's ids, written by a child forked for it (which needs the /proc
- * of this process's pid namespace mounted at /proc); a single map as uid
- * and gid inside onto the caller's own ids, written by the caller. 0, or
- * -errno with f set; what names the namespace in messages.
+ * of flags) nested in its own, which m maps (the caller's ids are m's
+ * inside ones): an auto map as the identity over all of m's ids, written
+ * by a child forked for it (which needs the /proc of this process's pid
+ * namespace mounted at /proc); a single map as uid and gid inside onto the
+ * caller's own ids, written by the caller. 0, or -errno with f set; what
+ * names the namespace in messages.
  */
 int userns_unshare(int flags, const struct idmap *m, uid_t uid, gid_t gid, const char *what,
 		   struct failure *f);

@@ -214,7 +214,7 @@ static void file_caps_text(const char *path, char *buf, size_t size)
 
 static bool check_helper(struct report *rep, const char *name)
 {
-	_cleanup_free_ char *path = idmap_find_helper(name);
+	_cleanup_free_ char *path = search_path(name);
 	if (!path) {
 		line(rep, WARN, name, "not found: no auto mode (apt-get install uidmap)");
 		return false;

@@ -11,6 +11,7 @@
 
 #include "cmd/hostuser.h"
 #include "cmd/subid-free.h"
+#include "base/programs.h"
 #include "base/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -22,8 +23,8 @@ void mapping_lookup(struct subids *s)
 	const char *user = host_user_name(uid, s->user, sizeof(s->user)) == 0 ? s->user : NULL;
 	subid_read(subid_uid_file(), user, uid, uid, &s->uids);
 	subid_read(subid_gid_file(), user, uid, getgid(), &s->gids);
-	_cleanup_free_ char *u = idmap_find_helper("newuidmap");
-	_cleanup_free_ char *g = idmap_find_helper("newgidmap");
+	_cleanup_free_ char *u = search_path("newuidmap");
+	_cleanup_free_ char *g = search_path("newgidmap");
 	s->helpers = u && g && idmap_helper_usable(u) && idmap_helper_usable(g);
 	/* Under no_new_privs (flatpak, bwrap, systemd's NoNewPrivileges=)
 	 * exec ignores set-id bits and file capabilities. */
