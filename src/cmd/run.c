@@ -121,11 +121,6 @@ static void add_preserve_fd(struct run_config *cfg, const char *arg)
 	APPEND(cfg->preserve_fds, cfg->n_preserve_fds, (int)fd);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 {
 	struct cap_op op = { .add = opt == OPT_CAP_ADD };
@@ -241,7 +236,7 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	/* Sorted once here: the command's process closes the others, and may
 	 * not sort in the memory it shares with init (init.c). */
 	if (cfg->n_preserve_fds)
-		qsort(cfg->preserve_fds, cfg->n_preserve_fds, sizeof(int), cmp_int);
+		qsort(cfg->preserve_fds, cfg->n_preserve_fds, sizeof(int), compare_ints);
 	if (optind >= argc)
 		die_usage("%s: missing TARGET", cmd);
 	cfg->target = argv[optind++];

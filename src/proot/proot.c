@@ -38,6 +38,7 @@
 #include "store/remove.h"
 #include "util/io.h"
 #include "util/log.h"
+#include "util/parse.h"
 
 /* Where the guest helper appears inside the box: in the run's own /run,
  * since proot makes a missing bind target in the rootfs, which is the
@@ -274,11 +275,6 @@ static int proot_args(struct args *a, const char *proot, const char *guest,
 	return a->out_of_memory ? fail(f, ENOMEM, "cannot run proot") : 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 /* proot, with the caller's signal mask, and of the caller's descriptors
  * only 0, 1, 2 and those of --preserve-fd (as the namespace backend),
  * beside the two it passes to the guest. */
@@ -292,7 +288,7 @@ static _Noreturn void exec_proot(char **argv, const sigset_t *mask, const int pa
 	if (p->n_preserve_fds)
 		memcpy(keep + 2, p->preserve_fds, p->n_preserve_fds * sizeof(*keep));
 	size_t n = p->n_preserve_fds + 2;
-	qsort(keep, n, sizeof(*keep), cmp_int);
+	qsort(keep, n, sizeof(*keep), compare_ints);
 	close_from_3_except(keep, n);
 	for (size_t i = 0; i < n; i++)
 		fcntl(keep[i], F_SETFD, 0);

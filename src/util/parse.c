@@ -80,3 +80,8 @@ const struct name_value progress_names[] = {
 	{ "never", PROGRESS_NEVER },
 	{ NULL, 0 },
 };
+
+int compare_ints(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}

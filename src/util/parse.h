@@ -14,6 +14,9 @@ bool box_name_valid(const char *s);
 /* A TARGET is a path when it contains '/' or is "." or "..". */
 bool target_is_path(const char *s);
 
+/* qsort's comparison of two ints (descriptor numbers: no overflow). */
+int compare_ints(const void *a, const void *b);
+
 /* A table of names for the values of an enum, ended by { NULL, 0 }: one
  * table serves both directions. */
 struct name_value {
