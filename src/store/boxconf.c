@@ -102,6 +102,12 @@ static const struct {
 	{ "half-removed", set_half_removed, 0 },
 	{ "subuids", set_ranges, offsetof(struct box_conf, subuids) },
 	{ "subgids", set_ranges, offsetof(struct box_conf, subgids) },
+	{ "image-digest", set_str, offsetof(struct box_conf, image_digest) },
+	{ "image-env", set_str, offsetof(struct box_conf, image_env) },
+	{ "image-entrypoint", set_str, offsetof(struct box_conf, image_entrypoint) },
+	{ "image-cmd", set_str, offsetof(struct box_conf, image_cmd) },
+	{ "image-workdir", set_str, offsetof(struct box_conf, image_workdir) },
+	{ "image-user", set_str, offsetof(struct box_conf, image_user) },
 };
 
 /* One line: "key=value" of a known key is set, anything else skipped. */
@@ -178,6 +184,12 @@ char *box_conf_format(const struct box_conf *conf)
 		put(f, "subuids", ranges);
 	if (conf->subgids.n && subid_format(&conf->subgids, ranges, sizeof(ranges)) == 0)
 		put(f, "subgids", ranges);
+	put(f, "image-digest", conf->image_digest);
+	put(f, "image-env", conf->image_env);
+	put(f, "image-entrypoint", conf->image_entrypoint);
+	put(f, "image-cmd", conf->image_cmd);
+	put(f, "image-workdir", conf->image_workdir);
+	put(f, "image-user", conf->image_user);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -194,5 +206,11 @@ void box_conf_free(struct box_conf *conf)
 	free(conf->fixups);
 	free(conf->backend);
 	free(conf->arch);
+	free(conf->image_digest);
+	free(conf->image_env);
+	free(conf->image_entrypoint);
+	free(conf->image_cmd);
+	free(conf->image_workdir);
+	free(conf->image_user);
 	*conf = (struct box_conf){ 0 };
 }

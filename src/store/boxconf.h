@@ -31,6 +31,16 @@ struct box_conf {
 	bool half_removed;
 	/* auto mode: the subordinate ranges the box was made with */
 	struct subid_ranges subuids, subgids;
+	/* A box made from a container image: the digest of its manifest
+	 * ("sha256:HEX"), and its config's Env, Entrypoint and Cmd as compact
+	 * JSON arrays of strings, WorkingDir and User as given; each NULL
+	 * where the image has none (and all of them for other boxes). */
+	char *image_digest;
+	char *image_env;
+	char *image_entrypoint;
+	char *image_cmd;
+	char *image_workdir;
+	char *image_user;
 };
 
 /* Parse the text of a box.conf; unknown keys are ignored (a newer nschroot
