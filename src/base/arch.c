@@ -115,6 +115,43 @@ const char *arch_qemu_name(const char *arch)
 	return NULL;
 }
 
+/* Debian's names and the OCI image spec's (Go's GOARCH, with the ARM
+ * variant). */
+static const struct {
+	const char *debian, *oci, *variant;
+} oci_names[] = {
+	{ "amd64", "amd64", NULL },	  { "arm64", "arm64", NULL },
+	{ "armhf", "arm", "v7" },	  { "armel", "arm", "v5" },
+	{ "i386", "386", NULL },	  { "ppc64el", "ppc64le", NULL },
+	{ "ppc64", "ppc64", NULL },	  { "s390x", "s390x", NULL },
+	{ "riscv64", "riscv64", NULL },	  { "mipsel", "mipsle", NULL },
+	{ "mips64el", "mips64le", NULL }, { "loong64", "loong64", NULL },
+};
+
+const char *arch_oci_name(const char *arch, const char **variant)
+{
+	for (size_t i = 0; i < sizeof(oci_names) / sizeof(oci_names[0]); i++)
+		if (strcmp(arch, oci_names[i].debian) == 0) {
+			*variant = oci_names[i].variant;
+			return oci_names[i].oci;
+		}
+	return NULL;
+}
+
+const char *arch_of_oci(const char *oci, const char *variant)
+{
+	/* 32-bit ARM without a variant is taken as armhf, as docker does
+	 * for arm/v7 by default. */
+	bool arm = strcmp(oci, "arm") == 0;
+	if (arm && (!variant || !*variant))
+		variant = "v7";
+	for (size_t i = 0; i < sizeof(oci_names) / sizeof(oci_names[0]); i++)
+		if (strcmp(oci, oci_names[i].oci) == 0 &&
+		    (!arm || strcmp(variant, oci_names[i].variant) == 0))
+			return oci_names[i].debian;
+	return NULL;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

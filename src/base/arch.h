@@ -25,3 +25,12 @@ const char *arch_qemu_name(const char *arch);
 /* The architecture of a binfmt_misc registration's "magic" line (its hex
  * bytes, an ELF header's first 20), or NULL. */
 const char *arch_of_binfmt_magic(const char *hex);
+
+/* The OCI image spec's name for arch (Go's GOARCH: amd64, arm64, arm,
+ * 386, ppc64le, ...), with *variant set to the ARM variant ("v7" for
+ * armhf) or NULL; NULL when the spec has none. */
+const char *arch_oci_name(const char *arch, const char **variant);
+
+/* The Debian name of an OCI platform's architecture and variant (variant
+ * may be NULL), or NULL when not known here. */
+const char *arch_of_oci(const char *oci, const char *variant);
