@@ -15,7 +15,7 @@
 #include "base/programs.h"
 #include "base/userns.h"
 #include "store/fixups.h"
-#include "store/remove.h"
+#include "base/remove.h"
 #include "store/store.h"
 #include "util/log.h"
 

@@ -12,7 +12,7 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
-#include "store/remove.h"
+#include "base/remove.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"

@@ -35,7 +35,7 @@
 #include "proot/reap.h"
 #include "util/cleanup.h"
 #include "run/status.h"
-#include "store/remove.h"
+#include "base/remove.h"
 #include "util/io.h"
 #include "util/log.h"
 #include "util/parse.h"

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/remove.h"
+#include "base/remove.h"
 #include "tap.h"
 #include "tmptree.h"
 

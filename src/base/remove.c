@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "store/remove.h"
+#include "base/remove.h"
 
 #include <dirent.h>
 #include <errno.h>
