@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/layer.h"
 #include "archive/libarchive.h"
 #include "archive/unpack.h"
 #include "util/cleanup.h"
@@ -151,14 +152,20 @@ static int fail_hostile(struct failure *f, const char *path, const char *why)
 			 path, why);
 }
 
-static void progress(const struct archive_hooks *h, const struct unpack *u)
+/* One extraction: the input's decompression and where progress counts
+ * from. */
+struct run {
+	const struct unpack *u;
+	uint64_t base;
+};
+
+static void progress(const struct archive_hooks *h, const struct run *u)
 {
-	hooks_progress(h, unpack_raw_bytes(u));
+	hooks_progress(h, u->base + unpack_raw_bytes(u->u));
 }
 
-static int copy_data(struct archive *in, struct archive *out, const char *path,
-		     const struct unpack *u, const struct archive_hooks *h,
-		     struct extract_stats *st, struct failure *f)
+static int copy_data(struct archive *in, struct archive *out, const char *path, const struct run *u,
+		     const struct archive_hooks *h, struct extract_stats *st, struct failure *f)
 {
 	struct data_block b;
 	int r;
@@ -179,8 +186,8 @@ static int copy_data(struct archive *in, struct archive *out, const char *path,
  * create (ENOSPC, EACCES) carry one.
  */
 static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
-		       const struct unpack *u, const struct archive_hooks *h,
-		       struct extract_stats *st, struct failure *f)
+		       const struct run *u, const struct archive_hooks *h, struct extract_stats *st,
+		       struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
 	if (archive_warned(archive_write_header(out, e), out, h, path) != ARCHIVE_OK)
@@ -196,8 +203,9 @@ static int write_entry(struct archive *in, struct archive *out, struct archive_e
 }
 
 /* An archive aiming outside its directory is hostile: refuse it whole, even
- * where the confinement would keep the entry inside. */
-static int screen_entry(struct archive_entry *e, struct failure *f)
+ * where the confinement would keep the entry inside. An image's layer may
+ * hold anything, an image among it. */
+static int screen_entry(struct archive_entry *e, bool layer, struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
 	const char *target = archive_entry_hardlink(e);
@@ -207,7 +215,7 @@ static int screen_entry(struct archive_entry *e, struct failure *f)
 		return fail_hostile(f, path, path[0] == '/' ? "absolute path" : "'..' in the path");
 	if (target && path_escapes(target))
 		return fail_hostile(f, path, "hard link to a file outside");
-	if (is_image_entry(path)) {
+	if (!layer && is_image_entry(path)) {
 		fail_hint(
 		    f, "%s",
 		    "container images are not supported yet; docker export a container instead:\n"
@@ -278,8 +286,72 @@ static void cleanup_unpackp(struct unpack **u)
 }
 #define _cleanup_unpack_ __attribute__((cleanup(cleanup_unpackp)))
 
-int extract_archive(int fd, const struct extract_options *o, const struct archive_hooks *h,
-		    struct extract_stats *st, struct failure *f)
+/* One entry read from in: checked, adjusted, and written (or, in a layer,
+ * carried out as a whiteout). */
+static int take_entry(struct archive *in, struct archive *out, struct archive_entry *e,
+		      const struct extract_input *x, const struct extract_options *o,
+		      struct skipped *devices, const struct run *u, const struct archive_hooks *h,
+		      struct extract_stats *st, struct failure *f)
+{
+	int r = screen_entry(e, x->layer != NULL, f);
+	if (r < 0)
+		return r;
+	const char *path = archive_entry_pathname(e);
+	bool keep = true;
+	if (x->layer && (r = layer_before_entry(x->layer, e, &keep, f)) < 0)
+		return r;
+	if (keep && (r = adjust_entry(e, o, devices, h, st, &keep)) < 0)
+		return fail(f, r, "cannot extract '%s'", path);
+	if (!keep)
+		return 0;
+	r = write_entry(in, out, e, u, h, st, f);
+	if (r == 0 && x->layer && (r = layer_written(x->layer, path)) < 0)
+		return fail(f, r, "cannot extract '%s'", path);
+	return r;
+}
+
+static int read_entries(struct archive *in, struct archive *out, const struct extract_input *x,
+			const struct extract_options *o, const struct run *u,
+			const struct archive_hooks *h, struct extract_stats *st, struct failure *f)
+{
+	struct skipped devices = { 0 };
+	int r = 0;
+	for (;;) {
+		struct archive_entry *e;
+		int rr = archive_read_next_header(in, &e);
+		if (rr == ARCHIVE_EOF)
+			break;
+		if (rr == ARCHIVE_WARN) {
+			hooks_warn(h, archive_entry_pathname(e), archive_message(in));
+		} else if (rr != ARCHIVE_OK) {
+			r = fail_read(f, in, u->u);
+			break;
+		}
+		progress(h, u);
+		r = take_entry(in, out, e, x, o, &devices, u, h, st, f);
+		if (r < 0)
+			break;
+	}
+	skipped_free(&devices);
+	return r;
+}
+
+/* The layer's decompressed stream read to its end and hashed: it must be
+ * what the image's config says. */
+static int check_diff_id(struct unpack *u, const char *want, struct failure *f)
+{
+	char got[DIGEST_HEX_LEN + 1];
+	int r = unpack_finish(u, got, f);
+	if (r < 0 || !want || strcmp(got, want) == 0)
+		return r;
+	return fail_said(f, EBADMSG,
+			 "cannot extract the layer: its content is not what the image's config "
+			 "names (diff_id sha256:%s, the content's sha256:%s)",
+			 want, got);
+}
+
+int extract_archive(const struct extract_input *x, const struct extract_options *o,
+		    const struct archive_hooks *h, struct extract_stats *st, struct failure *f)
 {
 	/* Freed last: the tar reader may still point into its slots. */
 	_cleanup_unpack_ struct unpack *u = NULL;
@@ -293,48 +365,20 @@ int extract_archive(int fd, const struct extract_options *o, const struct archiv
 	int flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0);
 	if (archive_write_disk_set_options(out, flags) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
-	int r = unpack_start(fd, &u, f);
+	int r = unpack_start(&x->in, &u, f);
 	if (r < 0)
 		return r;
 	if (archive_read_open(in, u, NULL, unpack_read, NULL) != ARCHIVE_OK)
 		return fail_read(f, in, u);
-
-	struct skipped devices = { 0 };
-	for (;;) {
-		struct archive_entry *e;
-		int rr = archive_read_next_header(in, &e);
-		if (rr == ARCHIVE_EOF)
-			break;
-		if (rr == ARCHIVE_WARN) {
-			hooks_warn(h, archive_entry_pathname(e), archive_message(in));
-		} else if (rr != ARCHIVE_OK) {
-			r = fail_read(f, in, u);
-			break;
-		}
-		progress(h, u);
-
-		r = screen_entry(e, f);
-		if (r < 0)
-			break;
-		const char *path = archive_entry_pathname(e);
-		bool keep;
-		r = adjust_entry(e, o, &devices, h, st, &keep);
-		if (r < 0) {
-			r = fail(f, r, "cannot extract '%s'", path);
-			break;
-		}
-		if (keep)
-			r = write_entry(in, out, e, u, h, st, f);
-		if (r < 0)
-			break;
-	}
-	skipped_free(&devices);
+	struct run run = { u, x->progress_base };
+	r = read_entries(in, out, x, o, &run, h, st, f);
 	if (r < 0)
 		return r;
-
 	/* Directories get their final modes and times only now. */
 	if (archive_write_close(out) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
-	progress(h, u);
+	if (x->in.digest && (r = check_diff_id(u, x->diff_id, f)) < 0)
+		return r;
+	progress(h, &run);
 	return 0;
 }

@@ -4,7 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "archive/layer.h"
 #include "archive/libarchive.h"
+#include "archive/unpack.h"
 #include "util/failure.h"
 
 struct extract_stats {
@@ -24,9 +26,21 @@ struct extract_options {
 	uint32_t uids, gids;
 };
 
-/* Extract the tar archive read from fd into the current directory, refusing
- * every entry that would land outside it. 0, or -errno with f saying what
+/* What is extracted: a tarball (layer NULL), or an image's layer over the
+ * ones before (layer.h), whose decompressed stream must hash to diff_id
+ * (hex) when in.digest is set. Progress counts from progress_base (the
+ * bytes of earlier layers). */
+struct extract_input {
+	struct unpack_input in;
+	struct layer *layer;
+	const char *diff_id;
+	uint64_t progress_base;
+};
+
+/* Extract the tar archive x into the current directory, refusing every
+ * entry that would land outside it. 0, or -errno with f saying what
  * failed: "cannot read the archive" or "cannot extract 'PATH'", with the
- * errno, or (EIO, said_why) with the reason in words. */
-int extract_archive(int fd, const struct extract_options *o, const struct archive_hooks *hooks,
-		    struct extract_stats *st, struct failure *f);
+ * errno, or (EIO, said_why) with the reason in words; EBADMSG when a
+ * layer's content is not its diff_id. */
+int extract_archive(const struct extract_input *x, const struct extract_options *o,
+		    const struct archive_hooks *hooks, struct extract_stats *st, struct failure *f);

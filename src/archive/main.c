@@ -4,7 +4,9 @@
  * and `nschroot export` run, kept out of nschroot itself so that the run
  * path never loads libarchive (DESIGN.md, "The start-up path").
  *
- *   nschroot-archive extract [--progress=auto|always|never] [--size=BYTES] DIR
+ *   nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]
+ *                            [--image=oci|oci-archive|docker-archive
+ *                             [--ref=REF]] [--arch=ARCH] DIR
  *   nschroot-archive write [--compress=gzip|xz|zstd|none]
  *                          [--progress=auto|always|never] DIR
  *
@@ -14,6 +16,17 @@
  * standard output, "entries=N bytes=N skipped_devices=N", and the status is
  * 0; on failure DIR holds whatever was extracted so far: the caller
  * removes it.
+ *
+ * --image: standard input is an image instead of a tarball: an OCI
+ * layout's directory (oci), or an uncompressed tar archive in a regular
+ * file (oci-archive, docker-archive), REF naming one of several images in
+ * it. A tarball that is a regular file is looked into first: an
+ * uncompressed tar with manifest.json or oci-layout at its top is taken
+ * as an image (what `docker save` writes). --arch (Debian's name) chooses
+ * in an image index, and the image must be for it; the host's by default.
+ * The image's layers are applied in order (apply.c), and after the summary
+ * line come its settings, as box.conf lines: image-digest=, image-id=,
+ * image-env=, image-entrypoint=, image-cmd=, image-workdir=, image-user=.
  *
  * write: the tree at DIR, an absolute path, goes to standard output as a
  * tar archive, read from inside the same confinement, so that the ids are
@@ -46,11 +59,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "archive/apply.h"
 #include "archive/confine.h"
 #include "archive/extract.h"
 #include "archive/lift.h"
 #include "archive/progress.h"
 #include "archive/write.h"
+#include "base/arch.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -58,12 +73,14 @@
 
 static const char usage_text[] =
     "Usage: nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]\n"
+    "                                [--image=oci|oci-archive|docker-archive [--ref=REF]]\n"
+    "                                [--arch=ARCH]\n"
     "                                [--in-userns [--keep-ids=UIDS:GIDS] | --unconfined] DIR\n"
     "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
     "                              [--progress=auto|always|never]\n"
     "                              [--in-userns | --unconfined] DIR\n"
-    "Extract the tar archive on standard input into the directory DIR, or write\n"
-    "the tree at DIR to standard output as a tar archive.\n";
+    "Extract the tar archive (or the container image) on standard input into the\n"
+    "directory DIR, or write the tree at DIR to standard output as a tar archive.\n";
 
 #ifdef __SANITIZE_ADDRESS__
 /*
@@ -89,6 +106,8 @@ struct options {
 	bool in_userns;
 	bool unconfined;
 	struct extract_options extract;
+	enum image_source source;
+	struct image_choice image;
 };
 
 static noreturn __attribute__((format(printf, 1, 2))) void usage_error(const char *fmt, ...)
@@ -139,6 +158,33 @@ static void parse_mode(int argc, char **argv, struct options *o)
 	o->mode = (enum mode)mode;
 }
 
+static void parse_image_option(const char *opt, const char *arg, struct options *o)
+{
+	static const struct name_value sources[] = {
+		{ "oci", SOURCE_OCI_DIR },
+		{ "oci-archive", SOURCE_OCI_TAR },
+		{ "docker-archive", SOURCE_DOCKER_TAR },
+		{ NULL, 0 },
+	};
+	int value;
+	if (o->mode != MODE_EXTRACT)
+		usage_error("--image, --ref and --arch are options of extract");
+	bool image = strcmp(opt, "image") == 0;
+	if (image && name_to_value(sources, arg, &value) < 0)
+		usage_error("invalid --image '%s' (oci, oci-archive or docker-archive)", arg);
+	else if (image)
+		o->source = (enum image_source)value;
+	else if (strcmp(opt, "ref") == 0)
+		o->image.ref = arg;
+	else if (!arch_oci_name(arg, &(const char *){ NULL }))
+		usage_error("invalid --arch '%s': not an architecture images name", arg);
+	else
+		o->image = (struct image_choice){ .format = o->image.format,
+						  .ref = o->image.ref,
+						  .arch = arg,
+						  .arch_given = true };
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum {
@@ -148,6 +194,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		OPT_IN_USERNS,
 		OPT_UNCONFINED,
 		OPT_KEEP_IDS,
+		OPT_IMAGE,
+		OPT_REF,
+		OPT_ARCH,
 		OPT_HELP
 	};
 	static const struct option longopts[] = {
@@ -157,10 +206,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "ref", required_argument, NULL, OPT_REF },
+		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	parse_mode(argc, argv, o);
+	o->source = SOURCE_AUTO;
+	o->image = (struct image_choice){ .format = IMAGE_AUTO, .arch = arch_host() };
 	argc--;
 	argv++;
 
@@ -168,7 +222,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	o->compress = COMPRESS_GZIP;
 	int c, value;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	int optind_long = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, &optind_long)) != -1) {
 		switch (c) {
 		case OPT_PROGRESS:
 			if (name_to_value(progress_names, optarg, &value) < 0)
@@ -204,6 +259,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 				usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts",
 					    optarg);
 			break;
+		case OPT_IMAGE:
+		case OPT_REF:
+		case OPT_ARCH:
+			parse_image_option(longopts[optind_long].name, optarg, o);
+			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			exit(0);
@@ -217,6 +277,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		usage_error("--in-userns and --unconfined exclude each other");
 	if (o->extract.keep_owners && !o->in_userns)
 		usage_error("--keep-ids needs --in-userns: one id is mapped otherwise");
+	if (o->image.ref && o->source == SOURCE_AUTO)
+		usage_error("--ref needs --image");
 	o->dir = argv[optind];
 	if (o->dir[0] != '/')
 		usage_error("the directory must be an absolute path, not '%s'", o->dir);
@@ -363,26 +425,81 @@ static int lift(struct failure *f)
 	return r < 0 ? r : 0;
 }
 
+static int print_summary(const struct options *o, const struct extract_stats *st,
+			 const char *settings, struct failure *f)
+{
+	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64, st->entries,
+	       st->bytes, st->skipped_devices);
+	if (o->extract.keep_owners)
+		printf(" unmapped_ids=%" PRIu64, st->unmapped_ids);
+	printf("\n%s", settings ? settings : "");
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return fail(f, errno, "cannot write to standard output");
+	return 0;
+}
+
+static void cleanup_blobsp(struct blobs **b)
+{
+	blobs_free(*b);
+}
+
+/* The image's settings, checked before any layer is read. */
+static int image_settings(const struct image *img, char **text, struct failure *f)
+{
+	size_t len;
+	FILE *m = open_memstream(text, &len);
+	if (!m)
+		return fail(f, errno, "cannot record the image's config");
+	int r = image_print_config(img, m, f);
+	if (fclose(m) != 0 && r == 0)
+		r = fail(f, ENOMEM, "cannot record the image's config");
+	return r;
+}
+
+/* The image on standard input, or -ENOMSG: it is a tarball. */
+static int extract_image(const struct options *o, struct reporter *rep,
+			 const struct archive_hooks *hooks, struct failure *f)
+{
+	struct image_choice c = o->image;
+	c.format = o->source == SOURCE_DOCKER_TAR ? IMAGE_DOCKER
+		   : o->source == SOURCE_AUTO	  ? IMAGE_AUTO
+						  : IMAGE_OCI;
+	__attribute__((cleanup(cleanup_blobsp))) struct blobs *b = NULL;
+	struct image img;
+	int r = image_load(STDIN_FILENO, o->source, &c, &b, &img, f);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *settings = NULL;
+	r = image_settings(&img, &settings, f);
+	struct extract_stats st = { 0 };
+	if (r == 0) {
+		progress_start(&rep->bar, o->progress, img.total, "extracting");
+		r = image_apply(&img, &o->extract, hooks, &st, f);
+		progress_clear(&rep->bar);
+	}
+	image_free(&img);
+	return r < 0 ? r : print_summary(o, &st, settings, f);
+}
+
 static int extract_tree(const struct options *o, struct reporter *rep, struct failure *f)
 {
-	progress_start(&rep->bar, o->progress, o->size, "extracting");
 	struct archive_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
+	int r = extract_image(o, rep, &hooks, f);
+	if (r != -ENOMSG)
+		return r;
+	if (o->image.arch_given)
+		return fail_said(f, EINVAL,
+				 "--arch chooses an image's platform: the source is a "
+				 "root filesystem's tarball, not an image");
+	progress_start(&rep->bar, o->progress, o->size, "extracting");
 	struct extract_stats st = { 0 };
-	int r = extract_archive(STDIN_FILENO, &o->extract, &hooks, &st, f);
+	struct extract_input x = { .in = { .fd = STDIN_FILENO } };
+	r = extract_archive(&x, &o->extract, &hooks, &st, f);
 	if (r < 0)
 		return r;
 	progress_clear(&rep->bar);
 	r = lift(f);
-	if (r < 0)
-		return r;
-	printf("entries=%" PRIu64 " bytes=%" PRIu64 " skipped_devices=%" PRIu64, st.entries,
-	       st.bytes, st.skipped_devices);
-	if (o->extract.keep_owners)
-		printf(" unmapped_ids=%" PRIu64, st.unmapped_ids);
-	printf("\n");
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(f, errno, "cannot write to standard output");
-	return 0;
+	return r < 0 ? r : print_summary(o, &st, NULL, f);
 }
 
 static int archive_tree(const struct options *o, struct reporter *rep, struct failure *f)

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/digest.h"
 #include "archive/libarchive.h"
 
 #define SLOTS	  4
@@ -47,10 +48,14 @@ struct unpack {
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* a slot was filled or freed, or the worker stopped */
 	struct archive *dec;
-	int fd;
-	bool from_file; /* fd is a regular file: a read never waits for long */
-	int stop[2];	/* the stop pipe: written once by unpack_free() */
-	char *in;	/* compressed input, as read */
+	struct unpack_input input;
+	bool from_file;	 /* fd is a regular file: a read never waits for long */
+	uint64_t offset; /* read so far of a range */
+	/* The worker's: the decompressed stream hashed as it goes (an
+	 * image layer's diff_id). */
+	struct digest digest;
+	int stop[2]; /* the stop pipe: written once by unpack_free() */
+	char *in;    /* compressed input, as read */
 	/* The worker's: the rest of the decoder's last block, not yet copied. */
 	const char *pending;
 	size_t pending_len;
@@ -67,11 +72,39 @@ struct unpack {
 	char msg[256];
 };
 
+/* A range of a regular file (an image's blob): read where it lies, never
+ * past its end. */
+static la_ssize_t range_read(struct archive *a, struct unpack *u, const void **out)
+{
+	uint64_t left = u->input.len - u->offset;
+	size_t want = left < READ_BLOCK ? (size_t)left : READ_BLOCK;
+	if (want == 0)
+		return 0;
+	ssize_t n;
+	do
+		n = pread(u->input.fd, u->in, want, (off_t)(u->input.off + u->offset));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	if (n == 0) {
+		archive_set_error(a, EIO, "the file is shorter than its index says");
+		return -1;
+	}
+	u->offset += (uint64_t)n;
+	atomic_fetch_add(&u->raw_bytes, (uint64_t)n);
+	*out = u->in;
+	return n;
+}
+
 /* Wait for input or the stop pipe; then read. */
 static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
 {
 	struct unpack *u = ctx;
-	struct pollfd p[2] = { { .fd = u->fd, .events = POLLIN },
+	if (u->input.ranged)
+		return range_read(a, u, out);
+	struct pollfd p[2] = { { .fd = u->input.fd, .events = POLLIN },
 			       { .fd = u->stop[0], .events = POLLIN } };
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
@@ -84,7 +117,7 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
 			archive_set_error(a, ECANCELED, "stopped");
 			return -1;
 		}
-		ssize_t n = read(u->fd, u->in, READ_BLOCK);
+		ssize_t n = read(u->input.fd, u->in, READ_BLOCK);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
@@ -157,6 +190,8 @@ static void *worker(void *arg)
 		/* Slot s is the worker's alone until filled is raised. */
 		size_t len;
 		more = fill(u, s, &len);
+		if (u->input.digest)
+			digest_update(&u->digest, u->slot[s], len);
 		pthread_mutex_lock(&u->lock);
 		if (len > 0) {
 			u->len[s] = len;
@@ -196,6 +231,33 @@ la_ssize_t unpack_read(struct archive *a, void *ctx, const void **buf)
 	}
 	pthread_mutex_unlock(&u->lock);
 	return n;
+}
+
+int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f)
+{
+	pthread_mutex_lock(&u->lock);
+	for (;;) {
+		if (u->held) {
+			u->held = false;
+			u->tail = (u->tail + 1) % SLOTS;
+			u->filled--;
+			pthread_cond_signal(&u->changed);
+		}
+		while (u->filled == 0 && !u->done)
+			pthread_cond_wait(&u->changed, &u->lock);
+		if (u->filled == 0)
+			break;
+		u->held = true;
+	}
+	int err = u->err;
+	pthread_mutex_unlock(&u->lock);
+	if (err > 0)
+		return fail(f, err, "cannot read the archive");
+	if (err)
+		return fail_said(f, EIO, "cannot read the archive: %s", u->msg);
+	/* The worker has stopped: its digest is ours to finish. */
+	digest_final(&u->digest, hex);
+	return 0;
 }
 
 uint64_t unpack_raw_bytes(const struct unpack *u)
@@ -249,16 +311,17 @@ static int setup_decoder(struct archive *dec)
 	return archive_read_support_format_raw(dec) == ARCHIVE_OK ? 0 : -1;
 }
 
-int unpack_start(int fd, struct unpack **out, struct failure *f)
+int unpack_start(const struct unpack_input *in, struct unpack **out, struct failure *f)
 {
 	struct unpack *u = calloc(1, sizeof(*u));
 	if (!u)
 		return fail(f, ENOMEM, "cannot set up libarchive");
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->changed, NULL);
-	u->fd = fd;
+	u->input = *in;
+	digest_init(&u->digest);
 	struct stat st;
-	u->from_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	u->from_file = in->ranged || (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode));
 	u->stop[0] = u->stop[1] = -1;
 	if (pipe2(u->stop, O_CLOEXEC) < 0) {
 		int err = errno;

@@ -4,15 +4,34 @@
 #include <archive.h>
 #include <stdint.h>
 
+#include "archive/digest.h"
 #include "util/failure.h"
 
 /* The input's decompression, on a thread of its own (unpack.c). */
 struct unpack;
 
-/* Start decompressing what fd holds (gzip, bzip2, xz, lzma, lzip, zstd, lz4,
+/* What is decompressed: fd read to its end, or (ranged) the len bytes of
+ * the regular file fd from off on, read with pread (an image's blob in an
+ * archive, where the descriptor is shared). With digest, the decompressed
+ * stream is hashed (unpack_finish). */
+struct unpack_input {
+	int fd;
+	bool ranged;
+	bool digest;
+	uint64_t off, len;
+};
+
+/* Start decompressing the input (gzip, bzip2, xz, lzma, lzip, zstd, lz4,
  * compress, or nothing). 0 with *out set, or -errno with f saying why:
  * "cannot read the archive: …". */
-int unpack_start(int fd, struct unpack **out, struct failure *f);
+int unpack_start(const struct unpack_input *in, struct unpack **out, struct failure *f);
+
+/* Once the tar reader is done with the stream: the rest of it read, up to
+ * the end of the input (a tar archive's padding after its end), and, with
+ * digest, the SHA-256 of the whole decompressed stream in hex. 0, or
+ * -errno with f saying why (the input's error). The tar reader must not
+ * read again. */
+int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f);
 
 /* libarchive's read callback over the decompressed stream: pass it to
  * archive_read_open() with the unpack as its client data. */

@@ -103,6 +103,7 @@ static const struct {
 	{ "subuids", set_ranges, offsetof(struct box_conf, subuids) },
 	{ "subgids", set_ranges, offsetof(struct box_conf, subgids) },
 	{ "image-digest", set_str, offsetof(struct box_conf, image_digest) },
+	{ "image-id", set_str, offsetof(struct box_conf, image_id) },
 	{ "image-env", set_str, offsetof(struct box_conf, image_env) },
 	{ "image-entrypoint", set_str, offsetof(struct box_conf, image_entrypoint) },
 	{ "image-cmd", set_str, offsetof(struct box_conf, image_cmd) },
@@ -121,6 +122,13 @@ static int parse_line(struct box_conf *c, const char *line, size_t n)
 		if (strlen(keys[i].key) == klen && memcmp(line, keys[i].key, klen) == 0)
 			return keys[i].set(c, eq + 1, n - klen - 1, keys[i].field);
 	return 0;
+}
+
+int box_conf_set_image(struct box_conf *c, const char *line, size_t n)
+{
+	if (n < 6 || memcmp(line, "image-", 6) != 0 || !memchr(line, '=', n))
+		return -EINVAL;
+	return parse_line(c, line, n);
 }
 
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
@@ -185,6 +193,7 @@ char *box_conf_format(const struct box_conf *conf)
 	if (conf->subgids.n && subid_format(&conf->subgids, ranges, sizeof(ranges)) == 0)
 		put(f, "subgids", ranges);
 	put(f, "image-digest", conf->image_digest);
+	put(f, "image-id", conf->image_id);
 	put(f, "image-env", conf->image_env);
 	put(f, "image-entrypoint", conf->image_entrypoint);
 	put(f, "image-cmd", conf->image_cmd);
@@ -207,6 +216,7 @@ void box_conf_free(struct box_conf *conf)
 	free(conf->backend);
 	free(conf->arch);
 	free(conf->image_digest);
+	free(conf->image_id);
 	free(conf->image_env);
 	free(conf->image_entrypoint);
 	free(conf->image_cmd);

@@ -32,10 +32,13 @@ struct box_conf {
 	/* auto mode: the subordinate ranges the box was made with */
 	struct subid_ranges subuids, subgids;
 	/* A box made from a container image: the digest of its manifest
-	 * ("sha256:HEX"), and its config's Env, Entrypoint and Cmd as compact
-	 * JSON arrays of strings, WorkingDir and User as given; each NULL
-	 * where the image has none (and all of them for other boxes). */
+	 * ("sha256:HEX"; none from a docker save archive before Docker 25)
+	 * and of its config (the image's id), and its config's Env,
+	 * Entrypoint and Cmd as compact JSON arrays of strings, WorkingDir
+	 * and User as given; each NULL where the image has none (and all of
+	 * them for other boxes). */
 	char *image_digest;
+	char *image_id;
 	char *image_env;
 	char *image_entrypoint;
 	char *image_cmd;
@@ -50,6 +53,11 @@ struct box_conf {
  * -EINVAL, out->version is the version the text gives (so that the caller
  * can tell a box made by a newer nschroot) and nothing else is set. */
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out);
+
+/* One "image-KEY=VALUE" line (n bytes, no newline) set in c, as
+ * nschroot-archive prints an image's settings. 0, -EINVAL for a line of
+ * another key, or -ENOMEM. */
+int box_conf_set_image(struct box_conf *c, const char *line, size_t n);
 
 /* The text of a box.conf, newly allocated; NULL when out of memory. Values
  * holding a newline are written with it replaced by a space. */
