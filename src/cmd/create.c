@@ -29,6 +29,7 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
+#include "cmd/source.h"
 #include "base/arch.h"
 #include "run/options.h"
 #include "store/fixups.h"
@@ -38,6 +39,7 @@
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/log.h"
+#include "base/remove.h"
 #include "util/text.h"
 
 struct create_opts {
@@ -45,15 +47,17 @@ struct create_opts {
 	enum backend_choice backend;
 	bool fixup;
 	const char *progress; /* auto, always or never */
+	const char *arch;     /* --arch: an image's platform, or NULL */
 	const char *name;
 	const char *source;
 };
 
 static void parse_create(int argc, char **argv, struct create_opts *o)
 {
-	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_BACKEND };
+	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_BACKEND, OPT_ARCH };
 	static const struct option opts[] = {
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "no-fixup", no_argument, NULL, OPT_NO_FIXUP },
 		OPTION_PROGRESS,
@@ -65,6 +69,13 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 	while ((opt = archive_command_option(argc, argv, opts, "create", &o->progress)) != -1) {
 		if (opt == OPT_NO_FIXUP)
 			o->fixup = false;
+		else if (opt == OPT_ARCH && !arch_oci_name(optarg, &(const char *){ NULL }))
+			die_usage(
+			    "invalid --arch '%s': expected an architecture by its Debian name "
+			    "(amd64, arm64, armhf, i386, ppc64el, s390x, riscv64, ...)",
+			    optarg);
+		else if (opt == OPT_ARCH)
+			o->arch = optarg;
 		else if (opt == OPT_BACKEND && parse_backend(optarg, &o->backend) < 0)
 			die_usage("invalid --backend '%s': expected auto, ns or proot", optarg);
 		else if (opt == OPT_MAP &&
@@ -106,7 +117,67 @@ static void remove_stale_staging(int boxes)
 
 struct extract_result {
 	unsigned long long entries, bytes, skipped, unmapped;
+	struct box_conf image; /* the image's settings (image_* alone) */
 };
+
+/* nschroot-archive's report: the summary line, then an image's settings
+ * as box.conf lines. 0, or -1 when it makes no sense (said why). */
+static int read_report(int fd, bool auto_map, struct extract_result *res)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (read_all(fd, 1u << 20, &text, &len) < 0 || len == 0) {
+		log_error("nschroot-archive gave no summary");
+		return -1;
+	}
+	const char *line;
+	size_t n;
+	const char *p = text;
+	next_line(&p, text + len, &line, &n);
+	/* NOLINTNEXTLINE(cert-err34-c): the summary nschroot-archive itself printed */
+	if (sscanf(line, "entries=%llu bytes=%llu skipped_devices=%llu unmapped_ids=%llu",
+		   &res->entries, &res->bytes, &res->skipped,
+		   &res->unmapped) != (auto_map ? 4 : 3)) {
+		log_error("nschroot-archive gave no summary");
+		return -1;
+	}
+	while (next_line(&p, text + len, &line, &n))
+		if (box_conf_set_image(&res->image, line, n) < 0) {
+			log_error("nschroot-archive gave an unknown setting");
+			return -1;
+		}
+	return 0;
+}
+
+/* nschroot-archive extract's arguments for the source. */
+static void extract_args(const struct idmap *map, const struct source *src, const char *arch,
+			 bool progress, const char *rootfs, char *args[16], char bufs[3][80])
+{
+	size_t n = 0;
+	args[n++] = progress ? "--progress=always" : "--progress=never";
+	snprintf(bufs[0], sizeof(bufs[0]), "--size=%lld", (long long)src->size);
+	args[n++] = bufs[0];
+	args[n++] = (char *)helper_confinement(map);
+	if (map->mode == MAP_AUTO) {
+		snprintf(bufs[1], sizeof(bufs[1]), "--keep-ids=%u:%u",
+			 (unsigned)id_map_size(&map->uid), (unsigned)id_map_size(&map->gid));
+		args[n++] = bufs[1];
+	}
+	if (source_image_kind(src)) {
+		snprintf(bufs[2], sizeof(bufs[2]), "--image=%s", source_image_kind(src));
+		args[n++] = bufs[2];
+	}
+	if (src->ref) {
+		args[n++] = "--ref";
+		args[n++] = src->ref;
+	}
+	if (arch) {
+		args[n++] = "--arch";
+		args[n++] = (char *)arch;
+	}
+	args[n++] = (char *)rootfs;
+	args[n] = NULL;
+}
 
 /*
  * Run nschroot-archive on the source (stdin of the helper) into rootfs.
@@ -114,8 +185,8 @@ struct extract_result {
  * the helper is stopped and the caller cleans up. Returns 0, the signal
  * number that interrupted, or -1 when the helper failed (it said why).
  */
-static int run_extract(const struct idmap *map, int srcfd, off_t size, const char *rootfs,
-		       bool progress, struct extract_result *res)
+static int run_extract(const struct idmap *map, const struct source *src, const char *arch,
+		       const char *rootfs, bool progress, struct extract_result *res)
 {
 	sigset_t set, old;
 	helper_signals(&set);
@@ -126,24 +197,11 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 	int out[2];
 	if (pipe2(out, O_CLOEXEC) < 0)
 		die_errno(errno, "cannot make a pipe");
-	char sizearg[32], idsarg[48];
-	snprintf(sizearg, sizeof(sizearg), "--size=%lld", (long long)size);
-	snprintf(idsarg, sizeof(idsarg), "--keep-ids=%u:%u", (unsigned)id_map_size(&map->uid),
-		 (unsigned)id_map_size(&map->gid));
-	char *argv[] = { helper,
-			 "extract",
-			 progress ? "--progress=always" : "--progress=never",
-			 sizearg,
-			 (char *)helper_confinement(map),
-			 (char *)rootfs,
-			 NULL,
-			 NULL };
-	if (map->mode == MAP_AUTO) {
-		argv[5] = idsarg;
-		argv[6] = (char *)rootfs;
-	}
+	char *argv[20] = { helper, "extract" };
+	char bufs[3][80];
+	extract_args(map, src, arch, progress, rootfs, argv + 2, bufs);
 	struct failure f = { 0 };
-	pid_t pid = helper_spawn(map, argv, srcfd, out[1], &old, &f);
+	pid_t pid = helper_spawn(map, argv, src->fd, out[1], &old, &f);
 	close(out[1]);
 	if (pid < 0) {
 		log_failure(&f);
@@ -155,21 +213,12 @@ static int run_extract(const struct idmap *map, int srcfd, off_t size, const cha
 	int wstatus = 0;
 	int interrupted = helper_wait(pid, &set, &wstatus);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-
-	char line[256] = "";
-	ssize_t n = read(out[0], line, sizeof(line) - 1);
-	close(out[0]);
+	_cleanup_close_ int report = out[0];
 	if (interrupted)
 		return interrupted;
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		return -1;
-	line[n > 0 ? n : 0] = '\0';
-	int want = map->mode == MAP_AUTO ? 4 : 3;
-	/* NOLINTNEXTLINE(cert-err34-c): the summary nschroot-archive itself printed */
-	if (sscanf(line, "entries=%llu bytes=%llu skipped_devices=%llu unmapped_ids=%llu",
-		   &res->entries, &res->bytes, &res->skipped, &res->unmapped) != want)
-		die("nschroot-archive gave no summary");
-	return 0;
+	return read_report(report, map->mode == MAP_AUTO, res);
 }
 
 /*
@@ -229,12 +278,24 @@ static char *now_utc(void)
 	return strdup(buf);
 }
 
+/* The image's settings moved from image into conf. */
+static void take_image_settings(struct box_conf *conf, struct box_conf *image)
+{
+	conf->image_digest = steal_pointer(&image->image_digest);
+	conf->image_id = steal_pointer(&image->image_id);
+	conf->image_env = steal_pointer(&image->image_env);
+	conf->image_entrypoint = steal_pointer(&image->image_entrypoint);
+	conf->image_cmd = steal_pointer(&image->image_cmd);
+	conf->image_workdir = steal_pointer(&image->image_workdir);
+	conf->image_user = steal_pointer(&image->image_user);
+}
+
 /* Fixups, the disk usage (so that list need not measure it) and box.conf
  * in the staging directory: everything but the rename. 0, or -errno with
  * f set. */
 static int finish_staging(int stagefd, const char *rootfs, const struct create_opts *o,
 			  const struct idmap *map, const struct subids *ids, const char *source,
-			  struct box_conf *conf, struct failure *f)
+			  struct box_conf *image, struct box_conf *conf, struct failure *f)
 {
 	_cleanup_close_ int rootfd =
 	    openat(stagefd, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -273,6 +334,7 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		conf->subuids = ids->uids;
 		conf->subgids = ids->gids;
 	}
+	take_image_settings(conf, image);
 	char *const paths[] = { (char *)rootfs };
 	usage_in_userns(map, paths, 1, &conf->size);
 	conf->has_size = true;
@@ -305,35 +367,6 @@ static void note_root_mode(enum map_mode requested)
 		 "switch users (PostgreSQL's initdb, sudo) run as root, their set*id calls "
 		 "doing nothing; %s",
 		 fix);
-}
-
-/* SOURCE: where the archive (or the directory) is read from. */
-struct source {
-	int fd;
-	char *name; /* canonical path, or "stdin" */
-	off_t size; /* of a regular file, for the progress bar; else 0 */
-	bool is_dir;
-};
-
-static void open_source(const char *arg, struct source *src)
-{
-	*src = (struct source){ .fd = -1 };
-	if (strcmp(arg, "-") == 0) {
-		src->fd = dup(0);
-		src->name = strdup("stdin");
-	} else {
-		src->fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (src->fd < 0)
-			die_errno(errno, "cannot open '%s'", arg);
-		struct stat st;
-		if (fstat(src->fd, &st) < 0)
-			die_errno(errno, "cannot stat '%s'", arg);
-		src->is_dir = S_ISDIR(st.st_mode);
-		src->size = S_ISREG(st.st_mode) ? st.st_size : 0;
-		src->name = realpath(arg, NULL);
-	}
-	if (src->fd < 0 || !src->name)
-		die_errno(errno, "cannot use '%s'", arg);
 }
 
 /* The staging directory of a new box name in boxes, with its rootfs:
@@ -377,10 +410,16 @@ static void report_created(const struct create_opts *o, const struct idmap *map,
  * (finish_staging), then its name. 0, or -1 when it failed (said why). */
 static int commit_box(int boxes, const char *staging, int stagefd, const char *rootfs,
 		      const struct create_opts *o, const struct idmap *map,
-		      const struct subids *ids, const char *source, struct box_conf *conf)
+		      const struct subids *ids, const char *source, struct extract_result *res,
+		      struct box_conf *conf)
 {
 	struct failure f = { 0 };
-	int r = finish_staging(stagefd, rootfs, o, map, ids, source, conf, &f);
+	/* A pulled image's layout goes first: it is no part of the box. */
+	int r = faccessat(stagefd, "image", F_OK, AT_SYMLINK_NOFOLLOW) == 0
+		    ? remove_tree_at(stagefd, "image", &f)
+		    : 0;
+	if (r >= 0)
+		r = finish_staging(stagefd, rootfs, o, map, ids, source, &res->image, conf, &f);
 	if (r >= 0)
 		r = store_commit(boxes, staging, o->name);
 	if (r == -EEXIST)
@@ -423,6 +462,66 @@ static void mapping_for_backend(const struct create_opts *o, struct idmap *m, st
 	m->no_userns = true;
 }
 
+/* docker://: the image copied by skopeo into the staging directory,
+ * beside the rootfs. 0, the interrupting signal, or -1 (said why). */
+static int pull_image(struct source *src, const char *rootfs, const char *arch, bool progress)
+{
+	_cleanup_free_ char *dir = strdup(rootfs);
+	if (!dir)
+		die_errno(ENOMEM, "cannot pull the image");
+	strcpy(strrchr(dir, '/') + 1, "image");
+	sigset_t set, old;
+	helper_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		die_errno(errno, "cannot block signals");
+	int r = source_pull(src, dir, arch, progress, &set, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+/* The staging rootfs filled from the source: pulled first from a
+ * registry, written by a tree writer from a directory. 0, the
+ * interrupting signal, or -1 (said why). */
+static int fill_rootfs(const struct create_opts *o, const struct idmap *map,
+		       const struct idmap *wmap, struct source *src, const char *rootfs,
+		       struct extract_result *res)
+{
+	bool progress = strcmp(o->progress, "always") == 0 ||
+			(strcmp(o->progress, "auto") == 0 && isatty(STDERR_FILENO));
+	pid_t writer = -1;
+	int status = 0;
+	if (src->kind == SOURCE_REGISTRY)
+		status = pull_image(src, rootfs, o->arch, progress);
+	if (src->kind == SOURCE_DIR) {
+		close(steal_fd(&src->fd));
+		writer = start_tree_writer(wmap, src->name, &src->fd);
+		if (writer < 0)
+			status = -1;
+	}
+	if (status == 0)
+		status = run_extract(map, src, o->arch, rootfs, progress, res);
+	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
+		status = -1;
+	return status;
+}
+
+/* A directory SOURCE is read under the widest map the caller has, in its
+ * own layout (start_tree_writer). */
+static void writer_mapping(const struct idmap *map, const struct source *src, const char *arg,
+			   struct idmap *wmap)
+{
+	if (src->kind != SOURCE_DIR)
+		return;
+	if (map->no_userns) {
+		/* No namespace for the box: none for the reader either. */
+		*wmap = *map;
+		return;
+	}
+	struct subids s;
+	mapping_lookup(&s);
+	mapping_for_dir(src->fd, arg, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT, wmap);
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
@@ -432,23 +531,12 @@ int cmd_create(int argc, char **argv)
 	mapping_for_backend(&o, &map, &ids);
 
 	/* The source first: a typo must not leave a store behind. */
-	struct source src;
-	open_source(o.source, &src);
-	_cleanup_close_ int srcfd = src.fd;
-	_cleanup_free_ char *source = src.name;
-	off_t size = src.size;
-	bool from_dir = src.is_dir;
-
+	__attribute__((cleanup(source_close))) struct source src;
+	source_open(o.source, &src);
+	if (o.arch && (src.kind == SOURCE_DIR || strcmp(src.name, "stdin") == 0))
+		die_usage("--arch chooses an image's platform: '%s' is no image", o.source);
 	struct idmap wmap;
-	if (from_dir && map.no_userns) {
-		/* No namespace for the box: none for the reader either. */
-		wmap = map;
-	} else if (from_dir) {
-		struct subids s;
-		mapping_lookup(&s);
-		mapping_for_dir(srcfd, o.source, mapping_auto_works(&s) ? MAP_AUTO : MAP_ROOT,
-				&wmap);
-	}
+	writer_mapping(&map, &src, o.source, &wmap);
 
 	struct failure f = { 0 };
 	_cleanup_close_ int boxes = store_open_boxes(true, &f);
@@ -463,8 +551,6 @@ int cmd_create(int argc, char **argv)
 	_cleanup_free_ char *rootfs = NULL;
 	make_staging(boxes, o.name, &staging, &stagefd, &rootfs);
 
-	bool progress = strcmp(o.progress, "always") == 0 ||
-			(strcmp(o.progress, "auto") == 0 && isatty(STDERR_FILENO));
 	/* From here on a signal must find us to remove the staging directory:
 	 * blocked, it waits for run_extract's sigwaitinfo (which takes
 	 * SIGCHLD too, blocked for its helper alone). */
@@ -473,23 +559,13 @@ int cmd_create(int argc, char **argv)
 	sigdelset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		die_errno(errno, "cannot block signals");
-	pid_t writer = -1;
-	int status = 0;
-	if (from_dir) {
-		close(steal_fd(&srcfd));
-		writer = start_tree_writer(&wmap, source, &srcfd);
-		if (writer < 0)
-			status = -1;
-	}
 	struct extract_result res = { 0 };
-	if (status == 0)
-		status = run_extract(&map, srcfd, size, rootfs, progress, &res);
-	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
-		status = -1;
-
+	int status = fill_rootfs(&o, &map, &wmap, &src, rootfs, &res);
 	struct box_conf conf = { 0 };
 	if (status == 0)
-		status = commit_box(boxes, staging, stagefd, rootfs, &o, &map, &ids, source, &conf);
+		status = commit_box(boxes, staging, stagefd, rootfs, &o, &map, &ids, src.name, &res,
+				    &conf);
+	box_conf_free(&res.image);
 	if (status != 0) {
 		struct failure rf = { 0 };
 		if (remove_in_userns(&map, boxes, staging, &rf) < 0)
