@@ -218,8 +218,8 @@ static int screen_entry(struct archive_entry *e, bool layer, struct failure *f)
 	if (!layer && is_image_entry(path)) {
 		fail_hint(
 		    f, "%s",
-		    "container images are not supported yet; docker export a container instead:\n"
-		    "docker export \"$(docker create IMAGE)\" | nschroot create NAME -");
+		    "give the image as an uncompressed file (docker-archive:FILE or "
+		    "oci-archive:FILE), or as oci:DIR: it is read in place, not from a stream");
 		return fail_said(
 		    f, EINVAL,
 		    "cannot extract the archive: it is a container image (docker save, "

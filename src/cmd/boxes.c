@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/jsonparse.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/text.h"
@@ -145,6 +146,13 @@ static void conf_printable(struct box_conf *c)
 	printable(c->os_version);
 	printable(c->fixups);
 	printable(c->arch);
+	printable(c->image_digest);
+	printable(c->image_id);
+	printable(c->image_env);
+	printable(c->image_entrypoint);
+	printable(c->image_cmd);
+	printable(c->image_workdir);
+	printable(c->image_user);
 }
 
 /* Columns on a terminal: UTF-8 continuation bytes take none. */
@@ -298,6 +306,53 @@ int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* A list setting of the image, written back as JSON; null when box.conf
+ * holds none or no valid one. */
+static void json_list_field(const char *key, const char *text)
+{
+	printf(", \"%s\": ", key);
+	struct json_value *v = NULL;
+	if (text && json_parse(text, strlen(text), &v, NULL, 0) == 0 && json_is_string_array(v))
+		json_write(stdout, v);
+	else
+		fputs("null", stdout);
+	json_free(v);
+}
+
+/* The image a box was made from: what info says of it. */
+static void info_image_json(const struct box_conf *c)
+{
+	if (!c->image_id)
+		return;
+	fputs(", \"image\": {\"digest\": ", stdout);
+	json_string(stdout, c->image_digest);
+	json_field("id", c->image_id);
+	json_list_field("env", c->image_env);
+	json_list_field("entrypoint", c->image_entrypoint);
+	json_list_field("cmd", c->image_cmd);
+	json_field("workdir", c->image_workdir);
+	json_field("user", c->image_user);
+	fputc('}', stdout);
+}
+
+static void info_image(const struct box_conf *c)
+{
+	const struct {
+		const char *label, *value;
+	} lines[] = {
+		{ "image digest", c->image_digest },
+		{ "image id", c->image_id },
+		{ "entrypoint", c->image_entrypoint },
+		{ "cmd", c->image_cmd },
+		{ "env", c->image_env },
+		{ "workdir", c->image_workdir },
+		{ "user", c->image_user },
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		if (lines[i].value)
+			printf("%s: %s\n", lines[i].label, lines[i].value);
+}
+
 static void info_json(const char *name, const struct box_conf *c, const char *rootfs, uint64_t size,
 		      const char *subuids, const char *subgids)
 {
@@ -314,6 +369,7 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 	if (c->map == MAP_AUTO)
 		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
 	json_field("rootfs", rootfs);
+	info_image_json(c);
 	printf(", \"size\": %" PRIu64 ", \"half_removed\": %s}\n", size,
 	       c->half_removed ? "true" : "false");
 }
@@ -354,6 +410,7 @@ int cmd_info(int argc, char **argv)
 	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
 	if (c->map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
+	info_image(c);
 	if (c->half_removed)
 		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
 		       name);

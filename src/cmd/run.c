@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/imageconf.h"
 #include "cmd/mapping.h"
 #include "base/resolve.h"
 #include "base/userns.h"
@@ -254,7 +255,8 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
  * shared for the whole run (rm refuses a box in use) and always entered
  * with the map it was created with; a directory's map is decided once it
  * is open (mapping_for_dir). */
-static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map, bool *have_map)
+static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map, bool *have_map,
+			    struct image_defaults *img)
 {
 	const char *target = cfg->target;
 	*have_map = false;
@@ -282,6 +284,12 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 		die("box '%s' names an unknown backend in its box.conf: '%s'", target,
 		    box.conf.backend);
 	mapping_for_box(&box.conf, map);
+	const char *bad;
+	int r = image_defaults_load(&box.conf, img, &bad);
+	if (r == -EINVAL)
+		die("box '%s' has a malformed %s in its box.conf", target, bad);
+	if (r < 0)
+		die_errno(-r, "cannot read box '%s'", target);
 	*have_map = true;
 	*lockfd = steal_fd(&box.lock);
 	char *p = steal_pointer(&box.rootfs);
@@ -431,7 +439,9 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	_cleanup_close_ int boxlock = -1;
 	struct idmap map;
 	bool is_box;
-	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &is_box);
+	struct image_defaults img = { 0 };
+	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &is_box, &img);
+	image_defaults_apply(&img, &cfg, enter);
 	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
@@ -451,6 +461,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 
 	plan_free(&plan);
 	run_config_free(&cfg);
+	image_defaults_free(&img);
 	return status;
 }
 

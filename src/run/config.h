@@ -54,6 +54,9 @@ struct run_config {
 	size_t n_mounts;
 	struct env_op *env_ops;
 	size_t n_env_ops;
+	/* A box's image's Env, the base environment: "NAME=VALUE",
+	 * NULL-terminated, or NULL (not owned). */
+	char *const *image_env;
 	int *preserve_fds;
 	size_t n_preserve_fds;
 	struct cap_op *cap_ops; /* --cap-add/--cap-drop, in order */

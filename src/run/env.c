@@ -99,6 +99,15 @@ const char *env_get(char *const *env, const char *name)
 char **env_build(const struct env_input *in)
 {
 	struct envv e = { 0 };
+	/* An image's Env is the base: what passes from the host goes over
+	 * it, and its PATH, which leads to what the image installed, stands
+	 * for the default one. */
+	bool image_path = false;
+	for (char *const *v = in->image_env; v && *v; v++)
+		if (strchr(*v, '=') && name_len(*v) > 0) {
+			envv_put(&e, strdup(*v));
+			image_path |= name_len(*v) == 4 && strncmp(*v, "PATH", 4) == 0;
+		}
 	for (char *const *h = in->host_env; h && *h; h++)
 		if (strchr(*h, '=') && (in->keep_env || env_passes_through(*h, name_len(*h))))
 			envv_put(&e, strdup(*h));
@@ -106,7 +115,7 @@ char **env_build(const struct env_input *in)
 	/* Who the command is, even with --keep-env: a HOME of the caller's
 	 * would not be the directory the command starts in, nor its own. */
 	envv_set(&e, "container", "nschroot");
-	if (!in->keep_env)
+	if (!in->keep_env && !image_path)
 		envv_set(&e, "PATH", INSIDE_PATH);
 	envv_set(&e, "HOME", in->home);
 	envv_set(&e, "SHELL", in->shell);

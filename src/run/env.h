@@ -10,6 +10,7 @@
 struct env_input {
 	char *const *host_env;		 /* the caller's environment */
 	bool keep_env;			 /* pass host_env whole */
+	char *const *image_env;		 /* the base environment, or NULL */
 	const char *home, *user, *shell; /* the inside user; user may be NULL */
 	const struct env_op *ops;	 /* -e and --unsetenv, in command-line order */
 	size_t n_ops;

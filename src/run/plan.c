@@ -103,6 +103,7 @@ static int plan_environment(const struct plan_input *in, struct run_plan *p, boo
 	struct env_input ein = {
 		.host_env = in->host_env,
 		.keep_env = in->cfg->keep_env,
+		.image_env = in->cfg->image_env,
 		.home = p->home,
 		.user = have_pw ? p->pw.name : NULL,
 		.shell = p->shell,
