@@ -25,8 +25,34 @@ static bool is_plain_tar(int fd)
 	return n == (ssize_t)sizeof(hdr) && memcmp(hdr + 257, "ustar", 5) == 0;
 }
 
+/* A file of a docker save or OCI archive: manifest.json, repositories,
+ * oci-layout, index.json, blobs/sha256/HEX, HEX.json, HEX.tar, and HEX/
+ * holding VERSION, json and layer.tar. */
+static bool image_file(const char *name)
+{
+	static const char *const top[] = { "manifest.json", "repositories", "oci-layout",
+					   "index.json" };
+	static const char *const legacy[] = { "/VERSION", "/json", "/layer.tar" };
+	for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		if (strcmp(name, top[i]) == 0)
+			return true;
+	if (strncmp(name, "blobs/sha256/", 13) == 0)
+		return digest_is_hex(name + 13, strlen(name + 13));
+	if (!digest_is_hex(name, strlen(name) < DIGEST_HEX_LEN ? strlen(name) : DIGEST_HEX_LEN))
+		return false;
+	const char *rest = name + DIGEST_HEX_LEN;
+	if (strcmp(rest, ".json") == 0 || strcmp(rest, ".tar") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (strcmp(rest, legacy[i]) == 0)
+			return true;
+	return false;
+}
+
 /* A FILE given as a tarball: a docker save (or OCI) archive when an
- * uncompressed tar with manifest.json or oci-layout at its top. */
+ * uncompressed tar with manifest.json or oci-layout at its top and no
+ * file an image does not have (a root filesystem may hold a
+ * /manifest.json). */
 static int detect(int fd, struct blobs **b, struct failure *f)
 {
 	struct stat st;
@@ -38,7 +64,8 @@ static int detect(int fd, struct blobs **b, struct failure *f)
 	struct failure ignored = { 0 };
 	if (blobs_from_tar(dupfd, b, &ignored) < 0)
 		return -ENOMSG;
-	if (blobs_has(*b, "manifest.json") || blobs_has(*b, "oci-layout"))
+	if ((blobs_has(*b, "manifest.json") || blobs_has(*b, "oci-layout")) &&
+	    blobs_all(*b, image_file))
 		return 0;
 	blobs_free(*b);
 	*b = NULL;

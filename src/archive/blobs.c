@@ -225,6 +225,14 @@ bool blobs_has(struct blobs *b, const char *name)
 	return true;
 }
 
+bool blobs_all(const struct blobs *b, bool (*ok)(const char *name))
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!ok(b->files[i].name))
+			return false;
+	return true;
+}
+
 int blobs_get_digest(struct blobs *b, const char *hex, struct blob *out, struct failure *f)
 {
 	char name[sizeof("blobs/sha256/") + DIGEST_HEX_LEN];

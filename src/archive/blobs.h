@@ -31,6 +31,10 @@ void blobs_free(struct blobs *b);
 /* Whether the store holds a regular file of that name. */
 bool blobs_has(struct blobs *b, const char *name);
 
+/* Whether ok holds for the name of every file of an archive (true for a
+ * directory). */
+bool blobs_all(const struct blobs *b, bool (*ok)(const char *name));
+
 /* A file of the store: the size bytes of fd from off on. fd is the
  * blob's own (close it with blob_close) or the archive's. */
 struct blob {

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 command -v python3 >/dev/null || skip_all "python3 is not installed (it makes the tarballs)"
-plan 41
+plan 44
 export NSCHROOT_HOME=$TMP/store
 outside=$TMP/outside
 mkdir "$outside"
@@ -61,17 +61,27 @@ assert_eq "escape-in-name: one line on stderr" 1 "$(($(wc -l <"$TMP/err")))"
 assert_match "escape-in-name: the name is shown escaped" \
 	"'\.\./\\\\x1b\[2J\\\\x0anschroot: all is well': refused" "$(cat "$TMP/err")"
 
-# A container image is refused with a hint, as soon as a name shows it,
-# before its layers are extracted: docker save before Docker 25
+# A docker save archive given as a FILE is read as an image (this one,
+# whose manifest.json lists nothing, is refused as one); through a pipe it
+# cannot be read in place, and is refused with a hint as soon as a name
+# shows it, before its layers are extracted: docker save before Docker 25
 # (DIGEST/layer.tar), since (an OCI layout, blobs first), podman save
 # (DIGEST.tar).
 digest=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 refused docker-save "dir|$digest" "file|$digest/VERSION||1.0" "file|$digest/json||{}" \
 	"file|$digest/layer.tar||layer" "file|manifest.json||[]" "file|repositories||{}"
-assert_match "docker-save: says it is a container image" \
+assert_match "docker-save: read as an image" \
+	"^nschroot: cannot read the image: manifest.json lists no image" "$(cat "$TMP/err")"
+status=0
+cat "$TMP/docker-save.tar" | timeout 60 "$NSCHROOT" create --progress=never docker-save-pipe - \
+	>/dev/null 2>"$TMP/err" || status=$?
+assert_eq "docker-save through a pipe: refused with 125" 125 "$status"
+assert_match "docker-save through a pipe: says it is a container image" \
 	"^nschroot: cannot extract the archive: it is a container image" "$(cat "$TMP/err")"
-assert_match "docker-save: the hint says to docker export a container" \
-	'^hint: docker export "\$\(docker create IMAGE\)" \| nschroot create NAME -$' "$(cat "$TMP/err")"
+assert_match "docker-save through a pipe: the hint names the transports" \
+	'^hint: give the image as an uncompressed file \(docker-archive:FILE' "$(cat "$TMP/err")"
+assert_eq "docker-save through a pipe: no box, no staging directory" "" \
+	"$(ls -A "$NSCHROOT_HOME/boxes")"
 refused docker-save-oci "dir|blobs" "dir|blobs/sha256" "file|blobs/sha256/$digest||{}" \
 	"file|index.json||{}" "file|manifest.json||[]" "file|oci-layout||{}"
 refused podman-save "file|$digest.tar||layer" "file|$digest.json||{}" "file|manifest.json||[]"
