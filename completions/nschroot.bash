@@ -24,7 +24,7 @@ _nschroot_takes_arg()
 			;;
 		esac
 		;;
-	create:--map | create:--progress | create:--backend | export:--compress | export:--progress)
+	create:--map | create:--progress | create:--backend | create:--arch | export:--compress | export:--progress)
 		return 0
 		;;
 	esac
@@ -113,6 +113,7 @@ _nschroot_option_arg()
 {
 	case $sub:$prev in
 	create:--map) _nschroot_values root auto ;;
+	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
 	create:--progress | export:--progress) _nschroot_values auto always never ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	*:--map) _nschroot_values root user auto ;;
@@ -224,11 +225,34 @@ _nschroot_run()
 }
 
 # create: [OPTIONS] NAME SOURCE. NAME is new: nothing to offer. SOURCE is a
-# tarball, '-' or a directory.
+# tarball, '-', a directory, or an image by its transport: oci:DIR,
+# oci-archive:FILE, docker-archive:FILE (paths after the transport, where
+# bash-completion keeps the colon in the word), docker://REF.
 _nschroot_create()
 {
-	_nschroot_before_operands '--map= --no-fixup --progress= --backend= -h --help' && return
-	[[ -n $first ]] && ((cword == first + 1)) && _nschroot_files
+	_nschroot_before_operands '--map= --no-fixup --arch= --progress= --backend= -h --help' &&
+		return
+	[[ -n $first ]] && ((cword == first + 1)) || return
+	local transport IFS=$'\n'
+	for transport in oci: oci-archive: docker-archive:; do
+		[[ $cur == "$transport"* ]] || continue
+		compopt -o filenames 2>/dev/null
+		if [[ $transport == oci: ]]; then
+			COMPREPLY=($(compgen -d -- "${cur#"$transport"}"))
+		else
+			COMPREPLY=($(compgen -f -- "${cur#"$transport"}"))
+		fi
+		COMPREPLY=("${COMPREPLY[@]/#/$transport}")
+		declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
+		return
+	done
+	[[ $cur == *:* ]] && return
+	_nschroot_files
+	local transports=($(compgen -W $'oci:\noci-archive:\ndocker-archive:\ndocker://' -- "$cur"))
+	if [[ -n $cur && ${#transports[@]} -gt 0 ]]; then
+		COMPREPLY+=("${transports[@]}")
+		compopt -o nospace 2>/dev/null
+	fi
 }
 
 # export: [OPTIONS] NAME FILE|-. NAME is a box; FILE is new or replaced.

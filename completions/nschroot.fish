@@ -112,7 +112,7 @@ complete -c nschroot -f
 
 complete -c nschroot -n '__nschroot_is command' -a run -d 'Run a command in a root filesystem'
 complete -c nschroot -n '__nschroot_is command' -a enter -d 'Start a login shell in a root filesystem'
-complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a tarball or directory'
+complete -c nschroot -n '__nschroot_is command' -a create -d 'Make a box from a tarball, directory or image'
 complete -c nschroot -n '__nschroot_is command' -a list -d 'List the boxes in the store'
 complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's settings"
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
@@ -178,6 +178,8 @@ set opts -c nschroot -n '__nschroot_is create:options'
 complete $opts -l map -x -d "The box's identity mapping" \
     -a 'root\t"The caller is root inside" auto\t"Root inside, with the subordinate ids"'
 complete $opts -l no-fixup -d 'Do not apply the distribution fixups'
+complete $opts -l arch -x -d "A multi-platform image's platform" \
+    -a 'amd64 arm64 armhf armel i386 ppc64el s390x riscv64'
 complete $opts -l backend -x -d 'What runs the box, recorded' \
     -a 'auto\t"ns, or proot where user namespaces are refused" ns\t"The namespace engine" proot\t"The system\'s proot"'
 complete $opts -l progress -x -d 'Progress bar' \
@@ -185,6 +187,7 @@ complete $opts -l progress -x -d 'Progress bar' \
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is create:arg1' -F
 complete -c nschroot -n '__nschroot_is create:arg1' -a - -d 'Standard input'
+complete -c nschroot -n '__nschroot_is create:arg1' -a 'oci: oci-archive: docker-archive: docker://' -d 'An image, by transport'
 
 # export [OPTIONS] NAME FILE|-: NAME a box, FILE written, or '-'.
 set opts -c nschroot -n '__nschroot_is export:options'

@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 51 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
+# 53 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((51 * $# + (2 - $#) + 41))
+plan $((53 * $# + (2 - $#) + 41))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -155,6 +155,9 @@ for mode in $modes; do
 	assert_eq "$mode: create's SOURCE completes files" "./tfile${nl}./tree" \
 		"$(comp "$mode" 'nschroot create --progress never --no-fixup new ./t')"
 	assert_eq "$mode: nothing after create's SOURCE" "" "$(comp "$mode" 'nschroot create new ./tfile ')"
+	assert_eq "$mode: create's SOURCE offers the image transports" "oci-archive:${nl}oci:" \
+		"$(comp "$mode" 'nschroot create new oc' | sort)"
+	assert_eq "$mode: create --arch= values" "amd64" "$(comp "$mode" 'nschroot create --arch=amd')"
 	assert_eq "$mode: list takes no operand" "" "$(comp "$mode" 'nschroot list ')"
 	assert_eq "$mode: info completes box names" "alpha" "$(comp "$mode" 'nschroot info al')"
 	assert_eq "$mode: info --json NAME completes box names" "alpha" "$(comp "$mode" 'nschroot info --json al')"
