@@ -308,9 +308,53 @@ static void test_env_get(void)
 	ok(true, "env_free(NULL) is a no-op");
 }
 
+/* An image's Env is the base: the host's pass-through variables and the
+ * inside user's go over it, its PATH stands for the default, and -e goes
+ * over everything. */
+static void test_image_env(void)
+{
+	char *image[] = { "PATH=/opt/app/bin:/usr/bin",
+			  "TERM=dumb",
+			  "HOME=/image",
+			  "APP=1",
+			  "NOEQUALS",
+			  "=nameless",
+			  "APP_MODE=a=b",
+			  NULL };
+	struct env_op set = { ENV_SET, "APP", "2" };
+	struct env_input in = { .host_env = host,
+				.image_env = image,
+				.home = "/root",
+				.user = "root",
+				.shell = "/bin/sh",
+				.ops = &set,
+				.n_ops = 1 };
+	char **env = env_build(&in);
+	if (!ok(env != NULL, "image: the environment is built"))
+		return;
+	is_str(env_get(env, "PATH"), "/opt/app/bin:/usr/bin", "image: its PATH is kept");
+	is_str(env_get(env, "TERM"), "xterm-256color", "image: the host's TERM goes over it");
+	is_str(env_get(env, "HOME"), "/root", "image: the inside user's HOME goes over it");
+	is_str(env_get(env, "APP"), "2", "image: -e goes over it");
+	is_str(env_get(env, "APP_MODE"), "a=b", "image: a value holding '=' is kept");
+	is_str(env_get(env, "NOEQUALS"), NULL, "image: an entry without '=' is dropped");
+	ok(!env_has(env, "=nameless"), "image: an entry without a name is dropped");
+	ok(env_unique(env), "image: no name appears twice");
+	env_free(env);
+
+	char *no_path[] = { "APP=1", NULL };
+	in = (struct env_input){
+		.host_env = host, .image_env = no_path, .home = "/", .shell = "/bin/sh"
+	};
+	env = env_build(&in);
+	is_str(env_get(env, "PATH"), INSIDE_PATH, "image without PATH: the default one");
+	env_free(env);
+}
+
 int main(void)
 {
 	test_clean();
+	test_image_env();
 	test_passes_through();
 	test_keep_env();
 	test_ops();
