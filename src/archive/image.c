@@ -421,8 +421,11 @@ static int open_docker(struct blobs *b, const struct image_choice *c, struct ima
 int image_open(struct blobs *b, const struct image_choice *c, struct image *img, struct failure *f)
 {
 	*img = (struct image){ 0 };
-	bool docker =
-	    c->format == IMAGE_DOCKER || (c->format == IMAGE_AUTO && blobs_has(b, "manifest.json"));
+	/* docker save since Docker 25 writes both: its OCI index names the
+	 * manifest by digest, where manifest.json names none. */
+	bool oci_layout = blobs_has(b, "oci-layout") && blobs_has(b, "index.json");
+	bool docker = c->format == IMAGE_DOCKER ||
+		      (c->format == IMAGE_AUTO && !oci_layout && blobs_has(b, "manifest.json"));
 	int r = docker ? open_docker(b, c, img, f) : open_oci(b, c, img, f);
 	if (r < 0)
 		image_free(img);

@@ -25,7 +25,7 @@
 enum image_format {
 	IMAGE_OCI,    /* index.json */
 	IMAGE_DOCKER, /* manifest.json */
-	IMAGE_AUTO,   /* manifest.json where there is one, else index.json */
+	IMAGE_AUTO,   /* index.json in an OCI layout, else manifest.json */
 };
 
 struct image_layer {
