@@ -22,12 +22,6 @@
 #define DOCKER_MANIFEST	    "application/vnd.docker.distribution.manifest.v2+json"
 #define REF_NAME_ANNOTATION "org.opencontainers.image.ref.name"
 
-static void json_freep(struct json_value **v)
-{
-	json_free(*v);
-}
-#define _cleanup_json_ __attribute__((cleanup(json_freep)))
-
 static int parse_doc(const char *text, size_t len, const char *what, struct json_value **out,
 		     struct failure *f)
 {
@@ -167,11 +161,12 @@ static int choose_ref(const struct json_value *m, const char *ref, const struct 
 
 /* From a descriptor to the image manifest it leads to, through indexes:
  * *doc the manifest, hex its digest. */
+/* NOLINTNEXTLINE(misc-no-recursion): at most MAX_NESTING deep */
 static int follow(struct blobs *b, const struct json_value *d, const struct image_choice *c,
 		  int depth, struct json_value **doc, char hex[DIGEST_HEX_LEN + 1],
 		  struct failure *f)
 {
-	uint64_t size;
+	uint64_t size = 0;
 	int r = descriptor(d, "a manifest", hex, &size, f);
 	if (r < 0)
 		return r;
@@ -185,7 +180,7 @@ static int follow(struct blobs *b, const struct json_value *d, const struct imag
 	}
 	if (depth == MAX_NESTING)
 		return fail_said(f, EINVAL, "cannot read the image: its indexes nest too deep");
-	const struct json_value *next;
+	const struct json_value *next = NULL;
 	r = choose_platform(json_get(v, "manifests"), c, &next, f);
 	return r < 0 ? r : follow(b, next, c, depth + 1, doc, hex, f);
 }
@@ -197,7 +192,7 @@ static int oci_manifest(struct blobs *b, const struct image_choice *c, struct js
 	int r = read_doc(b, "index.json", NULL, UINT64_MAX, MAX_MANIFEST, "index.json", &index, f);
 	if (r < 0)
 		return r;
-	const struct json_value *m = json_get(index, "manifests"), *d;
+	const struct json_value *m = json_get(index, "manifests"), *d = NULL;
 	if (json_type(m) != JSON_ARRAY)
 		return fail_said(f, EINVAL, "cannot read the image: index.json lists no manifests");
 	r = choose_ref(m, c->ref, &d, f);
@@ -243,11 +238,13 @@ static int oci_layers(struct blobs *b, const struct json_value *layers, struct i
 		      struct failure *f)
 {
 	int r = alloc_layers(img, json_count(layers), f);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; r == 0 && i < img->n; i++) {
 		const struct json_value *d = json_item(layers, i);
 		struct image_layer *l = &img->layers[i];
 		const char *type = json_get_str(d, "mediaType");
-		uint64_t size;
+		uint64_t size = 0;
 		if (!layer_type_known(type))
 			return fail_said(f, ENOTSUP,
 					 "cannot apply the image's layer %zu: its media "
@@ -306,7 +303,7 @@ static int open_oci(struct blobs *b, const struct image_choice *c, struct image 
 		return fail_said(f, ENOTSUP, "cannot use the image: its manifest is of type '%s'",
 				 type);
 	const struct json_value *config = json_get(manifest, "config");
-	uint64_t size;
+	uint64_t size = 0;
 	r = descriptor(config, "the config", img->config_digest, &size, f);
 	if (r == 0)
 		r = read_doc(b, NULL, img->config_digest, size, MAX_CONFIG, "the config",
@@ -367,6 +364,8 @@ static int docker_layers(struct blobs *b, const struct json_value *layers, struc
 			 struct failure *f)
 {
 	int r = alloc_layers(img, json_count(layers), f);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; r == 0 && i < img->n; i++) {
 		struct image_layer *l = &img->layers[i];
 		const char *name = json_str(json_item(layers, i));

@@ -134,7 +134,7 @@ static int canonical(const char *in, char out[PATH_MAX])
 
 int layer_written(struct layer *l, const char *path)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX] = "";
 	int r = canonical(path, p);
 	if (r < 0)
 		return r;
@@ -146,10 +146,14 @@ int layer_written(struct layer *l, const char *path)
 	return r;
 }
 
+/* The two below call each other down the tree: as deep as the layer's own
+ * paths go (PATH_MAX). */
+/* NOLINTNEXTLINE(misc-no-recursion) */
 static int hide(struct layer *l, int dirfd, char *path, size_t len, struct failure *f);
 
 /* Everything lower layers put in the directory path (open as dirfd)
  * deleted; what this layer wrote kept. */
+/* NOLINTNEXTLINE(misc-no-recursion): see hide() */
 static int hide_children(struct layer *l, int dirfd, char *path, size_t len, struct failure *f)
 {
 	int fd = dup(dirfd);
@@ -181,6 +185,7 @@ static int hide_children(struct layer *l, int dirfd, char *path, size_t len, str
 /* The entry path (name its last component, in dirfd) as lower layers made
  * it, deleted: the layer's own files kept, its own directories (and those
  * holding its files) emptied of the rest. */
+/* NOLINTNEXTLINE(misc-no-recursion): see above */
 static int hide(struct layer *l, int dirfd, char *path, size_t len, struct failure *f)
 {
 	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -257,7 +262,7 @@ static int clear_way(struct layer *l, char *path, struct failure *f)
 
 int layer_before_entry(struct layer *l, struct archive_entry *e, bool *write, struct failure *f)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX] = "";
 	*write = false;
 	int r = canonical(archive_entry_pathname(e), path);
 	if (r < 0)

@@ -51,10 +51,10 @@ int image_defaults_load(const struct box_conf *c, struct image_defaults *d, cons
 {
 	*d = (struct image_defaults){ 0 };
 	const char *env[] = { c->image_env };
-	const char *argv[] = { c->image_entrypoint, c->image_cmd };
 	*bad = "image-env";
 	int r = strings_of(env, 1, &d->env);
 	if (r == 0) {
+		const char *argv[] = { c->image_entrypoint, c->image_cmd };
 		*bad = "image-entrypoint or image-cmd";
 		r = strings_of(argv, 2, &d->argv);
 	}

@@ -37,6 +37,12 @@ int json_parse(const char *text, size_t len, struct json_value **out, char *why,
 
 void json_free(struct json_value *v);
 
+static inline void json_freep(struct json_value **v)
+{
+	json_free(*v);
+}
+#define _cleanup_json_ __attribute__((cleanup(json_freep)))
+
 /* Every accessor takes NULL (and gives JSON_ABSENT, NULL or 0). */
 enum json_type json_type(const struct json_value *v);
 
