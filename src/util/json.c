@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/json.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "util/text.h"
@@ -48,4 +49,54 @@ void json_split(FILE *f, const char *s, char sep)
 		p += n + (end ? 1 : 0);
 	}
 	fputc(']', f);
+}
+
+/* The length of the JSON string s starts with, its quotes included, or 0
+ * when s does not start with one. */
+static size_t json_string_len(const char *s)
+{
+	if (*s != '"')
+		return 0;
+	const char *p = s + 1;
+	for (; *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return 0; /* the end of s, or a control character */
+		if (*p != '\\')
+			continue;
+		p++;
+		if (*p == 'u') {
+			for (int i = 1; i <= 4; i++)
+				if (!isxdigit((unsigned char)p[i]))
+					return 0;
+			p += 4;
+		} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+			return 0;
+		}
+	}
+	return (size_t)(p - s) + 1;
+}
+
+static const char *skip_space(const char *s)
+{
+	return s + strspn(s, " \t\r\n");
+}
+
+bool json_is_string_array(const char *s)
+{
+	s = skip_space(s);
+	if (*s != '[')
+		return false;
+	s = skip_space(s + 1);
+	if (*s == ']')
+		return *skip_space(s + 1) == '\0';
+	for (;;) {
+		size_t n = json_string_len(s);
+		if (n == 0)
+			return false;
+		s = skip_space(s + n);
+		if (*s != ',')
+			break;
+		s = skip_space(s + 1);
+	}
+	return *s == ']' && *skip_space(s + 1) == '\0';
 }
