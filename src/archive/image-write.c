@@ -5,7 +5,7 @@
  * written here by hand. The layer comes first of the blobs: its name is
  * its digest and its header holds its size, neither known before it is
  * written, so 512 bytes are left for the header, the layer is streamed
- * after them (layer.c) and the header is written into its place at the
+ * after them (layer-write.c) and the header is written into its place at the
  * end. The config, which names the layer's diff_id, and the manifest,
  * which names both, follow.
  */
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "archive/digest.h"
-#include "archive/layer.h"
+#include "archive/layer-write.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/json.h"

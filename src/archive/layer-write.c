@@ -7,7 +7,7 @@
  * digest) and writes to the descriptor. Nothing is spooled: the layer is
  * read once from the tree and written once.
  */
-#include "archive/layer.h"
+#include "archive/layer-write.h"
 
 #include <errno.h>
 
