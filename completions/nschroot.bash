@@ -24,7 +24,8 @@ _nschroot_takes_arg()
 			;;
 		esac
 		;;
-	create:--map | create:--progress | create:--backend | create:--arch | export:--compress | export:--progress)
+	create:--map | create:--progress | create:--backend | create:--arch | export:--compress | \
+		export:--format | export:--progress)
 		return 0
 		;;
 	esac
@@ -116,6 +117,7 @@ _nschroot_option_arg()
 	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
 	create:--progress | export:--progress) _nschroot_values auto always never ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
+	export:--format) _nschroot_values tar oci-archive docker-archive ;;
 	*:--map) _nschroot_values root user auto ;;
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
@@ -258,7 +260,7 @@ _nschroot_create()
 # export: [OPTIONS] NAME FILE|-. NAME is a box; FILE is new or replaced.
 _nschroot_export()
 {
-	_nschroot_before_operands '--compress= --progress= -h --help' && return
+	_nschroot_before_operands '--compress= --format= --progress= -h --help' && return
 	if [[ -z $first ]] || ((cword == first)); then
 		_nschroot_box_names
 	elif ((cword == first + 1)); then

@@ -31,7 +31,7 @@ function __nschroot_state
         case create
             set takes_arg --map --progress --backend
         case export
-            set takes_arg --compress --progress
+            set takes_arg --compress --format --progress
         case list info rm fixup doctor
         case '*'
             echo none
@@ -191,6 +191,8 @@ complete -c nschroot -n '__nschroot_is create:arg1' -a 'oci: oci-archive: docker
 
 # export [OPTIONS] NAME FILE|-: NAME a box, FILE written, or '-'.
 set opts -c nschroot -n '__nschroot_is export:options'
+complete $opts -l format -x -d 'Archive format' \
+    -a 'tar\t"A tarball, the default" oci-archive\t"An OCI image layout in a tar" docker-archive\t"An image as docker save writes it"'
 complete $opts -l compress -x -d 'Compression' \
     -a 'gzip\t"The default" xz\t"xz" zstd\t"zstd" none\t"No compression"'
 complete $opts -l progress -x -d 'Progress bar' \

@@ -165,5 +165,39 @@ nsrun() { "$NSCHROOT" "$@" </dev/null; }
 # that end of input in raw mode.
 on_terminal() { script -qec "$1" /dev/null </dev/null 2>&1 | tr -d '\r' | sed 's/\^@//g'; }
 
+# interrupt SIGNAL COMMAND...: start COMMAND (an export) in the background,
+# standard output to $TMP/interrupted.out, and send it SIGNAL mid-way: once
+# it writes to an unnamed file (O_TMPFILE), which holds more than a tar
+# header, and has a child (the helper). Sets unnamed (that file, as /proc
+# shows it) and kstatus (COMMAND's status), and waits for the child to go:
+# it dies with COMMAND (PR_SET_PDEATHSIG).
+interrupt() {
+	_sig=$1
+	shift
+	"$@" </dev/null >"$TMP/interrupted.out" 2>/dev/null &
+	_kpid=$!
+	unnamed=
+	_deadline=$(($(date +%s) + 10))
+	while [ -z "$unnamed" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
+		unnamed=$(ls -l "/proc/$_kpid/fd" 2>/dev/null | sed -n 's/.* -> \(.*(deleted)\)$/\1/p')
+		sleep 0.05
+	done
+	_fd=$(ls -l "/proc/$_kpid/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> .*(deleted)$/\1/p')
+	_helper=
+	_size=0
+	while { [ -z "$_helper" ] || [ "${_size:-0}" -le 512 ]; } && [ "$(date +%s)" -lt "$_deadline" ]; do
+		_helper=$(pgrep -P "$_kpid" | head -n 1)
+		_size=$(stat -L -c %s "/proc/$_kpid/fd/$_fd" 2>/dev/null)
+		sleep 0.05
+	done
+	kill -"$_sig" "$_kpid"
+	wait "$_kpid"
+	kstatus=$?
+	_deadline=$(($(date +%s) + 10))
+	while [ -n "$_helper" ] && kill -0 "$_helper" 2>/dev/null && [ "$(date +%s)" -lt "$_deadline" ]; do
+		sleep 0.05
+	done
+}
+
 # A fingerprint of the host mount table, to prove nothing leaked to it.
 host_mounts() { cut -d' ' -f2-5 /proc/self/mountinfo | sort; }

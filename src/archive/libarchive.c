@@ -59,6 +59,14 @@ int fail_file_read(struct failure *f, struct archive *a, const char *path)
 	return fail_archive(f, a, what);
 }
 
+int fail_archive_write(struct failure *f, struct archive *a, const char *path)
+{
+	int err = archive_system_errno(a);
+	if (err)
+		return fail(f, err, "cannot write the archive");
+	return fail_said(f, EIO, "cannot store '%s': %s", path, archive_message(a));
+}
+
 int archive_next_block(struct archive *a, const char *path, bool of_file,
 		       const struct archive_hooks *h, struct data_block *b, struct failure *f)
 {

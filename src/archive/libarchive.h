@@ -65,6 +65,12 @@ int fail_archive_read(struct failure *f, struct archive *a, bool empty);
 /* The same for the file path of a tree: "cannot read 'PATH': …". */
 int fail_file_read(struct failure *f, struct archive *a, const char *path);
 
+/* The last error of a, a writer, met storing the entry path: a failed
+ * write(2) to the output (ENOSPC, EPIPE) as "cannot write the archive"
+ * with its errno, which says it all; anything else, about the entry, as
+ * "cannot store 'PATH': " and libarchive's words. -errno. */
+int fail_archive_write(struct failure *f, struct archive *a, const char *path);
+
 /* A block of an entry's data. */
 struct data_block {
 	const void *buf;

@@ -8,6 +8,8 @@
  *                            [--image=oci|oci-archive|docker-archive
  *                             [--ref=REF]] [--arch=ARCH] DIR
  *   nschroot-archive write [--compress=gzip|xz|zstd|none]
+ *                          [--format=tar|oci-archive|docker-archive
+ *                           --image-config=JSON [--image-tag=TAG]]
  *                          [--progress=auto|always|never] DIR
  *
  * extract: the archive comes on standard input; DIR is an existing (empty)
@@ -31,7 +33,13 @@
  * write: the tree at DIR, an absolute path, goes to standard output as a
  * tar archive, read from inside the same confinement, so that the ids are
  * those seen inside the box (the caller's own files belong to 0). On
- * failure the output is incomplete: the caller discards it.
+ * failure the output is incomplete: the caller discards it. With
+ * --format=oci-archive or docker-archive, the tar is the one layer of a
+ * container image, written in a tar of its own (image-write.c): standard
+ * output must then be a seekable file. --image-config is the image's
+ * config object but its rootfs, which nschroot builds from box.conf;
+ * --image-tag the name docker-archive gives the image. The default
+ * --compress is gzip, none for docker-archive (as docker save writes it).
  *
  * --in-userns: nschroot started us in a user namespace it mapped (auto
  * mode: with the subordinate ids); only the mount namespace is ours to
@@ -62,6 +70,7 @@
 #include "archive/apply.h"
 #include "archive/confine.h"
 #include "archive/extract.h"
+#include "archive/image-write.h"
 #include "archive/lift.h"
 #include "archive/progress.h"
 #include "archive/write.h"
@@ -77,10 +86,14 @@ static const char usage_text[] =
     "                                [--arch=ARCH]\n"
     "                                [--in-userns [--keep-ids=UIDS:GIDS] | --unconfined] DIR\n"
     "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
+    "                              [--format=tar|oci-archive|docker-archive\n"
+    "                               --image-config=JSON [--image-tag=TAG]]\n"
     "                              [--progress=auto|always|never]\n"
     "                              [--in-userns | --unconfined] DIR\n"
     "Extract the tar archive (or the container image) on standard input into the\n"
-    "directory DIR, or write the tree at DIR to standard output as a tar archive.\n";
+    "directory DIR, or write\n"
+    "the tree at DIR to standard output as a tar archive, or as a container image\n"
+    "in one.\n";
 
 #ifdef __SANITIZE_ADDRESS__
 /*
@@ -100,14 +113,16 @@ enum mode { MODE_EXTRACT, MODE_WRITE };
 struct options {
 	enum mode mode;
 	enum compression compress;
+	bool compress_given;
+	struct image_options image;
 	const char *dir;
 	uint64_t size;
 	bool progress;
 	bool in_userns;
 	bool unconfined;
 	struct extract_options extract;
-	enum image_source source;
-	struct image_choice image;
+	enum image_source source; /* extract's */
+	struct image_choice choice;
 };
 
 static noreturn __attribute__((format(printf, 1, 2))) void usage_error(const char *fmt, ...)
@@ -158,7 +173,62 @@ static void parse_mode(int argc, char **argv, struct options *o)
 	o->mode = (enum mode)mode;
 }
 
-static void parse_image_option(const char *opt, const char *arg, struct options *o)
+enum {
+	OPT_PROGRESS = CHAR_MAX + 1,
+	OPT_SIZE,
+	OPT_COMPRESS,
+	OPT_FORMAT,
+	OPT_IMAGE_CONFIG,
+	OPT_IMAGE_TAG,
+	OPT_IN_USERNS,
+	OPT_UNCONFINED,
+	OPT_KEEP_IDS,
+	OPT_IMAGE,
+	OPT_REF,
+	OPT_ARCH,
+	OPT_HELP
+};
+
+/* An option of write alone, given to extract. */
+static void only_write(const struct options *o, const char *opt)
+{
+	if (o->mode != MODE_WRITE)
+		usage_error("%s is an option of write", opt);
+}
+
+/* The options of write's output. */
+static void take_output_option(int c, struct options *o)
+{
+	int value;
+	switch (c) {
+	case OPT_COMPRESS:
+		only_write(o, "--compress");
+		if (name_to_value(compression_names, optarg, &value) < 0)
+			usage_error("invalid --compress '%s' (gzip, xz, zstd or none)", optarg);
+		o->compress = (enum compression)value;
+		o->compress_given = true;
+		break;
+	case OPT_FORMAT:
+		only_write(o, "--format");
+		if (name_to_value(export_format_names, optarg, &value) < 0)
+			usage_error("invalid --format '%s' (tar, oci-archive or docker-archive)",
+				    optarg);
+		o->image.format = (enum export_format)value;
+		break;
+	case OPT_IMAGE_CONFIG:
+		only_write(o, "--image-config");
+		if (!image_config_ok(optarg))
+			usage_error("invalid --image-config: a JSON object is expected");
+		o->image.config = optarg;
+		break;
+	default: /* OPT_IMAGE_TAG */
+		only_write(o, "--image-tag");
+		o->image.tag = optarg;
+	}
+}
+
+/* The options of extract's input: which image, of which platform. */
+static void take_input_option(int c, struct options *o)
 {
 	static const struct name_value sources[] = {
 		{ "oci", SOURCE_OCI_DIR },
@@ -169,36 +239,96 @@ static void parse_image_option(const char *opt, const char *arg, struct options 
 	int value;
 	if (o->mode != MODE_EXTRACT)
 		usage_error("--image, --ref and --arch are options of extract");
-	bool image = strcmp(opt, "image") == 0;
-	if (image && name_to_value(sources, arg, &value) < 0)
-		usage_error("invalid --image '%s' (oci, oci-archive or docker-archive)", arg);
-	else if (image)
+	if (c == OPT_IMAGE && name_to_value(sources, optarg, &value) < 0)
+		usage_error("invalid --image '%s' (oci, oci-archive or docker-archive)", optarg);
+	else if (c == OPT_IMAGE)
 		o->source = (enum image_source)value;
-	else if (strcmp(opt, "ref") == 0)
-		o->image.ref = arg;
-	else if (!arch_oci_name(arg, &(const char *){ NULL }))
-		usage_error("invalid --arch '%s': not an architecture images name", arg);
+	else if (c == OPT_REF)
+		o->choice.ref = optarg;
+	else if (!arch_oci_name(optarg, &(const char *){ NULL }))
+		usage_error("invalid --arch '%s': not an architecture images name", optarg);
 	else
-		o->image = (struct image_choice){ .format = o->image.format,
-						  .ref = o->image.ref,
-						  .arch = arg,
-						  .arch_given = true };
+		o->choice = (struct image_choice){ .format = o->choice.format,
+						   .ref = o->choice.ref,
+						   .arch = optarg,
+						   .arch_given = true };
+}
+
+static void take_option(int c, struct options *o, char **argv)
+{
+	int value;
+	switch (c) {
+	case OPT_PROGRESS:
+		if (name_to_value(progress_names, optarg, &value) < 0)
+			usage_error("invalid --progress '%s' (auto, always or never)", optarg);
+		if (value != PROGRESS_AUTO)
+			o->progress = value == PROGRESS_ALWAYS;
+		break;
+	case OPT_SIZE:
+		if (o->mode != MODE_EXTRACT)
+			usage_error("--size is an option of extract");
+		if (parse_u64(optarg, 0, UINT64_MAX, &o->size) < 0)
+			usage_error("invalid --size '%s': a number of bytes", optarg);
+		break;
+	case OPT_COMPRESS:
+	case OPT_FORMAT:
+	case OPT_IMAGE_CONFIG:
+	case OPT_IMAGE_TAG:
+		take_output_option(c, o);
+		break;
+	case OPT_IMAGE:
+	case OPT_REF:
+	case OPT_ARCH:
+		take_input_option(c, o);
+		break;
+	case OPT_IN_USERNS:
+		o->in_userns = true;
+		break;
+	case OPT_UNCONFINED:
+		o->unconfined = true;
+		break;
+	case OPT_KEEP_IDS:
+		if (o->mode != MODE_EXTRACT)
+			usage_error("--keep-ids is an option of extract");
+		if (parse_ids(optarg, &o->extract) < 0)
+			usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts", optarg);
+		break;
+	case OPT_HELP:
+		fputs(usage_text, stdout);
+		exit(0);
+	default:
+		usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+}
+
+/* What the options say together. */
+static void check_options(struct options *o)
+{
+	if (o->in_userns && o->unconfined)
+		usage_error("--in-userns and --unconfined exclude each other");
+	if (o->extract.keep_owners && !o->in_userns)
+		usage_error("--keep-ids needs --in-userns: one id is mapped otherwise");
+	if (o->choice.ref && o->source == SOURCE_AUTO)
+		usage_error("--ref needs --image");
+	if (o->image.format == FORMAT_TAR) {
+		if (o->image.config || o->image.tag)
+			usage_error("--image-config and --image-tag are for an image --format");
+		return;
+	}
+	if (!o->compress_given && o->image.format == FORMAT_DOCKER_ARCHIVE)
+		o->compress = COMPRESS_NONE;
+	if (!image_compression_ok(o->image.format, o->compress))
+		usage_error("--format=%s cannot have --compress=%s",
+			    value_to_name(export_format_names, (int)o->image.format, "?"),
+			    value_to_name(compression_names, (int)o->compress, "?"));
+	if (!o->image.config)
+		usage_error("an image --format needs --image-config");
+	if (o->image.format == FORMAT_DOCKER_ARCHIVE && !o->image.tag)
+		usage_error("--format=docker-archive needs --image-tag");
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum {
-		OPT_PROGRESS = CHAR_MAX + 1,
-		OPT_SIZE,
-		OPT_COMPRESS,
-		OPT_IN_USERNS,
-		OPT_UNCONFINED,
-		OPT_KEEP_IDS,
-		OPT_IMAGE,
-		OPT_REF,
-		OPT_ARCH,
-		OPT_HELP
-	};
 	static const struct option longopts[] = {
 		{ "in-userns", no_argument, NULL, OPT_IN_USERNS },
 		{ "unconfined", no_argument, NULL, OPT_UNCONFINED },
@@ -206,6 +336,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "image-config", required_argument, NULL, OPT_IMAGE_CONFIG },
+		{ "image-tag", required_argument, NULL, OPT_IMAGE_TAG },
 		{ "image", required_argument, NULL, OPT_IMAGE },
 		{ "ref", required_argument, NULL, OPT_REF },
 		{ "arch", required_argument, NULL, OPT_ARCH },
@@ -214,71 +347,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	parse_mode(argc, argv, o);
 	o->source = SOURCE_AUTO;
-	o->image = (struct image_choice){ .format = IMAGE_AUTO, .arch = arch_host() };
+	o->choice = (struct image_choice){ .format = IMAGE_AUTO, .arch = arch_host() };
 	argc--;
 	argv++;
 
 	o->progress = isatty(STDERR_FILENO);
 	o->compress = COMPRESS_GZIP;
-	int c, value;
+	int c;
 	opterr = 0;
-	int optind_long = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, &optind_long)) != -1) {
-		switch (c) {
-		case OPT_PROGRESS:
-			if (name_to_value(progress_names, optarg, &value) < 0)
-				usage_error("invalid --progress '%s' (auto, always or never)",
-					    optarg);
-			if (value != PROGRESS_AUTO)
-				o->progress = value == PROGRESS_ALWAYS;
-			break;
-		case OPT_SIZE:
-			if (o->mode != MODE_EXTRACT)
-				usage_error("--size is an option of extract");
-			if (parse_u64(optarg, 0, UINT64_MAX, &o->size) < 0)
-				usage_error("invalid --size '%s': a number of bytes", optarg);
-			break;
-		case OPT_COMPRESS:
-			if (o->mode != MODE_WRITE)
-				usage_error("--compress is an option of write");
-			if (name_to_value(compression_names, optarg, &value) < 0)
-				usage_error("invalid --compress '%s' (gzip, xz, zstd or none)",
-					    optarg);
-			o->compress = (enum compression)value;
-			break;
-		case OPT_IN_USERNS:
-			o->in_userns = true;
-			break;
-		case OPT_UNCONFINED:
-			o->unconfined = true;
-			break;
-		case OPT_KEEP_IDS:
-			if (o->mode != MODE_EXTRACT)
-				usage_error("--keep-ids is an option of extract");
-			if (parse_ids(optarg, &o->extract) < 0)
-				usage_error("invalid --keep-ids '%s': UIDS:GIDS, two counts",
-					    optarg);
-			break;
-		case OPT_IMAGE:
-		case OPT_REF:
-		case OPT_ARCH:
-			parse_image_option(longopts[optind_long].name, optarg, o);
-			break;
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			exit(0);
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1)
+		take_option(c, o, argv);
 	if (optind != argc - 1)
 		usage_error("%s takes one directory", o->mode == MODE_WRITE ? "write" : "extract");
-	if (o->in_userns && o->unconfined)
-		usage_error("--in-userns and --unconfined exclude each other");
-	if (o->extract.keep_owners && !o->in_userns)
-		usage_error("--keep-ids needs --in-userns: one id is mapped otherwise");
-	if (o->image.ref && o->source == SOURCE_AUTO)
-		usage_error("--ref needs --image");
+	check_options(o);
 	o->dir = argv[optind];
 	if (o->dir[0] != '/')
 		usage_error("the directory must be an absolute path, not '%s'", o->dir);
@@ -460,7 +541,7 @@ static int image_settings(const struct image *img, char **text, struct failure *
 static int extract_image(const struct options *o, struct reporter *rep,
 			 const struct archive_hooks *hooks, struct failure *f)
 {
-	struct image_choice c = o->image;
+	struct image_choice c = o->choice;
 	c.format = o->source == SOURCE_DOCKER_TAR ? IMAGE_DOCKER
 		   : o->source == SOURCE_AUTO	  ? IMAGE_AUTO
 						  : IMAGE_OCI;
@@ -487,7 +568,7 @@ static int extract_tree(const struct options *o, struct reporter *rep, struct fa
 	int r = extract_image(o, rep, &hooks, f);
 	if (r != -ENOMSG)
 		return r;
-	if (o->image.arch_given)
+	if (o->choice.arch_given)
 		return fail_said(f, EINVAL,
 				 "--arch chooses an image's platform: the source is a "
 				 "root filesystem's tarball, not an image");
@@ -512,6 +593,8 @@ static int archive_tree(const struct options *o, struct reporter *rep, struct fa
 		wo.root_uid = getuid();
 		wo.root_gid = getgid();
 	}
+	if (o->image.format != FORMAT_TAR)
+		return image_write(STDOUT_FILENO, &o->image, &wo, &hooks, &st, f);
 	return write_archive(STDOUT_FILENO, &wo, &hooks, &st, f);
 }
 

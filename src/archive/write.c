@@ -13,16 +13,6 @@
 #include "base/resolve.h"
 #include "util/parse.h"
 
-/* A failed write(2) to the output (ENOSPC, EPIPE) says it all; anything
- * else is about the entry. */
-static int fail_write(struct failure *f, struct archive *out, const char *path)
-{
-	int err = archive_system_errno(out);
-	if (err)
-		return fail(f, err, "cannot write the archive");
-	return fail_said(f, EIO, "cannot store '%s': %s", path, archive_message(out));
-}
-
 /*
  * libarchive opens a directory it descends into only later, once the one
  * it is reading is done, and cannot name it then when that fails: opened
@@ -46,15 +36,13 @@ static int check_dir_readable(const char *path, struct failure *f)
  * root. Anything but ARCHIVE_OK is refused. Compressed output is not padded
  * to a whole tar block: decompressors take trailing zeros as garbage.
  */
-static int setup_writer(struct archive *out, enum compression c, struct failure *f)
+int write_add_filter(struct archive *out, enum compression c, struct failure *f)
 {
 	static int (*const filters[])(struct archive *) = {
 		[COMPRESS_GZIP] = archive_write_add_filter_gzip,
 		[COMPRESS_XZ] = archive_write_add_filter_xz,
 		[COMPRESS_ZSTD] = archive_write_add_filter_zstd,
 	};
-	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
-		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	if (c == COMPRESS_NONE)
 		return 0;
 	/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): each c but NONE has its filter */
@@ -65,6 +53,13 @@ static int setup_writer(struct archive *out, enum compression c, struct failure 
 	if (archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK)
 		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	return 0;
+}
+
+int write_setup_tar(struct archive *out, enum compression c, struct failure *f)
+{
+	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
+		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
+	return write_add_filter(out, c, f);
 }
 
 /*
@@ -100,13 +95,13 @@ static int copy_data(struct archive *disk, struct archive *out, const char *path
 				       : sizeof(zeros);
 			la_ssize_t w = archive_write_data(out, zeros, n);
 			if (w <= 0)
-				return fail_write(f, out, path);
+				return fail_archive_write(f, out, path);
 			done += w;
 		}
 		while (b.size > 0) {
 			la_ssize_t w = archive_write_data(out, b.buf, b.size);
 			if (w <= 0)
-				return fail_write(f, out, path);
+				return fail_archive_write(f, out, path);
 			b.buf = (const char *)b.buf + w;
 			b.size -= (size_t)w;
 			done += w;
@@ -135,7 +130,7 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
 {
 	const char *path = archive_entry_pathname(e);
 	if (archive_warned(archive_write_header(out, e), out, h, path) != ARCHIVE_OK)
-		return fail_write(f, out, path);
+		return fail_archive_write(f, out, path);
 	/* A hard link to an entry already stored has no data of its own. */
 	if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e) &&
 	    archive_entry_size(e) > 0) {
@@ -144,7 +139,7 @@ static int store_entry(struct archive *disk, struct archive *out, struct archive
 			return r;
 	}
 	if (archive_warned(archive_write_finish_entry(out), out, h, path) != ARCHIVE_OK)
-		return fail_write(f, out, path);
+		return fail_archive_write(f, out, path);
 	st->entries++;
 	return 0;
 }
@@ -194,31 +189,38 @@ static int write_tree(struct archive *disk, struct archive *out,
 	}
 }
 
-int write_archive(int fd, const struct write_options *wo, const struct archive_hooks *h,
-		  struct write_stats *st, struct failure *f)
+int write_tree_to(struct archive *out, const struct write_options *wo,
+		  const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
 	_cleanup_archive_ struct archive *disk = archive_read_disk_new();
-	_cleanup_archive_ struct archive *out = archive_write_new();
 	_cleanup_resolver_ struct archive_entry_linkresolver *links =
 	    archive_entry_linkresolver_new();
-	if (!disk || !out || !links)
+	if (!disk || !links)
 		return fail(f, ENOMEM, "cannot set up libarchive");
-	int r = setup_writer(out, wo->compress, f);
-	if (r < 0)
-		return r;
 	archive_entry_linkresolver_set_strategy(links, archive_format(out));
-	r = setup_reader(disk, f);
+	int r = setup_reader(disk, f);
 	if (r < 0)
 		return r;
-	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
-		return fail_write(f, out, ".");
-
 	r = write_tree(disk, out, links, wo, h, st, f);
 	if (r < 0)
 		return r;
 	/* The end of the archive and what the filters held back: a write
 	 * error (ENOSPC) may show only now. */
 	if (archive_write_close(out) != ARCHIVE_OK)
-		return fail_write(f, out, ".");
+		return fail_archive_write(f, out, ".");
 	return 0;
+}
+
+int write_archive(int fd, const struct write_options *wo, const struct archive_hooks *h,
+		  struct write_stats *st, struct failure *f)
+{
+	_cleanup_archive_ struct archive *out = archive_write_new();
+	if (!out)
+		return fail(f, ENOMEM, "cannot set up libarchive");
+	int r = write_setup_tar(out, wo->compress, f);
+	if (r < 0)
+		return r;
+	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
+		return fail_archive_write(f, out, ".");
+	return write_tree_to(out, wo, h, st, f);
 }

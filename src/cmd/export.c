@@ -2,7 +2,9 @@
 /*
  * `nschroot export NAME FILE|-`: the box's tree as a tar archive, with the
  * ids seen inside the box, so that `create` elsewhere, `docker import` and
- * `podman import` all take it.
+ * `podman import` all take it; or, with --format, as a container image of
+ * that one layer (`podman load`, `docker load`, skopeo), its config made
+ * from box.conf (store/image-config.c).
  *
  * nschroot-archive writes it, confined to the rootfs as for extraction,
  * under the box's exclusive lock (nothing runs in it meanwhile). A FILE is
@@ -12,7 +14,9 @@
  * system has no unnamed files, a named one beside FILE is used, removed on
  * failure and on SIGINT/SIGTERM/SIGHUP. A FILE that exists and is not
  * a regular file (a FIFO, a device) is written to directly, as is standard
- * output for '-'.
+ * output for '-'. An image is written in place (the helper fills in a
+ * header once the layer is written): for those it goes to an unnamed
+ * spool file in $TMPDIR (else /var/tmp) first, copied out when complete.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +34,9 @@
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
+#include "base/arch.h"
 #include "base/userns.h"
+#include "store/image-config.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 #include "util/io.h"
@@ -40,28 +46,44 @@
 struct export_opts {
 	const char *compress;
 	const char *progress;
+	enum export_format format;
 	const char *name;
 	const char *file;
 };
 
 static void parse_export(int argc, char **argv, struct export_opts *o)
 {
-	enum { OPT_COMPRESS = CHAR_MAX + 1 };
+	enum { OPT_COMPRESS = CHAR_MAX + 1, OPT_FORMAT };
 	static const struct option opts[] = {
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	*o = (struct export_opts){ .compress = "gzip", .progress = "auto" };
-	int compression;
-	/* --compress is the one option left to this loop. */
-	while (archive_command_option(argc, argv, opts, "export", &o->progress) != -1) {
-		if (name_to_value(compression_names, optarg, &compression) < 0)
+	*o = (struct export_opts){ .progress = "auto" };
+	int opt, value;
+	/* --compress and --format are left to this loop. */
+	while ((opt = archive_command_option(argc, argv, opts, "export", &o->progress)) != -1) {
+		if (opt == OPT_FORMAT) {
+			if (name_to_value(export_format_names, optarg, &value) < 0)
+				die_usage("invalid --format '%s': expected tar, oci-archive or "
+					  "docker-archive",
+					  optarg);
+			o->format = (enum export_format)value;
+			continue;
+		}
+		if (name_to_value(compression_names, optarg, &value) < 0)
 			die_usage("invalid --compress '%s': expected gzip, xz, zstd or none",
 				  optarg);
 		o->compress = optarg;
 	}
+	/* docker save writes its layers uncompressed. */
+	if (!o->compress)
+		o->compress = o->format == FORMAT_DOCKER_ARCHIVE ? "none" : "gzip";
+	if (o->format == FORMAT_OCI_ARCHIVE && strcmp(o->compress, "xz") == 0)
+		die_usage("--format=oci-archive cannot have --compress=xz: OCI images have "
+			  "no xz layers (gzip, zstd or none)");
 	take_box_operands(argc, argv, "export", "FILE", &o->name, &o->file);
 }
 
@@ -245,24 +267,159 @@ static int run_write(const struct idmap *map, const sigset_t *set, const sigset_
 	return WEXITSTATUS(wstatus) == 0 ? 0 : -1;
 }
 
+/* The helper's options for an image of the box: --image-config, and
+ * --image-tag for docker-archive (NULL otherwise). Dies when box.conf
+ * cannot make a config. The architecture of a box made before box.conf
+ * recorded it is its /bin/sh's, else the host's. */
+static void image_options(const struct box *box, const struct export_opts *o, char **config,
+			  char **tag)
+{
+	const char *arch = box->conf.arch;
+	if (!arch) {
+		_cleanup_close_ int rootfd = open(box->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0 || arch_of_rootfs(rootfd, &arch) < 0)
+			arch = arch_host();
+	}
+	struct failure f = { 0 };
+	_cleanup_free_ char *json = NULL;
+	if (image_config_build(&box->conf, arch, &json, &f) < 0) {
+		fail_wrap(&f, "cannot export '%s' as an image", o->name);
+		die_failure(&f);
+	}
+	_cleanup_free_ char *name = o->format == FORMAT_DOCKER_ARCHIVE ? image_tag(o->name) : NULL;
+	if (asprintf(config, "--image-config=%s", json) < 0 ||
+	    (o->format == FORMAT_DOCKER_ARCHIVE &&
+	     (!name || asprintf(tag, "--image-tag=%s", name) < 0)))
+		die_errno(ENOMEM, "cannot run nschroot-archive");
+}
+
 /* The box, locked exclusively: the descriptor holds the lock; *map is the
  * one it was created with, so that the archive has the ids seen inside;
- * *rootfs its root filesystem. */
-static int lock_box(const char *name, struct idmap *map, char **rootfs)
+ * *rootfs its root filesystem; for an image, its config and tag as the
+ * helper's options (image_options). */
+static int lock_box(const struct export_opts *o, struct idmap *map, char **rootfs, char **config,
+		    char **tag)
 {
 	struct failure f = { 0 };
 	struct box box;
-	int r = store_open_box(name, BOX_CHANGE, &box, &f);
+	int r = store_open_box(o->name, BOX_CHANGE, &box, &f);
 	if (r == -EWOULDBLOCK)
 		fail_hint(&f, "stop what runs in it, then export it");
 	if (r < 0)
 		die_failure(&f);
+	if (o->format != FORMAT_TAR)
+		image_options(&box, o, config, tag);
 	mapping_for_box(&box.conf, map);
 	mapping_without_userns_if_refused(map);
 	*rootfs = steal_pointer(&box.rootfs);
 	int lock = steal_fd(&box.lock);
 	box_close(&box);
 	return lock;
+}
+
+/*
+ * Where the helper writes an image that cannot be written in place (to
+ * standard output, a FIFO): an unnamed file in $TMPDIR, else /var/tmp,
+ * which nothing can leave behind; where the file system has none, a named
+ * one removed at once.
+ */
+static int open_spool(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || dir[0] != '/')
+		dir = "/var/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		_cleanup_free_ char *tmp = NULL;
+		if (asprintf(&tmp, "%s/nschroot-export.XXXXXX", dir) < 0)
+			die_errno(ENOMEM, "cannot create a temporary file in '%s'", dir);
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	if (fd < 0)
+		die_errno(errno, "cannot create a temporary file in '%s'", dir);
+	return fd;
+}
+
+/* The spool, complete, to the output. 0, or -1 when it failed (said
+ * why). */
+static int copy_spool(int spool, int outfd)
+{
+	static char buf[1 << 20];
+	if (lseek(spool, 0, SEEK_SET) < 0) {
+		log_error("cannot read the temporary file: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(spool, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_error("cannot read the temporary file: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		int r = write_all(outfd, buf, (size_t)n);
+		if (r < 0) {
+			log_error("cannot write the archive: %s", strerror(-r));
+			return -1;
+		}
+	}
+}
+
+/* The helper's command line: argv, with room for the image's options. */
+struct helper_argv {
+	char *argv[10];
+	char *compress, *progress, *format, *config, *tag;
+};
+
+static void helper_argv(const struct export_opts *o, const struct idmap *map, char *helper,
+			char *rootfs, struct helper_argv *a)
+{
+	if (asprintf(&a->compress, "--compress=%s", o->compress) < 0 ||
+	    asprintf(&a->progress, "--progress=%s", o->progress) < 0 ||
+	    asprintf(&a->format, "--format=%s",
+		     value_to_name(export_format_names, (int)o->format, "tar")) < 0)
+		die_errno(ENOMEM, "cannot run nschroot-archive");
+	size_t n = 0;
+	char *const args[] = { helper,	  "write",   a->compress, a->progress,
+			       a->format, a->config, a->tag };
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (args[i])
+			a->argv[n++] = args[i];
+	a->argv[n++] = (char *)helper_confinement(map);
+	a->argv[n++] = rootfs;
+	a->argv[n] = NULL;
+}
+
+static void free_helper_argv(struct helper_argv *a)
+{
+	free(a->compress);
+	free(a->progress);
+	free(a->format);
+	free(a->config);
+	free(a->tag);
+}
+
+/* Write the export through the helper to out, or for an image that must
+ * go through a spool, to one, then copied out with the signals the
+ * caller blocked unblocked (old): interrupted then, nothing is left to
+ * clean up. As run_write returns. */
+static int export_to(const struct export_opts *o, const struct idmap *map, const sigset_t *set,
+		     const sigset_t *old, const struct output *out, char *const argv[])
+{
+	if (o->format == FORMAT_TAR || out->path)
+		return run_write(map, set, old, out->fd, argv);
+	_cleanup_close_ int spool = open_spool();
+	int status = run_write(map, set, old, spool, argv);
+	if (status != 0)
+		return status;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	/* A reader that goes away is a write error to report. */
+	signal(SIGPIPE, SIG_IGN);
+	return copy_spool(spool, out->fd);
 }
 
 int cmd_export(int argc, char **argv)
@@ -272,16 +429,12 @@ int cmd_export(int argc, char **argv)
 
 	struct idmap map;
 	_cleanup_free_ char *rootfs = NULL;
+	struct helper_argv a = { 0 };
 	/* Never read: holding the descriptor holds the box's lock until return. */
-	_cleanup_close_ int lock __attribute__((unused)) = lock_box(o.name, &map, &rootfs);
+	_cleanup_close_ int lock __attribute__((unused)) =
+	    lock_box(&o, &map, &rootfs, &a.config, &a.tag);
 	_cleanup_free_ char *helper = archive_helper();
-	_cleanup_free_ char *compress = NULL, *progress = NULL;
-	if (asprintf(&compress, "--compress=%s", o.compress) < 0 ||
-	    asprintf(&progress, "--progress=%s", o.progress) < 0)
-		die_errno(ENOMEM, "cannot run nschroot-archive");
-	char *const argv_helper[] = {
-		helper, "write", compress, progress, (char *)helper_confinement(&map), rootfs, NULL
-	};
+	helper_argv(&o, &map, helper, rootfs, &a);
 
 	/* Blocked before the temporary file exists, so that no signal finds it
 	 * there without us to remove it. */
@@ -292,7 +445,7 @@ int cmd_export(int argc, char **argv)
 
 	struct output out;
 	open_output(o.file, &out);
-	int status = run_write(&map, &set, &old, out.fd, argv_helper);
+	int status = export_to(&o, &map, &set, &old, &out, a.argv);
 	if (status == 0 && commit_output(&out, o.file) < 0)
 		status = -1;
 	if (status != 0)
@@ -300,6 +453,7 @@ int cmd_export(int argc, char **argv)
 	if (out.fd != STDOUT_FILENO && out.fd >= 0)
 		close(out.fd);
 	free(out.path);
+	free_helper_argv(&a);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status > 0 ? 128 + status : status < 0 ? EXIT_SETUP : 0;
 }

@@ -171,11 +171,14 @@ static void help_export(void)
 	      "\n"
 	      "Write the box NAME as a tar archive (pax) to FILE, or to standard output for\n"
 	      "'-', with the owners as seen inside the box: for 'nschroot create',\n"
-	      "'docker import' or 'podman import'. FILE appears only when complete. The box\n"
-	      "must not be in use.\n"
+	      "'docker import' or 'podman import'; or as a container image of that one layer\n"
+	      "for 'podman load', 'docker load' or skopeo. FILE appears only when complete.\n"
+	      "The box must not be in use.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --compress=FILTER  gzip (the default), xz, zstd or none\n"
+	      "      --format=FORMAT    tar (the default), oci-archive or docker-archive\n"
+	      "      --compress=FILTER  gzip (the default), xz, zstd or none (the default for\n"
+	      "                         docker-archive); oci-archive takes no xz\n"
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
 	      "  -h, --help             show this help\n",
 	      stdout);

@@ -74,6 +74,13 @@ const struct name_value compression_names[] = {
 	{ NULL, 0 },
 };
 
+const struct name_value export_format_names[] = {
+	{ "tar", FORMAT_TAR },
+	{ "oci-archive", FORMAT_OCI_ARCHIVE },
+	{ "docker-archive", FORMAT_DOCKER_ARCHIVE },
+	{ NULL, 0 },
+};
+
 const struct name_value progress_names[] = {
 	{ "auto", PROGRESS_AUTO },
 	{ "always", PROGRESS_ALWAYS },

@@ -34,6 +34,11 @@ const char *value_to_name(const struct name_value *t, int value, const char *fal
 enum compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZSTD };
 extern const struct name_value compression_names[];
 
+/* What export writes (--format): a tarball, or a one-layer container image
+ * as an OCI layout or as `docker save` writes it, each in a tar. */
+enum export_format { FORMAT_TAR, FORMAT_OCI_ARCHIVE, FORMAT_DOCKER_ARCHIVE };
+extern const struct name_value export_format_names[];
+
 /* When a progress bar is drawn (--progress): auto, on a terminal. */
 enum progress_when { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 extern const struct name_value progress_names[];

@@ -121,42 +121,17 @@ mkdir "$TMP/slow"
 head -c 48000000 /dev/urandom >"$rootfs/big"
 # The archive is written to an unnamed file (O_TMPFILE), named only when
 # complete: even SIGKILL, which leaves no chance to clean up, leaves nothing.
-# interrupt SIGNAL FILE: start an export to FILE, send it SIGNAL mid-way;
-# sets unnamed (the file written to, as /proc shows it) and kstatus.
-interrupt() {
-	"$NSCHROOT" export --compress=xz --progress=never bb "$2" </dev/null 2>/dev/null &
-	kpid=$!
-	unnamed=
-	deadline=$(($(date +%s) + 10))
-	while [ -z "$unnamed" ] && [ "$(date +%s)" -lt "$deadline" ]; do
-		unnamed=$(ls -l "/proc/$kpid/fd" 2>/dev/null | sed -n 's/.* -> \(.*(deleted)\)$/\1/p')
-		sleep 0.05
-	done
-	# Mid-way: the helper runs and the unnamed file has its first bytes.
-	fd=$(ls -l "/proc/$kpid/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> .*(deleted)$/\1/p')
-	helper=
-	size=0
-	while { [ -z "$helper" ] || [ "${size:-0}" -eq 0 ]; } && [ "$(date +%s)" -lt "$deadline" ]; do
-		helper=$(pgrep -P "$kpid" | head -n 1)
-		size=$(stat -L -c %s "/proc/$kpid/fd/$fd" 2>/dev/null)
-		sleep 0.05
-	done
-	kill -"$1" "$kpid"
-	wait "$kpid"
-	kstatus=$?
-	# The helper dies with nschroot (PR_SET_PDEATHSIG): then the file is gone.
-	deadline=$(($(date +%s) + 10))
-	while [ -n "$helper" ] && kill -0 "$helper" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
-}
-interrupt TERM "$TMP/slow/big.tar.xz"
+# interrupt (lib.sh) needs the command itself, not a function: its pid.
+xexport="$NSCHROOT export --compress=xz --progress=never bb"
+interrupt TERM $xexport "$TMP/slow/big.tar.xz"
 assert_eq "SIGTERM during export: exit 143" 143 "$kstatus"
 assert_eq "an interrupted export leaves no FILE and no temporary file" "" "$(ls -A "$TMP/slow")"
-interrupt KILL "$TMP/slow/new.tar.xz"
+interrupt KILL $xexport "$TMP/slow/new.tar.xz"
 assert_match "the export writes to an unnamed file in FILE's directory" "^$TMP/slow/#[0-9]+ \(deleted\)$" "$unnamed"
 assert_eq "SIGKILL during export: exit 137" 137 "$kstatus"
 assert_eq "a killed export leaves no FILE and no .FILE.* file" "" "$(ls -A "$TMP/slow")"
 echo "the old archive" >"$TMP/slow/old.tar.xz"
-interrupt KILL "$TMP/slow/old.tar.xz"
+interrupt KILL $xexport "$TMP/slow/old.tar.xz"
 assert_eq "SIGKILL during an export onto an existing FILE: exit 137" 137 "$kstatus"
 assert_eq "... leaves FILE alone and nothing beside it" "old.tar.xz" "$(ls -A "$TMP/slow")"
 assert_eq "... with its old content" "the old archive" "$(cat "$TMP/slow/old.tar.xz")"
