@@ -9,7 +9,6 @@
 #include "store/image-config.h"
 #include "tap.h"
 #include "util/jsonparse.h"
-#include "util/json.h"
 
 /* What box.conf's list settings must be: the reader's array of strings. */
 static bool string_array(const char *text)
