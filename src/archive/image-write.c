@@ -224,8 +224,8 @@ static int write_oci(const struct outer *o, const struct image_options *io,
 		     "\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
 		     "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
 		     "\"digest\":\"sha256:%s\",\"size\":%zu,"
-		     "\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}",
-		     manifest, strlen(man)) < 0)
+		     "\"annotations\":{\"org.opencontainers.image.ref.name\":\"%s\"}}]}",
+		     manifest, strlen(man), io->tag ? io->tag : "latest") < 0)
 		return fail(f, ENOMEM, "cannot write the image index");
 	return put_entry(o, "index.json", '0', index, strlen(index), f);
 }

@@ -38,7 +38,8 @@
  * container image, written in a tar of its own (image-write.c): standard
  * output must then be a seekable file. --image-config is the image's
  * config object but its rootfs, which nschroot builds from box.conf;
- * --image-tag the name docker-archive gives the image. The default
+ * --image-tag the name the image is given (docker-archive's tag, the OCI
+ * index's ref name; "latest" there without it). The default
  * --compress is gzip, none for docker-archive (as docker save writes it).
  *
  * --in-userns: nschroot started us in a user namespace it mapped (auto

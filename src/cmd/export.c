@@ -286,10 +286,11 @@ static void image_options(const struct box *box, const struct export_opts *o, ch
 		fail_wrap(&f, "cannot export '%s' as an image", o->name);
 		die_failure(&f);
 	}
-	_cleanup_free_ char *name = o->format == FORMAT_DOCKER_ARCHIVE ? image_tag(o->name) : NULL;
-	if (asprintf(config, "--image-config=%s", json) < 0 ||
-	    (o->format == FORMAT_DOCKER_ARCHIVE &&
-	     (!name || asprintf(tag, "--image-tag=%s", name) < 0)))
+	/* The name podman and docker give the image: docker-archive's tag,
+	 * an OCI layout's ref name (which may hold a registry and a tag). */
+	_cleanup_free_ char *name = image_tag(o->name);
+	if (asprintf(config, "--image-config=%s", json) < 0 || !name ||
+	    asprintf(tag, "--image-tag=%s", name) < 0)
 		die_errno(ENOMEM, "cannot run nschroot-archive");
 }
 

@@ -23,7 +23,7 @@
 int image_config_build(const struct box_conf *conf, const char *arch, char **json,
 		       struct failure *f);
 
-/* The name docker-archive gives the image of the box called name:
+/* The name an exported image of the box called name is given:
  * "localhost/NAME:latest", NAME the box's name made a valid repository
  * name (lowercase, separators only between letters and digits). Newly
  * allocated; NULL when out of memory. */

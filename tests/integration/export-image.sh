@@ -12,7 +12,7 @@ require_userns
 require_subids
 command -v skopeo >/dev/null || skip_all "skopeo is not installed (apt-get install skopeo)"
 command -v jq >/dev/null || skip_all "jq is not installed (apt-get install jq)"
-plan 143
+plan 156
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -88,6 +88,8 @@ check_image() {
 		esac
 		assert_eq "$what: the layer's media type" "$type" \
 			"$(printf '%s' "$man" | jq -r '.layers[0].mediaType')"
+		assert_eq "$what: the image's ref name" "localhost/bb:latest" \
+			"$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "$d/index.json")"
 	else
 		assert_eq "$what: the layer file is named by its digest" "$digest.tar" "${layer##*/}"
 		cf=$(jq -r '.[0].Config' "$d/manifest.json")
@@ -243,6 +245,30 @@ listing() {
 		       print line }' |
 		sed -e 's# \./# #g' -e 's#/$##' -e 's#-> \./#-> #' | grep -v ' \.\{0,1\}$' | sort
 }
+# create takes each back: the same files, owners and modes (as an export
+# as tar lists them), the same settings; an OCI archive by its ref name too.
+nsrun export --format=tar --compress=none --progress=never bb "$TMP/out/box.tar"
+listing "$TMP/out/box.tar" >"$TMP/box.list"
+printf '%s\n' 'image-env=["PATH=/opt/bin:/bin","A=b c"]' 'image-cmd=["sh","-c","echo hi"]' \
+	'image-workdir=/data' >>"$conf"
+settings() { grep -E '^image-(env|entrypoint|cmd|workdir|user)=' "$1"; }
+for src in docker-archive oci-archive oci-archive-ref; do
+	f=${src%-ref}
+	nsrun export --format=$f --progress=never bb "$TMP/out/rt.tar"
+	from="$f:$TMP/out/rt.tar"
+	[ "$src" = oci-archive-ref ] && from="$from:localhost/bb:latest"
+	nsrun create --map=auto --progress=never "rt-$src" "$from" >/dev/null 2>"$TMP/err"
+	assert_eq "create takes the $src back" 0 $?
+	nsrun export --format=tar --compress=none --progress=never "rt-$src" "$TMP/out/rt-box.tar"
+	listing "$TMP/out/rt-box.tar" >"$TMP/rt.list"
+	assert_eq "$src: the box made from it holds the same files, owners and modes" "" \
+		"$(diff "$TMP/box.list" "$TMP/rt.list")"
+	assert_eq "$src: its settings are the box's" "$(settings "$conf")" \
+		"$(settings "$TMP/store/boxes/rt-$src/box.conf")"
+	nsrun rm "rt-$src"
+done
+cp "$TMP/box.conf.orig" "$conf"
+
 if ! command -v podman >/dev/null; then
 	for t in 1 2 3 4 5 6 7 8 9; do skip_one "podman round trip" "podman is not installed"; done
 else
