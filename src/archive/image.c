@@ -238,9 +238,7 @@ static int oci_layers(struct blobs *b, const struct json_value *layers, struct i
 		      struct failure *f)
 {
 	int r = alloc_layers(img, json_count(layers), f);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; r == 0 && i < img->n; i++) {
+	for (size_t i = 0; r == 0 && img->layers && i < img->n; i++) {
 		const struct json_value *d = json_item(layers, i);
 		struct image_layer *l = &img->layers[i];
 		const char *type = json_get_str(d, "mediaType");
@@ -364,9 +362,7 @@ static int docker_layers(struct blobs *b, const struct json_value *layers, struc
 			 struct failure *f)
 {
 	int r = alloc_layers(img, json_count(layers), f);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; r == 0 && i < img->n; i++) {
+	for (size_t i = 0; r == 0 && img->layers && i < img->n; i++) {
 		struct image_layer *l = &img->layers[i];
 		const char *name = json_str(json_item(layers, i));
 		if (!name)
