@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm export fixup doctor help'
+_nschroot_commands='run enter create list info rm export fixup exec ps doctor help'
 
 # The names of capabilities(7), for --cap-add and --cap-drop.
 _nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM'
@@ -24,7 +24,9 @@ _nschroot_takes_arg()
 			;;
 		esac
 		;;
-	create:--map | create:--progress | create:--backend | create:--arch | export:--compress | \
+	exec:--instance | exec:--uid | exec:--gid | exec:-w | exec:--chdir | exec:-e | exec:--env | \
+		exec:--unsetenv | \
+		create:--map | create:--progress | create:--backend | create:--arch | export:--compress | \
 		export:--format | export:--progress)
 		return 0
 		;;
@@ -226,6 +228,18 @@ _nschroot_run()
 	[[ $cur != */* ]] && _nschroot_box_names
 }
 
+# exec: [OPTIONS] NAME [COMMAND...]: a box, then a command.
+_nschroot_exec()
+{
+	if [[ -n $first ]] && ((first < cword)); then
+		_nschroot_command $((first + 1))
+		return
+	fi
+	_nschroot_before_operands '--instance= --uid --gid -w --chdir -e --env --unsetenv
+		--keep-env -h --help' && return
+	_nschroot_box_names
+}
+
 # create: [OPTIONS] NAME SOURCE. NAME is new: nothing to offer. SOURCE is a
 # tarball, '-', a directory, or an image by its transport: oci:DIR,
 # oci-archive:FILE, docker-archive:FILE (paths after the transport, where
@@ -315,6 +329,8 @@ _nschroot()
 	create) _nschroot_create ;;
 	list) _nschroot_before_operands '--json --size -h --help' ;;
 	doctor) _nschroot_before_operands '-h --help' ;;
+	ps) _nschroot_before_operands '--json -h --help' ;;
+	exec) _nschroot_exec ;;
 	info)
 		_nschroot_before_operands '--json -h --help' && return
 		# One NAME.

@@ -29,10 +29,12 @@ function __nschroot_state
                 --unsetenv --hostname --uid --gid --net --dev --proc --preserve-fd --fakeroot \
                 --cap-add --cap-drop --backend
         case create
-            set takes_arg --map --progress --backend
+            set takes_arg --map --progress --backend --arch
+        case exec
+            set takes_arg --instance --uid --gid -w --chdir -e --env --unsetenv
         case export
             set takes_arg --compress --format --progress
-        case list info rm fixup doctor
+        case list info rm fixup doctor ps
         case '*'
             echo none
             return
@@ -118,12 +120,14 @@ complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's setting
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
 complete -c nschroot -n '__nschroot_is command' -a export -d 'Write a box as a tarball'
 complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
+complete -c nschroot -n '__nschroot_is command' -a exec -d 'Run a command in the running instance of a box'
+complete -c nschroot -n '__nschroot_is command' -a ps -d 'List the running instances of boxes'
 complete -c nschroot -n '__nschroot_is command' -a doctor -d 'Check what nschroot needs of this machine'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup doctor help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup exec ps doctor help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -231,3 +235,19 @@ complete $opts -l undo -d 'Revert the named fixups, or all of them'
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is fixup:options fixup:arg0' -a '(__nschroot_boxes)'
 complete -c nschroot -n '__nschroot_is fixup:options fixup:arg0' -a '(__fish_complete_directories)'
+
+# exec [OPTIONS] NAME [COMMAND...]
+set opts -c nschroot -n '__nschroot_is exec:options'
+complete $opts -l instance -x -d "The instance whose init is PID"
+complete $opts -l uid -x -d 'Run as USER'
+complete $opts -l gid -x -d 'Primary group'
+complete $opts -s w -l chdir -x -d 'Start in DIR'
+complete $opts -s e -l env -x -d 'Set or pass a variable'
+complete $opts -l unsetenv -x -d 'Remove a variable'
+complete $opts -l keep-env -d 'Keep the whole environment'
+complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is exec:options exec:arg0' -a '(__nschroot_boxes)'
+
+# ps [--json]
+complete -c nschroot -n '__nschroot_is ps:options' -l json -d 'Print JSON'
+complete -c nschroot -n '__nschroot_is ps:options' -s h -l help -d 'Show help'

@@ -66,6 +66,9 @@ void help_main(void)
 	      "  export [OPTIONS] NAME FILE|-\n"
 	      "                         write box NAME as a tarball to FILE or stdout\n"
 	      "  fixup [OPTIONS] TARGET apply or undo distribution fixups\n"
+	      "  exec [OPTIONS] NAME [COMMAND [ARG]...]\n"
+	      "                         run COMMAND in the running instance of box NAME\n"
+	      "  ps [--json]            list the running instances of boxes\n"
 	      "  doctor                 check what nschroot needs of this machine\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
@@ -203,6 +206,45 @@ static void help_doctor(void)
 	      stdout);
 }
 
+static void help_exec(void)
+{
+	fputs("Usage: nschroot exec [OPTIONS] NAME [COMMAND [ARG]...]\n"
+	      "\n"
+	      "Run COMMAND (default: a login shell) in the running instance of box NAME:\n"
+	      "the box that a run or enter started, with its processes, /tmp, /run and\n"
+	      "mounts, and its network when it has its own. The command takes the\n"
+	      "instance's confinement (fake root, capabilities, no_new_privs, seccomp,\n"
+	      "Landlock), a terminal of its own when the caller has one, and the box's\n"
+	      "image settings, as run's does; it ends with the instance at the latest.\n"
+	      "Exit status as run's; 125 when no instance of NAME runs.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --instance=PID     the instance whose init is PID (see ps); default:\n"
+	      "                           the oldest of the box's\n"
+	      "      --uid=USER         run as USER (auto mode; in root mode the\n"
+	      "                           instance's user is the only one)\n"
+	      "      --gid=GROUP        run with GROUP as the primary group\n"
+	      "  -w, --chdir=DIR        start in DIR\n"
+	      "  -e, --env=NAME[=VALUE] set NAME, or pass the caller's NAME\n"
+	      "      --unsetenv=NAME    remove NAME from the environment\n"
+	      "      --keep-env         keep the caller's whole environment\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_ps(void)
+{
+	fputs("Usage: nschroot ps [--json]\n"
+	      "\n"
+	      "List the running instances of boxes, oldest first: the box, its init's\n"
+	      "pid on the host (exec --instance takes it), when it started, its command.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --json             print a JSON array of objects\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
 static void help_list(void)
 {
 	fputs("Usage: nschroot list [--json] [--size]\n"
@@ -253,6 +295,10 @@ int help_command(const char *command)
 		help_info();
 	else if (strcmp(command, "doctor") == 0)
 		help_doctor();
+	else if (strcmp(command, "exec") == 0)
+		help_exec();
+	else if (strcmp(command, "ps") == 0)
+		help_ps();
 	else if (strcmp(command, "help") == 0)
 		help_main();
 	else

@@ -14,6 +14,7 @@
 #include "cmd/commands.h"
 #include "cmd/imageconf.h"
 #include "cmd/mapping.h"
+#include "cmd/run.h"
 #include "base/resolve.h"
 #include "base/userns.h"
 #include "run/options.h"
@@ -364,9 +365,8 @@ static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan
 	in->group = *group;
 }
 
-/* The plan of this run, from the options and the rootfs at rootfd. */
-static void make_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
-		      const struct idmap *map, bool is_box, struct run_plan *plan)
+void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
+		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
 	struct plan_input in = {
 		.cfg = cfg,
@@ -449,7 +449,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 		mapping_for_dir(rootfd, cfg.target, cfg.map, &map);
 
 	struct run_plan plan = { 0 };
-	make_plan(&cfg, rootfs, rootfd, &map, is_box, &plan);
+	make_run_plan(&cfg, rootfs, rootfd, &map, is_box, &plan);
 	close(steal_fd(&rootfd));
 	/* The argument strings lie end to end in memory, from nschroot's own
 	 * argv[0] (main passes argv + 1: argv[0] here is "run"), which init
@@ -457,6 +457,13 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	plan.cmdline = argv[-1];
 	plan.cmdline_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[-1]);
 
+	/* A box's run is an instance that exec can join: recorded where it
+	 * can be (a run goes on without). */
+	_cleanup_close_ int instances = is_box ? store_open_instances(true) : -1;
+	if (instances >= 0) {
+		plan.instance_box = cfg.target;
+		plan.instance_dir = instances;
+	}
 	int status = run_with_backend(cfg.backend, &plan, is_box ? cfg.target : NULL);
 
 	plan_free(&plan);

@@ -92,6 +92,12 @@ struct run_plan {
 	unsigned tty_mask;
 	char *cmdline;
 	size_t cmdline_len;
+
+	/* A box's run is an instance (run/instance.h), recorded in the
+	 * directory instance_dir under the box's name; NULL: not recorded
+	 * (a directory's run, or a backend without instances). */
+	const char *instance_box;
+	int instance_dir;
 };
 
 /* What plan_build starts from besides the command line: the rootfs, how

@@ -7,3 +7,6 @@
  * pid, ipc, uts and cgroup namespaces, the plan's mounts, pivot_root, a
  * nested namespace that locks them, nschroot's own init. */
 extern const struct backend ns_backend;
+
+/* A run of the engine (spawn.c), the backend's run. */
+int ns_run(struct run_plan *p, struct failure *f);

@@ -119,6 +119,20 @@ int store_open_boxes(bool create, struct failure *f)
 	return boxes;
 }
 
+int store_open_instances(bool create)
+{
+	_cleanup_free_ char *store = store_path();
+	if (!store)
+		return -ENOENT;
+	_cleanup_close_ int fd = open(store, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (create && mkdirat(fd, "instances", 0700) < 0 && errno != EEXIST)
+		return -errno;
+	int dir = openat(fd, "instances", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return dir < 0 ? -errno : dir;
+}
+
 static int no_box(struct failure *f, const char *name, enum box_access access)
 {
 	if (access & BOX_NAME_OR_PATH)

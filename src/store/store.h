@@ -37,6 +37,10 @@ uint64_t store_tree_usage(const char *path);
  * another user is refused. A descriptor, or -errno with f set. */
 int store_open_boxes(bool create, struct failure *f);
 
+/* The store's instances/ directory (run/instance.h), made (mode 0700) when
+ * create is set and it is missing. A descriptor, or -errno. */
+int store_open_instances(bool create);
+
 /* How a command holds a box (DESIGN.md "The store", locking). */
 enum box_access {
 	BOX_LOOK,   /* info: read, no lock taken */

@@ -15,7 +15,7 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 command -v bash >/dev/null || skip_all "bash is not installed"
 
 # The commands that take options.
-COMMANDS="run enter create list info rm export fixup doctor"
+COMMANDS="run enter create list info rm export fixup exec ps doctor"
 
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 53 per bash mode, 1 for a missing bash-completion, 41 for zsh, fish and
+# 55 per bash mode, 1 for a missing bash-completion, 47 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((53 * $# + (2 - $#) + 41))
+plan $((55 * $# + (2 - $#) + 47))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -114,7 +114,7 @@ comp() {
 
 nl='
 '
-all_commands="create${nl}doctor${nl}enter${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}rm${nl}run"
+all_commands="create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
