@@ -32,7 +32,7 @@ static int read_stat(pid_t pid, pid_t *ppid, unsigned long long *ticks)
 	if (r < 0)
 		return r;
 	const char *p = strrchr(buf, ')');
-	int parent;
+	int parent = 0;
 	/* Fields 3 (state) and 4 (ppid), 17 skipped, 22 (starttime). */
 	/* NOLINTNEXTLINE(cert-err34-c): the kernel's own format */
 	if (!p || sscanf(p + 2,
@@ -142,7 +142,9 @@ static int read_record(int dirfd, const char *name, struct instance *in)
 /* Whether the record names a live init: its pid still that process. */
 static bool alive(const struct instance *in)
 {
-	unsigned long long ticks;
+	if (in->init <= 0)
+		return false;
+	unsigned long long ticks = 0;
 	return instance_start_ticks(in->init, &ticks) == 0 && ticks == in->start_ticks;
 }
 
@@ -176,7 +178,7 @@ int instance_list(int dirfd, const char *box, struct instance **out, size_t *n)
 	int r = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {
-		struct instance in;
+		struct instance in = { 0 };
 		if (e->d_name[0] == '.' || read_record(dirfd, e->d_name, &in) < 0)
 			continue;
 		if (!alive(&in))
@@ -199,9 +201,9 @@ pid_t instance_command(const struct instance *in)
 	unsigned long long best_ticks = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		uint32_t pid;
-		pid_t ppid;
-		unsigned long long ticks;
+		uint32_t pid = 0;
+		pid_t ppid = 0;
+		unsigned long long ticks = 0;
 		if (parse_u32(e->d_name, 1, INT32_MAX, &pid) < 0 ||
 		    read_stat((pid_t)pid, &ppid, &ticks) < 0 || ppid != in->init)
 			continue;
