@@ -336,8 +336,8 @@ static char *ephemeral_dir(const char *dir, const char *rootfs, int *lock)
 		die_errno(errno, "--ephemeral: cannot use '%s'", dir);
 	const struct dirent *e;
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    strcmp(e->d_name, "upper") && strcmp(e->d_name, "work"))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, "upper") != 0 && strcmp(e->d_name, "work") != 0)
 			die_usage("--ephemeral: '%s' holds '%s': the directory must be empty, or "
 				  "hold an earlier run's upper and work directories alone",
 				  dir, e->d_name);

@@ -365,10 +365,10 @@ int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return fail(f, errno, "cannot set the rootfs' mount flags");
 
-	int r;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		struct failure why = { 0 };
-		if ((r = setup_step(rootfd, p, &p->mounts[i], &why, f)) < 0)
+		int r = setup_step(rootfd, p, &p->mounts[i], &why, f);
+		if (r < 0)
 			return r;
 		if (failed(&why) && skipped->n < MOUNTS_MAX_SKIPPED)
 			skipped->why[skipped->n++] = why;
