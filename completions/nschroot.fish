@@ -151,6 +151,7 @@ complete $opts -l hostname -x -d 'Hostname inside'
 complete $opts -l uid -x -d 'Run as UID (number or name)'
 complete $opts -l gid -x -d 'Run with GID (number or name)'
 complete $opts -l read-only -d 'Mount the rootfs read-only'
+complete $opts -l ephemeral -d 'Write to an overlay over the rootfs (=DIR: keep it in DIR)'
 complete $opts -l net -x -d Network \
     -a 'host\t"The host\'s network" none\t"Only loopback"'
 complete $opts -l dev -x -d '/dev inside' \

@@ -300,7 +300,7 @@ static void check_root_mode(struct report *rep, const struct subids *s, bool hel
 }
 
 /* An overlay of a lower and an upper directory on a tmpfs, in a user
- * namespace (5.11+). */
+ * namespace (5.11+), with userxattr, as run --ephemeral mounts it. */
 static int try_overlay(void *ctx, void *result, struct failure *f)
 {
 	int r = try_mounts(ctx, result, f);
@@ -311,7 +311,7 @@ static int try_overlay(void *ctx, void *result, struct failure *f)
 		if (mkdir(dirs[i], 0700) < 0)
 			return fail(f, errno, "cannot make '%s'", dirs[i]);
 	if (mount("overlay", "/tmp/m", "overlay", 0,
-		  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w") < 0)
+		  "lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w,userxattr") < 0)
 		return fail(f, errno, "cannot mount an overlay");
 	return 0;
 }
@@ -321,9 +321,11 @@ static void check_overlay(struct report *rep)
 	struct failure f = { 0 };
 	int r = call_as_root(try_overlay, &f);
 	if (r < 0)
-		line(rep, WARN, "overlayfs", "%s in a user namespace: %s", f.what, strerror(-r));
+		line(rep, WARN, "overlayfs",
+		     "%s in a user namespace: %s: run --ephemeral needs it (Linux 5.11 or later)",
+		     f.what, strerror(-r));
 	else
-		line(rep, OK, "overlayfs", "mounts in a user namespace");
+		line(rep, OK, "overlayfs", "mounts in a user namespace: run --ephemeral works");
 }
 
 static void check_seccomp(struct report *rep)

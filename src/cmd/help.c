@@ -24,6 +24,8 @@
 	"      --uid UID          run as UID (number or name in the rootfs' passwd)\n"             \
 	"      --gid GID          run with GID (number or name in the rootfs' group)\n"            \
 	"      --read-only        mount the rootfs read-only\n"                                    \
+	"      --ephemeral[=DIR]  write to an overlay over the rootfs, not to it: the\n"           \
+	"                           writes vanish with the run (or stay in DIR/upper)\n"           \
 	"      --net=MODE         host (default) or none (only loopback)\n"                        \
 	"      --dev=MODE         minimal (default) or host (bind the host's /dev)\n"              \
 	"      --proc=MODE        fresh (default) or host (bind the host's /proc,\n"               \

@@ -2,12 +2,14 @@
 /* `nschroot run` and `nschroot enter`: parse, resolve, hand over to the
  * sandbox. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +52,7 @@ enum {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
+	OPT_EPHEMERAL,
 };
 
 static const struct option run_options[] = {
@@ -74,6 +77,7 @@ static const struct option run_options[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
+	{ "ephemeral", optional_argument, NULL, OPT_EPHEMERAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -187,6 +191,12 @@ static void set_run_value(struct run_config *cfg, int opt)
 	case OPT_NO_NEW_PRIVS:
 		cfg->no_new_privs = true;
 		break;
+	case OPT_EPHEMERAL:
+		if (optarg && optarg[0] == '\0')
+			die_usage("invalid --ephemeral=DIR: empty");
+		cfg->ephemeral = true;
+		cfg->ephemeral_dir = optarg;
+		break;
 	}
 }
 
@@ -246,6 +256,10 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	 * the options there too. */
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
+	/* The overlay makes the tree writable for the run: asking for both is
+	 * a contradiction, not a choice to make silently. */
+	if (cfg->ephemeral && cfg->read_only)
+		die_usage("%s: --ephemeral and --read-only contradict each other", cmd);
 	if (enter && optind < argc)
 		die_usage("enter: unexpected argument '%s' (use 'nschroot run' to run a command)",
 			  argv[optind]);
@@ -295,6 +309,46 @@ static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *m
 	*lockfd = steal_fd(&box.lock);
 	char *p = steal_pointer(&box.rootfs);
 	box_close(&box);
+	return p;
+}
+
+/*
+ * --ephemeral=DIR as a canonical path: an existing directory outside the
+ * rootfs (overlayfs refuses layers inside each other), empty or holding
+ * only the upper and work directories of an earlier run, which the
+ * overlay then takes up again. NULL without DIR. Two overlays on one
+ * upper directory are undefined (the kernel only warns): DIR is locked
+ * for the run, *lock its descriptor.
+ */
+static char *ephemeral_dir(const char *dir, const char *rootfs, int *lock)
+{
+	if (!dir)
+		return NULL;
+	char *p = realpath(dir, NULL);
+	if (!p)
+		die_errno(errno, "--ephemeral: cannot use '%s'", dir);
+	size_t n = strlen(rootfs), m = strlen(p);
+	if (m == 1 || (strncmp(p, rootfs, n) == 0 && (p[n] == '/' || !p[n])) ||
+	    (strncmp(rootfs, p, m) == 0 && rootfs[m] == '/'))
+		die_usage("--ephemeral: '%s' and the rootfs '%s' lie inside each other", dir,
+			  rootfs);
+	DIR *d = opendir(p);
+	if (!d)
+		die_errno(errno, "--ephemeral: cannot use '%s'", dir);
+	const struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, "upper") != 0 && strcmp(e->d_name, "work") != 0)
+			die_usage("--ephemeral: '%s' holds '%s': the directory must be empty, or "
+				  "hold an earlier run's upper and work directories alone",
+				  dir, e->d_name);
+	*lock = fcntl(dirfd(d), F_DUPFD_CLOEXEC, 3);
+	int err = *lock < 0 || flock(*lock, LOCK_EX | LOCK_NB) < 0 ? errno : 0;
+	closedir(d);
+	if (err == EWOULDBLOCK)
+		die("--ephemeral: '%s' is in use by another run", dir);
+	if (err)
+		die_errno(err, "--ephemeral: cannot lock '%s'", dir);
 	return p;
 }
 
@@ -387,6 +441,22 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 	check_ids_mapped(plan);
 }
 
+/* overlayfs refuses to copy up a file whose owner has no id in the
+ * namespace (EOVERFLOW): in a tree of unmapped owners (the host's root's)
+ * an ephemeral run writes new files at its top alone. Said once, before
+ * the command meets "Value too large for defined data type". */
+static void warn_unmapped_owner(int rootfd, const struct run_plan *p, const char *target)
+{
+	struct stat st;
+	uint32_t inside;
+	if (!p->ephemeral || fstat(rootfd, &st) < 0 ||
+	    id_map_to_inside(&p->idmap.uid, st.st_uid, &inside))
+		return;
+	log_warning("'%s' belongs to uid %u, which this run does not map: with --ephemeral "
+		    "its files stay read-only, only new files at its top can be written",
+		    target, (unsigned)st.st_uid);
+}
+
 /* Whether b can take the plan; exit 125 when not. A box made in auto mode
  * is said to be one. */
 static void check_backend(const struct backend *b, const struct run_plan *plan, const char *box)
@@ -442,6 +512,9 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	struct image_defaults img = { 0 };
 	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &is_box, &img);
 	image_defaults_apply(&img, &cfg, enter);
+	_cleanup_close_ int layers_lock = -1;
+	_cleanup_free_ char *layers = ephemeral_dir(cfg.ephemeral_dir, rootfs, &layers_lock);
+	cfg.ephemeral_dir = layers;
 	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
@@ -450,6 +523,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 
 	struct run_plan plan = { 0 };
 	make_run_plan(&cfg, rootfs, rootfd, &map, is_box, &plan);
+	warn_unmapped_owner(rootfd, &plan, cfg.target);
 	close(steal_fd(&rootfd));
 	/* The argument strings lie end to end in memory, from nschroot's own
 	 * argv[0] (main passes argv + 1: argv[0] here is "run"), which init

@@ -15,6 +15,7 @@ static const struct name_value needs_options[] = {
 	{ "--map=auto", PLAN_NEEDS_MAP_AUTO },
 	{ "--fakeroot=seccomp", PLAN_NEEDS_FAKEROOT },
 	{ "--no-new-privs", PLAN_NEEDS_NO_NEW_PRIVS },
+	{ "--ephemeral", PLAN_NEEDS_EPHEMERAL },
 	{ NULL, 0 },
 };
 

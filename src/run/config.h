@@ -44,6 +44,8 @@ struct run_config {
 	enum fakeroot_mode fakeroot;
 	enum backend_choice backend;
 	bool read_only;
+	bool ephemeral;		   /* --ephemeral: writes go to an overlay's upper layer */
+	const char *ephemeral_dir; /* --ephemeral=DIR: keep that layer in DIR (host path) */
 	bool keep_env;
 	const char *chdir;
 	const char *hostname;

@@ -86,6 +86,7 @@ static unsigned plan_needs(const struct run_config *cfg, const struct run_plan *
 {
 	unsigned n = p->needs;
 	n |= cfg->read_only ? PLAN_NEEDS_READ_ONLY : 0;
+	n |= cfg->ephemeral ? PLAN_NEEDS_EPHEMERAL : 0;
 	n |= cfg->net == NET_NONE ? PLAN_NEEDS_NET_NONE : 0;
 	n |= p->caps_given ? PLAN_NEEDS_CAPS : 0;
 	n |= cfg->hostname ? PLAN_NEEDS_HOSTNAME : 0;
@@ -119,6 +120,8 @@ int plan_build(const struct plan_input *in, struct run_plan *p, struct failure *
 	const struct run_config *cfg = in->cfg;
 	p->rootfs = in->rootfs;
 	p->read_only = cfg->read_only;
+	p->ephemeral = cfg->ephemeral;
+	p->ephemeral_dir = cfg->ephemeral_dir;
 	p->idmap = *in->idmap;
 	p->argv = cfg->argv;
 	p->workdir = cfg->chdir;

@@ -55,11 +55,17 @@ enum {
 	PLAN_NEEDS_MAP_AUTO = 1u << 5,	/* --map=auto, or a box made in auto mode */
 	PLAN_NEEDS_FAKEROOT = 1u << 6,	/* --fakeroot=seccomp */
 	PLAN_NEEDS_NO_NEW_PRIVS = 1u << 7,
+	PLAN_NEEDS_EPHEMERAL = 1u << 8, /* --ephemeral */
 };
 
 struct run_plan {
 	const char *rootfs; /* absolute, canonical host path */
 	bool read_only;
+	/* --ephemeral: the rootfs is the lower layer of an overlay whose
+	 * upper and work directories are on a tmpfs of the run, or in
+	 * ephemeral_dir (an absolute host path, kept) when not NULL. */
+	bool ephemeral;
+	const char *ephemeral_dir;
 	struct plan_mount *mounts; /* in order */
 	size_t n_mounts;
 

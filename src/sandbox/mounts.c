@@ -12,6 +12,7 @@
 
 #include "base/pivot.h"
 #include "base/resolve.h"
+#include "sandbox/overlay.h"
 #include "util/cleanup.h"
 
 #define ATTR_LOCKDOWN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
@@ -326,6 +327,26 @@ static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mo
 	}
 }
 
+/*
+ * The mount that becomes "/": the rootfs bound onto itself (pivot_root
+ * wants a mount point), or with --ephemeral an overlay over it. Either
+ * way it is in place before any other step, so that /proc, /dev, the
+ * mount points made for them and the user's binds all land on it: on the
+ * overlay, never in the box's own directory.
+ */
+static int new_root(const struct run_plan *p, struct failure *f)
+{
+	if (p->ephemeral)
+		return overlay_mount(p, f);
+	/* The rootfs' flags are set recursively (mounts_setup), so that they
+	 * reach the submounts that a recursive bind takes along too. */
+	int r = pivot_bind_self(p->rootfs, "the rootfs", f);
+	if (r < 0)
+		return r;
+	int fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? fail(f, errno, "cannot open the rootfs '%s'", p->rootfs) : fd;
+}
+
 int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct failure *f)
 {
 	/* Private first, before any mount: otherwise mount events would
@@ -333,14 +354,9 @@ int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(f, errno, "cannot make the mount namespace private");
 
-	/* The rootfs' flags below are set recursively, so that they reach
-	 * the submounts that a recursive bind takes along too. */
-	int r = pivot_bind_self(p->rootfs, "the rootfs", f);
-	if (r < 0)
-		return r;
-	_cleanup_close_ int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int rootfd = new_root(p, f);
 	if (rootfd < 0)
-		return fail(f, errno, "cannot open the rootfs '%s'", p->rootfs);
+		return rootfd;
 
 	/* Read-only from the start: with --read-only nothing is written to the
 	 * rootfs, not even a missing mount point (that is an error then). */
@@ -351,7 +367,8 @@ int mounts_setup(const struct run_plan *p, struct mount_skipped *skipped, struct
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		struct failure why = { 0 };
-		if ((r = setup_step(rootfd, p, &p->mounts[i], &why, f)) < 0)
+		int r = setup_step(rootfd, p, &p->mounts[i], &why, f);
+		if (r < 0)
 			return r;
 		if (failed(&why) && skipped->n < MOUNTS_MAX_SKIPPED)
 			skipped->why[skipped->n++] = why;
