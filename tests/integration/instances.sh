@@ -20,7 +20,7 @@ if [ -n "$(subid_start /etc/subuid)" ] && command -v newuidmap >/dev/null &&
 	maps="root auto"
 fi
 set -- $maps
-plan $((19 * $# + 3 + (2 - $#)))
+plan $((19 * $# + 5 + (2 - $#)))
 [ $# = 2 ] || if [ "${NSCHROOT_TEST_MUST_WORK:-0}" = 1 ]; then
 	not_ok "cannot make an auto-mode box (NSCHROOT_TEST_MUST_WORK=1)"
 else
@@ -92,6 +92,14 @@ done
 start root-bb
 assert_eq "root mode: exec --uid 5 is refused" 125 "$(nsrun exec --uid 5 root-bb true 2>/dev/null; echo $?)"
 finish root-bb
+
+# An ephemeral instance is joined too: exec writes into its overlay.
+start root-bb --ephemeral
+assert_eq "ephemeral: exec joins the instance" tmp "$(nsrun exec root-bb cat /tmp/mark)"
+nsrun exec root-bb sh -c 'echo x >/etc/from-exec'
+finish root-bb
+assert_eq "ephemeral: what exec wrote vanished with it" "" \
+	"$(ls "$NSCHROOT_HOME/boxes/root-bb/rootfs/etc/from-exec" 2>/dev/null)"
 
 # A run killed with SIGKILL leaves a record, which is not listed.
 start root-bb
