@@ -43,6 +43,7 @@
 #include "util/progress.h"
 #include "util/text.h"
 
+/* cppcheck-suppress constParameter ; argv is main's, of type char ** */
 void take_clone_operands(int argc, char *const argv[], const char *refused, const char *from,
 			 const char **name)
 {
