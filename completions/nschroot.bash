@@ -26,7 +26,8 @@ _nschroot_takes_arg()
 		;;
 	exec:--instance | exec:--uid | exec:--gid | exec:-w | exec:--chdir | exec:-e | exec:--env | \
 		exec:--unsetenv | \
-		create:--map | create:--progress | create:--backend | create:--arch | export:--compress | \
+		create:--map | create:--progress | create:--backend | create:--arch | create:--from | \
+		export:--compress | \
 		export:--format | export:--progress)
 		return 0
 		;;
@@ -117,6 +118,7 @@ _nschroot_option_arg()
 	case $sub:$prev in
 	create:--map) _nschroot_values root auto ;;
 	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
+	create:--from) _nschroot_values $(_nschroot_boxes) ;;
 	create:--progress | export:--progress) _nschroot_values auto always never ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
@@ -246,7 +248,7 @@ _nschroot_exec()
 # bash-completion keeps the colon in the word), docker://REF.
 _nschroot_create()
 {
-	_nschroot_before_operands '--map= --no-fixup --arch= --progress= --backend= -h --help' &&
+	_nschroot_before_operands '--map= --no-fixup --arch= --progress= --backend= --from= -h --help' &&
 		return
 	[[ -n $first ]] && ((cword == first + 1)) || return
 	local transport IFS=$'\n'

@@ -189,6 +189,7 @@ complete $opts -l backend -x -d 'What runs the box, recorded' \
     -a 'auto\t"ns, or proot where user namespaces are refused" ns\t"The namespace engine" proot\t"The system\'s proot"'
 complete $opts -l progress -x -d 'Progress bar' \
     -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
+complete $opts -l from -x -d 'Copy a box' -a '(__nschroot_boxes)'
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is create:arg1' -F
 complete -c nschroot -n '__nschroot_is create:arg1' -a - -d 'Standard input'

@@ -73,7 +73,7 @@
 #include "archive/extract.h"
 #include "archive/image-write.h"
 #include "archive/lift.h"
-#include "archive/progress.h"
+#include "util/progress.h"
 #include "archive/write.h"
 #include "base/arch.h"
 #include "util/cleanup.h"

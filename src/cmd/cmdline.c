@@ -59,8 +59,10 @@ void take_box_operands(int argc, char *const argv[], const char *cmd, const char
 int archive_command_option(int argc, char **argv, const struct option *opts, const char *cmd,
 			   const char **progress)
 {
+	/* create NEW --from BOX: create's options may follow its operands. */
+	const char *shortopts = strcmp(cmd, "create") == 0 ? ":h" : "+:h";
 	int opt;
-	while ((opt = command_option(argc, argv, "+:h", opts, cmd)) == OPT_PROGRESS)
+	while ((opt = command_option(argc, argv, shortopts, opts, cmd)) == OPT_PROGRESS)
 		*progress = check_progress_arg(optarg);
 	if (opt == ':' || opt == '?')
 		die_bad_option(cmd, opt, argv);

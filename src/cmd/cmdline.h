@@ -19,7 +19,8 @@ enum { OPT_PROGRESS = 0x200 };
 		"progress", required_argument, NULL, OPT_PROGRESS                                  \
 	}
 
-/* command_option for create and export, "+:h": --progress (into
+/* command_option for create and export, "+:h" (create: ":h", its
+ * options anywhere, as in `create NEW --from BOX`): --progress (into
  * *progress) and the usage errors of cmd are taken here; the next of cmd's
  * own options is returned, or -1 after the last. */
 int archive_command_option(int argc, char **argv, const struct option *opts, const char *cmd,

@@ -10,7 +10,6 @@
  * never replaces an existing box. Any failure or SIGINT/SIGTERM/SIGHUP on
  * the way removes the staging directory.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -19,17 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cmd/clone.h"
 #include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
 #include "cmd/source.h"
+#include "cmd/staging.h"
 #include "base/arch.h"
 #include "run/options.h"
 #include "store/fixups.h"
@@ -50,16 +48,18 @@ struct create_opts {
 	const char *arch;     /* --arch: an image's platform, or NULL */
 	const char *name;
 	const char *source;
+	const char *from; /* --from BOX: a copy of that box, no SOURCE */
 };
 
 static void parse_create(int argc, char **argv, struct create_opts *o)
 {
-	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_BACKEND, OPT_ARCH };
+	enum { OPT_MAP = CHAR_MAX + 1, OPT_NO_FIXUP, OPT_BACKEND, OPT_ARCH, OPT_FROM };
 	static const struct option opts[] = {
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "no-fixup", no_argument, NULL, OPT_NO_FIXUP },
+		{ "from", required_argument, NULL, OPT_FROM },
 		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -81,38 +81,18 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 		else if (opt == OPT_MAP &&
 			 (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER))
 			die_usage("invalid --map '%s': expected root or auto", optarg);
+		else if (opt == OPT_FROM)
+			o->from = optarg;
 	}
-	take_box_operands(argc, argv, "create", "SOURCE", &o->name, &o->source);
-}
-
-/* Staging directories left by a create that crashed: nobody holds their
- * lock any more. Removed under the widest map the caller has, since their
- * mode is not known. */
-static void remove_stale_staging(int boxes)
-{
-	struct idmap widest;
-	bool have_map = false;
-	int fd = dup(boxes);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!store_is_staging(e->d_name))
-			continue;
-		_cleanup_close_ int s =
-		    openat(boxes, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (s < 0 || flock(s, LOCK_EX | LOCK_NB) < 0)
-			continue;
-		if (!have_map)
-			mapping_widest(&widest);
-		have_map = true;
-		struct failure f = { 0 };
-		if (remove_in_userns(&widest, boxes, e->d_name, &f) < 0)
-			log_warning("cannot remove stale staging directory '%s': %s", e->d_name,
-				    f.what);
-	}
-	closedir(d);
+	/* A copy has its box's map, architecture and backend. */
+	const char *refused = o->map != MAP_UNSET	    ? "--map"
+			      : o->arch			    ? "--arch"
+			      : o->backend != BACKEND_UNSET ? "--backend"
+							    : NULL;
+	if (o->from)
+		take_clone_operands(argc, argv, refused, o->from, &o->name);
+	else
+		take_box_operands(argc, argv, "create", "SOURCE", &o->name, &o->source);
 }
 
 struct extract_result {
@@ -268,16 +248,6 @@ static bool tree_writer_done(pid_t pid, bool stop)
 	return wait_child(pid, &wstatus) == 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 }
 
-static char *now_utc(void)
-{
-	char buf[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return strdup(buf);
-}
-
 /* The image's settings moved from image into conf. */
 static void take_image_settings(struct box_conf *conf, struct box_conf *image)
 {
@@ -367,21 +337,6 @@ static void note_root_mode(enum map_mode requested)
 		 "switch users (PostgreSQL's initdb, sudo) run as root, their set*id calls "
 		 "doing nothing; %s",
 		 fix);
-}
-
-/* The staging directory of a new box name in boxes, with its rootfs:
- * its name in the store (*staging), a descriptor (*stagefd) and the
- * rootfs' host path (*rootfs). */
-static void make_staging(int boxes, const char *name, char **staging, int *stagefd, char **rootfs)
-{
-	int r = store_staging_create(boxes, name, staging, stagefd);
-	if (r < 0)
-		die_errno(r, "cannot make a staging directory in the store");
-	if (mkdirat(*stagefd, "rootfs", 0755) < 0)
-		die_errno(errno, "cannot make the staging rootfs");
-	_cleanup_free_ char *store = store_path();
-	if (!store || asprintf(rootfs, "%s/boxes/%s/rootfs", store, *staging) < 0)
-		die_errno(ENOMEM, "cannot name the staging directory");
 }
 
 /* "Created box ..." on standard output, the box's os-release words made
@@ -526,6 +481,8 @@ int cmd_create(int argc, char **argv)
 {
 	struct create_opts o;
 	parse_create(argc, argv, &o);
+	if (o.from)
+		return create_from_box(o.name, o.from, o.progress);
 	struct idmap map;
 	struct subids ids;
 	mapping_for_backend(&o, &map, &ids);

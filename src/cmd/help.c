@@ -62,6 +62,7 @@ void help_main(void)
 	      "  enter [OPTIONS] TARGET start an interactive login shell in TARGET\n"
 	      "  create [OPTIONS] NAME SOURCE\n"
 	      "                         make box NAME from a tarball, - or a directory\n"
+	      "  create NAME --from BOX copy box BOX as box NAME\n"
 	      "  list [--json] [--size] list the boxes in the store\n"
 	      "  info [--json] NAME     show a box's settings\n"
 	      "  rm [--force] NAME...   remove boxes\n"
@@ -107,6 +108,7 @@ void help_enter(void)
 static void help_create(void)
 {
 	fputs("Usage: nschroot create [OPTIONS] NAME SOURCE\n"
+	      "       nschroot create [--progress=WHEN] NAME --from BOX\n"
 	      "\n"
 	      "Make the box NAME in the store from SOURCE: a tarball (tar, pax, ustar or\n"
 	      "GNU; gzip, bzip2, xz, zstd, lz4 or none, told from the content), '-' for\n"
@@ -124,6 +126,11 @@ static void help_create(void)
 	      "the range becomes root. In root mode every file belongs to the caller\n"
 	      "(root inside) and set-id bits are dropped.\n"
 	      "\n"
+	      "With --from, NAME is a copy of the box BOX as it is: owners, modes,\n"
+	      "set-id bits, hard links, xattrs (file capabilities) and BOX's settings;\n"
+	      "reflinked where the store's file system can. BOX may run meanwhile (what\n"
+	      "it writes then may or may not be in the copy).\n"
+	      "\n"
 	      "Options:\n"
 	      "      --map=MODE         the box's identity mapping, kept for its life:\n"
 	      "                           auto or root\n"
@@ -133,6 +140,8 @@ static void help_create(void)
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
 	      "      --backend=NAME     ns or proot: recorded, what runs the box; proot\n"
 	      "                           makes it without user namespaces, in root mode\n"
+	      "      --from=BOX         copy the box BOX (no SOURCE, --map, --arch or\n"
+	      "                           --backend: the copy keeps BOX's)\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }

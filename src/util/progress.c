@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "archive/progress.h"
+#include "util/progress.h"
 
 #include <errno.h>
-#include <libutil.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,12 +15,26 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/* "4.2MiB", "512B": at most 7 characters. */
+/* "4.2MiB", "42MiB", "512B": at most 7 characters. Written out rather
+ * than taken from libbsd's humanize_number, so that nschroot itself (create
+ * --from) draws the bar without loading libbsd on its run path. */
 static void human(char *buf, size_t len, uint64_t n)
 {
-	if (humanize_number(buf, len, (int64_t)n, "B", HN_AUTOSCALE,
-			    HN_DECIMAL | HN_NOSPACE | HN_IEC_PREFIXES) < 0)
-		snprintf(buf, len, "?");
+	static const char *const units[] = { "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
+	if (n < 1024) {
+		snprintf(buf, len, "%uB", (unsigned)n);
+		return;
+	}
+	double v = (double)n / 1024;
+	size_t u = 0;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, len, "%.1f%sB", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%sB", v, units[u]);
 }
 
 static void duration(char *buf, size_t len, double s)
