@@ -208,16 +208,22 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Under lock: the slot the tar reader held is the worker's again. */
+static void release_held(struct unpack *u)
+{
+	if (!u->held)
+		return;
+	u->held = false;
+	u->tail = (u->tail + 1) % SLOTS;
+	u->filled--;
+	pthread_cond_signal(&u->changed);
+}
+
 la_ssize_t unpack_read(struct archive *a, void *ctx, const void **buf)
 {
 	struct unpack *u = ctx;
 	pthread_mutex_lock(&u->lock);
-	if (u->held) {
-		u->held = false;
-		u->tail = (u->tail + 1) % SLOTS;
-		u->filled--;
-		pthread_cond_signal(&u->changed);
-	}
+	release_held(u);
 	while (u->filled == 0 && !u->done)
 		pthread_cond_wait(&u->changed, &u->lock);
 	la_ssize_t n = 0;
@@ -237,12 +243,7 @@ int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure
 {
 	pthread_mutex_lock(&u->lock);
 	for (;;) {
-		if (u->held) {
-			u->held = false;
-			u->tail = (u->tail + 1) % SLOTS;
-			u->filled--;
-			pthread_cond_signal(&u->changed);
-		}
+		release_held(u);
 		while (u->filled == 0 && !u->done)
 			pthread_cond_wait(&u->changed, &u->lock);
 		if (u->filled == 0)

@@ -25,7 +25,6 @@
 #include "cmd/mapping.h"
 #include "cmd/run.h"
 #include "run/instance.h"
-#include "run/options.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "util/cleanup.h"
@@ -34,20 +33,6 @@
 #include "util/parse.h"
 
 enum { OPT_INSTANCE = CHAR_MAX + 1, OPT_UID, OPT_GID, OPT_UNSETENV, OPT_KEEP_ENV };
-
-static void add_env(struct run_config *cfg, int opt, const char *arg)
-{
-	struct env_op e;
-	const char *why;
-	int r = opt == 'e' ? parse_env_spec(arg, &e, &why) : parse_unsetenv_spec(arg, &e, &why);
-	if (r < 0)
-		die_usage("invalid %s '%s': %s", opt == 'e' ? "--env" : "--unsetenv", arg, why);
-	struct env_op *v = reallocarray(cfg->env_ops, cfg->n_env_ops + 1, sizeof(*v));
-	if (!v)
-		die_errno(ENOMEM, "cannot parse the options");
-	cfg->env_ops = v;
-	v[cfg->n_env_ops++] = e;
-}
 
 static void exec_option(int opt, struct run_config *cfg, uint32_t *instance, char **argv)
 {
@@ -73,7 +58,7 @@ static void exec_option(int opt, struct run_config *cfg, uint32_t *instance, cha
 		break;
 	case 'e':
 	case OPT_UNSETENV:
-		add_env(cfg, opt, optarg);
+		add_env_op(cfg, opt, optarg);
 		break;
 	case ':':
 		die_usage("exec: option '%s' needs an argument", argv[optind - 1]);

@@ -107,7 +107,7 @@ static void add_mount(struct run_config *cfg, int opt, const char *arg)
 	APPEND(cfg->mounts, cfg->n_mounts, m);
 }
 
-static void add_env_op(struct run_config *cfg, int opt, const char *arg)
+void add_env_op(struct run_config *cfg, int opt, const char *arg)
 {
 	struct env_op e;
 	const char *why;

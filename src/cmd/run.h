@@ -13,3 +13,7 @@
  * failure. */
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan);
+
+/* -e NAME[=VALUE] (opt 'e') or --unsetenv NAME (any other opt) added to
+ * cfg's environment operations; a usage error ends the process. */
+void add_env_op(struct run_config *cfg, int opt, const char *arg);

@@ -34,3 +34,22 @@ bool reap_ended(pid_t target, int *wstatus)
 		}
 	return found;
 }
+
+int run_forward_until_ended(pid_t command)
+{
+	sigset_t set;
+	run_waited_signals(&set);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(command, sig);
+			continue;
+		}
+		int wstatus;
+		if (reap_ended(command, &wstatus))
+			return run_exit_status(wstatus);
+	}
+}

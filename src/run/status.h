@@ -20,3 +20,9 @@ int run_exit_status(int wstatus);
  * reaper does on SIGCHLD: true, with its wait status, when target was
  * one of them. */
 bool reap_ended(pid_t target, int *wstatus);
+
+/* As an init (or exec's waiter): take the signals of run_waited_signals,
+ * blocked by the caller, with sigwaitinfo, pass the forwarded ones on to
+ * command and reap every child that ends, until command has. Its exit
+ * status, as run_exit_status gives it. */
+int run_forward_until_ended(pid_t command);

@@ -171,22 +171,7 @@ static _Noreturn void finish(int status, int status_fd)
  */
 static _Noreturn void init_loop(pid_t command, int status_fd)
 {
-	sigset_t set;
-	run_waited_signals(&set);
-
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(command, sig);
-			continue;
-		}
-		int wstatus;
-		if (reap_ended(command, &wstatus))
-			finish(run_exit_status(wstatus), status_fd);
-	}
+	finish(run_forward_until_ended(command), status_fd);
 }
 
 /* Stop holding the caller's stdin and stdout, and any other descriptor

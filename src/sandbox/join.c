@@ -110,25 +110,10 @@ static pid_t start(const struct join *j, int pty_slave)
  * do, with init). */
 static _Noreturn void wait_command(pid_t command, int status_fd)
 {
-	sigset_t set;
-	run_waited_signals(&set);
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(command, sig);
-			continue;
-		}
-		int wstatus;
-		if (reap_ended(command, &wstatus)) {
-			unsigned char byte = (unsigned char)run_exit_status(wstatus);
-			ssize_t n = write(status_fd, &byte, 1);
-			(void)n;
-			_exit(byte);
-		}
-	}
+	unsigned char byte = (unsigned char)run_forward_until_ended(command);
+	ssize_t n = write(status_fd, &byte, 1); /* fails only once nschroot is gone */
+	(void)n;
+	_exit(byte);
 }
 
 static _Noreturn void join_child(const struct join *j, int lifeline)

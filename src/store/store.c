@@ -127,9 +127,12 @@ int store_open_instances(bool create)
 	_cleanup_close_ int fd = open(store, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (create && mkdirat(fd, "instances", 0700) < 0 && errno != EEXIST)
-		return -errno;
-	int dir = openat(fd, "instances", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int dir = openat(fd, "instances", flags);
+	/* Made once: every run of a box opens it. */
+	if (dir < 0 && errno == ENOENT && create &&
+	    (mkdirat(fd, "instances", 0700) == 0 || errno == EEXIST))
+		dir = openat(fd, "instances", flags);
 	return dir < 0 ? -errno : dir;
 }
 
