@@ -15,11 +15,15 @@
 #include "util/parse.h"
 #include "util/text.h"
 
+/* keep-id is podman's name for the mode. */
 static const struct name_value map_modes[] = {
+	// clang-format off
 	{ "root", MAP_ROOT },
 	{ "user", MAP_USER },
 	{ "auto", MAP_AUTO },
+	{ "keep-id", MAP_KEEP_ID },
 	{ NULL, 0 },
+	// clang-format on
 };
 
 int parse_map_mode(const char *arg, enum map_mode *out)
@@ -70,6 +74,54 @@ int idmap_auto(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges 
 		m->gid.e[m->gid.n++] = (struct id_extent){ subgids->total, gid, 1 };
 	}
 	return 0;
+}
+
+/* The subordinate ranges s, inside from 0, around inside id `own`: the
+ * caller's own outside id, the same number. */
+static int keep_id_map(struct id_map *map, uint32_t own, const struct subid_ranges *s)
+{
+	if (own > s->total)
+		return -ERANGE;
+	uint32_t inside = 0; /* the next inside id a subordinate id takes */
+	bool placed = false;
+	for (size_t i = 0; i < s->n; i++) {
+		uint32_t start = s->r[i].start, count = s->r[i].count;
+		if (placed || own >= inside + count) {
+			map->e[map->n++] = (struct id_extent){ inside, start, count };
+			inside += count;
+			continue;
+		}
+		uint32_t below = own - inside;
+		if (below)
+			map->e[map->n++] = (struct id_extent){ inside, start, below };
+		map->e[map->n++] = (struct id_extent){ own, own, 1 };
+		map->e[map->n++] = (struct id_extent){ own + 1, start + below, count - below };
+		inside += count + 1;
+		placed = true;
+	}
+	if (!placed)
+		map->e[map->n++] = (struct id_extent){ own, own, 1 };
+	return 0;
+}
+
+int idmap_keep_id(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges *subuids,
+		  const struct subid_ranges *subgids)
+{
+	*m = (struct idmap){ .mode = MAP_KEEP_ID };
+	if (subuids->n == 0 || subgids->n == 0)
+		return -ENOENT;
+	int r = keep_id_map(&m->uid, uid, subuids);
+	return r < 0 ? r : keep_id_map(&m->gid, gid, subgids);
+}
+
+bool map_mode_subordinate(enum map_mode mode)
+{
+	return mode == MAP_AUTO || mode == MAP_KEEP_ID;
+}
+
+bool idmap_subordinate(const struct idmap *m)
+{
+	return map_mode_subordinate(m->mode);
 }
 
 uint32_t id_map_size(const struct id_map *m)

@@ -10,12 +10,12 @@
 #include "util/failure.h"
 
 /* DESIGN.md, "Identity mapping (--map)". */
-enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO };
+enum map_mode { MAP_UNSET, MAP_ROOT, MAP_USER, MAP_AUTO, MAP_KEEP_ID };
 
 /* --map's argument: 0, or -EINVAL when it names no mode. */
 int parse_map_mode(const char *arg, enum map_mode *out);
 
-/* root, user, auto; "unset" for MAP_UNSET. */
+/* root, user, auto, keep-id; "unset" for MAP_UNSET. */
 const char *map_mode_name(enum map_mode map);
 
 /* One line of a uid_map or gid_map. */
@@ -23,7 +23,9 @@ struct id_extent {
 	uint32_t inside, outside, count;
 };
 
-#define IDMAP_MAX_EXTENTS (1 + SUBID_MAX_RANGES)
+/* The caller's own id, and the subordinate ranges, one of them split in
+ * two around it (keep-id). */
+#define IDMAP_MAX_EXTENTS (2 + SUBID_MAX_RANGES)
 
 struct id_map {
 	struct id_extent e[IDMAP_MAX_EXTENTS];
@@ -33,7 +35,7 @@ struct id_map {
 /* How a user namespace of nschroot's is mapped (DESIGN.md, "Identity
  * mapping"). The inside ids of every map are 0..size-1, in one piece. */
 struct idmap {
-	enum map_mode mode; /* MAP_ROOT, MAP_USER or MAP_AUTO */
+	enum map_mode mode; /* MAP_ROOT, MAP_USER, MAP_AUTO or MAP_KEEP_ID */
 	struct id_map uid, gid;
 	/* No user namespace at all: work on the box's files as the caller,
 	 * where namespaces are refused (a box of the proot backend). Single
@@ -54,6 +56,26 @@ void idmap_single(struct idmap *m, enum map_mode mode, uid_t uid, gid_t gid);
  */
 int idmap_auto(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges *subuids,
 	       const struct subid_ranges *subgids, bool subroot);
+
+/*
+ * keep-id (podman's): the caller's uid and gid are themselves inside, and
+ * every other inside id, root's included, comes from the subordinate
+ * ranges in order: 0..uid-1 from their first uid ids, uid+1.. from the
+ * rest. Inside ids are 0..total, in one piece, as in auto mode. -ENOENT
+ * when either set of ranges is empty, -ERANGE when a range holds fewer
+ * ids than the caller's own id (inside, the ids below it would be left
+ * unmapped).
+ */
+int idmap_keep_id(struct idmap *m, uid_t uid, gid_t gid, const struct subid_ranges *subuids,
+		  const struct subid_ranges *subgids);
+
+/* Whether m maps subordinate ids (auto and keep-id): it is written by the
+ * system's newuidmap and newgidmap, and the command takes its ids with
+ * set*id inside. */
+bool idmap_subordinate(const struct idmap *m);
+
+/* Whether a box of this mode is laid out with subordinate ids. */
+bool map_mode_subordinate(enum map_mode mode);
 
 /* The number of inside ids of a map: 0..size-1 are mapped. */
 uint32_t id_map_size(const struct id_map *m);

@@ -150,7 +150,7 @@ static int finish_helper(struct helper_run *h, struct failure *f)
  * happens; the first failure is the one reported. */
 int idmap_apply(pid_t pid, const struct idmap *m, struct failure *f)
 {
-	if (m->mode != MAP_AUTO) {
+	if (!idmap_subordinate(m)) {
 		int r = idmap_write_single(pid, m->uid.e[0].inside, m->uid.e[0].outside,
 					   m->gid.e[0].inside, m->gid.e[0].outside, true);
 		return r < 0 ? fail(f, r, "cannot write the user namespace's id maps") : 0;

@@ -54,7 +54,7 @@ static int clone_failed(int err, const char *what, struct failure *f)
 static int map_cloned(const struct idmap *m, int sync, bool keep_groups, struct failure *f)
 {
 	int r;
-	if (m->mode == MAP_AUTO) {
+	if (idmap_subordinate(m)) {
 		if (read_one_byte(sync) != 1)
 			_exit(EXIT_SETUP); /* the parent failed, and said why */
 		if ((r = userns_become_root(keep_groups)) < 0)
@@ -81,7 +81,7 @@ int userns_clone(unsigned long flags, const struct idmap *m, const int sync[2], 
 		return map_cloned(m, sync[0], keep_groups, f);
 	}
 	close(sync[0]);
-	if (m->mode != MAP_AUTO)
+	if (!idmap_subordinate(m))
 		return 0;
 	int r = idmap_apply(*pid, m, f);
 	if (r == 0 && write(sync[1], "x", 1) != 1)
@@ -190,7 +190,7 @@ static int unshare_identity(int flags, const struct idmap *m, const char *what, 
 int userns_unshare(int flags, const struct idmap *m, uid_t uid, gid_t gid, const char *what,
 		   struct failure *f)
 {
-	if (m->mode == MAP_AUTO)
+	if (idmap_subordinate(m))
 		return unshare_identity(flags, m, what, f);
 	/* The caller's ids where it is now: m's inside ones. */
 	uid_t outer_uid = m->uid.e[0].inside;

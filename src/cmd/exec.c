@@ -119,7 +119,7 @@ static void find_instance(const char *box, uint32_t pid, struct instance *out)
  * as them, and may not ask for others. */
 static void ids_for_instance(const struct instance *in, struct run_config *cfg, char buf[2][16])
 {
-	if (in->map == MAP_AUTO)
+	if (map_mode_subordinate(in->map))
 		return;
 	snprintf(buf[0], 16, "%u", (unsigned)in->uid);
 	snprintf(buf[1], 16, "%u", (unsigned)in->gid);
@@ -137,7 +137,7 @@ static void take_restrictions(const struct instance *in, struct run_plan *p)
 	p->no_new_privs = in->no_new_privs;
 	p->caps_given = in->caps_given;
 	p->caps = in->caps;
-	if (in->map != MAP_AUTO && (p->uid != in->uid || p->gid != in->gid))
+	if (!map_mode_subordinate(in->map) && (p->uid != in->uid || p->gid != in->gid))
 		die("the instance maps only its command's ids (%u:%u) in %s mode: exec runs as "
 		    "them",
 		    (unsigned)in->uid, (unsigned)in->gid, map_mode_name(in->map));

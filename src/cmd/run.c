@@ -364,19 +364,19 @@ static char *read_etc(int rootfd, const char *path, size_t *len)
 	return r < 0 ? NULL : buf;
 }
 
-/* In auto mode the command takes its ids with set*id: they must be mapped.
+/* With subordinate ids the command takes its ids with set*id: they must be mapped.
  * (In root and user mode the nested namespace maps whichever was asked.) */
 static void check_ids_mapped(const struct run_plan *p)
 {
-	if (p->idmap.mode != MAP_AUTO)
+	if (!idmap_subordinate(&p->idmap))
 		return;
 	uint32_t uids = id_map_size(&p->idmap.uid), gids = id_map_size(&p->idmap.gid);
 	if (p->uid >= uids)
-		die("uid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)p->uid,
-		    (unsigned)uids - 1);
+		die("uid %u is not mapped in this sandbox (%s mode maps 0-%u)", (unsigned)p->uid,
+		    map_mode_name(p->idmap.mode), (unsigned)uids - 1);
 	if (p->gid >= gids)
-		die("gid %u is not mapped in this sandbox (auto mode maps 0-%u)", (unsigned)p->gid,
-		    (unsigned)gids - 1);
+		die("gid %u is not mapped in this sandbox (%s mode maps 0-%u)", (unsigned)p->gid,
+		    map_mode_name(p->idmap.mode), (unsigned)gids - 1);
 	/* The fake-root filter would turn the set*id calls that make the
 	 * command's user into no-ops, leaving it root. */
 	if (p->fakeroot && (p->uid != 0 || p->gid != 0))

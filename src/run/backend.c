@@ -12,7 +12,7 @@ static const struct name_value needs_options[] = {
 	{ "--net=none", PLAN_NEEDS_NET_NONE },
 	{ "--cap-add and --cap-drop", PLAN_NEEDS_CAPS },
 	{ "--hostname", PLAN_NEEDS_HOSTNAME },
-	{ "--map=auto", PLAN_NEEDS_MAP_AUTO },
+	{ "--map=auto or keep-id", PLAN_NEEDS_MAP_AUTO },
 	{ "--fakeroot=seccomp", PLAN_NEEDS_FAKEROOT },
 	{ "--no-new-privs", PLAN_NEEDS_NO_NEW_PRIVS },
 	{ "--ephemeral", PLAN_NEEDS_EPHEMERAL },

@@ -90,7 +90,7 @@ static unsigned plan_needs(const struct run_config *cfg, const struct run_plan *
 	n |= cfg->net == NET_NONE ? PLAN_NEEDS_NET_NONE : 0;
 	n |= p->caps_given ? PLAN_NEEDS_CAPS : 0;
 	n |= cfg->hostname ? PLAN_NEEDS_HOSTNAME : 0;
-	n |= p->idmap.mode == MAP_AUTO ? PLAN_NEEDS_MAP_AUTO : 0;
+	n |= idmap_subordinate(&p->idmap) ? PLAN_NEEDS_MAP_AUTO : 0;
 	n |= cfg->fakeroot == FAKEROOT_SECCOMP ? PLAN_NEEDS_FAKEROOT : 0;
 	n |= cfg->no_new_privs ? PLAN_NEEDS_NO_NEW_PRIVS : 0;
 	return n;

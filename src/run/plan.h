@@ -52,7 +52,7 @@ enum {
 	PLAN_NEEDS_NET_NONE = 1u << 2,	/* --net=none */
 	PLAN_NEEDS_CAPS = 1u << 3,	/* --cap-add, --cap-drop */
 	PLAN_NEEDS_HOSTNAME = 1u << 4,	/* --hostname */
-	PLAN_NEEDS_MAP_AUTO = 1u << 5,	/* --map=auto, or a box made in auto mode */
+	PLAN_NEEDS_MAP_AUTO = 1u << 5,	/* subordinate ids: --map=auto or keep-id, or such a box */
 	PLAN_NEEDS_FAKEROOT = 1u << 6,	/* --fakeroot=seccomp */
 	PLAN_NEEDS_NO_NEW_PRIVS = 1u << 7,
 	PLAN_NEEDS_EPHEMERAL = 1u << 8, /* --ephemeral */

@@ -64,7 +64,7 @@ static void enter_workdir(const struct command *c)
  * denies the box too; another user of the box has its own group only. */
 static void become_user(const struct run_plan *p)
 {
-	if (p->idmap.mode != MAP_AUTO || (p->uid == 0 && p->gid == 0))
+	if (!idmap_subordinate(&p->idmap) || (p->uid == 0 && p->gid == 0))
 		return;
 	gid_t gid = p->gid;
 	if (setgroups(1, &gid) < 0)

@@ -198,7 +198,7 @@ static int open_box_terminal(const struct sandbox *sb, struct failure *f)
 	int tty = (m & 1u) ? 0 : (m & 2u) ? 1 : 2;
 	uid_t uid = 0;
 	gid_t gid = 0;
-	if (p->idmap.mode == MAP_AUTO && p->uid != 0) {
+	if (idmap_subordinate(&p->idmap) && p->uid != 0) {
 		uid = p->uid;
 		gid = id_map_size(&p->idmap.gid) > 5 ? 5 : p->gid;
 	}
@@ -253,7 +253,7 @@ _Noreturn void sandbox_init(const struct sandbox *sb, int lifeline, int status_f
 	 * can signal the caller's shell and its jobs with kill(0, ...), nor
 	 * take the caller's terminal (pty.c). */
 	setsid();
-	if (p->idmap.mode == MAP_AUTO && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+	if (idmap_subordinate(&p->idmap) && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		die_errno(errno, "cannot make nschroot's init dumpable");
 	die_with_parent(lifeline);
 	set_up_mounts(p);

@@ -72,7 +72,7 @@ static int open_terminal(const struct join *j)
 	int tty = (m & 1u) ? 0 : (m & 2u) ? 1 : 2;
 	uid_t uid = 0;
 	gid_t gid = 0;
-	if (p->idmap.mode == MAP_AUTO && p->uid != 0) {
+	if (idmap_subordinate(&p->idmap) && p->uid != 0) {
 		uid = p->uid;
 		gid = id_map_size(&p->idmap.gid) > 5 ? 5 : p->gid;
 	}

@@ -189,7 +189,7 @@ static int setup_dev(int rootfd, const struct run_plan *p, bool host_dev, struct
 		return fail(f, errno, "cannot open directories in '/dev'");
 
 	/* gid=5 (tty) only where that gid is mapped: root mode maps one. */
-	bool tty_group = p->idmap.mode == MAP_AUTO && id_map_size(&p->idmap.gid) > 5;
+	bool tty_group = idmap_subordinate(&p->idmap) && id_map_size(&p->idmap.gid) > 5;
 	r = mount_on("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
 		     tty_group ? "newinstance,ptmxmode=0666,mode=620,gid=5"
 			       : "newinstance,ptmxmode=0666,mode=620");

@@ -145,7 +145,7 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 	if (r == 0 && c.map == MAP_UNSET)
 		r = -EINVAL;
 	/* An auto box is entered with the ranges its files were made with. */
-	if (r == 0 && c.map == MAP_AUTO && (c.subuids.n == 0 || c.subgids.n == 0))
+	if (r == 0 && map_mode_subordinate(c.map) && (c.subuids.n == 0 || c.subgids.n == 0))
 		r = -EINVAL;
 	if (r < 0) {
 		out->version = c.version;

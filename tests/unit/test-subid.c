@@ -120,10 +120,46 @@ static void test_maps(void)
 	is_int(id_map_format(&m.uid, text, 4), -28, "a short buffer is ENOSPC");
 }
 
+static void test_keep_id(void)
+{
+	struct subid_ranges u = parse("bob:100000:65536\n", "bob", 1000);
+	struct subid_ranges g = parse("bob:200000:10\nbob:300000:5\n", "bob", 1000);
+	struct idmap m;
+	char text[256];
+
+	is_int(idmap_keep_id(&m, 1000, 12, &u, &g), 0, "keep-id map");
+	ok(m.mode == MAP_KEEP_ID && idmap_subordinate(&m), "keep-id maps subordinate ids");
+	id_map_format(&m.uid, text, sizeof(text));
+	is_str(text, "0 100000 1000\n1000 1000 1\n1001 101000 64536\n",
+	       "uids: the range's first ids below the caller's, the caller itself, the rest above");
+	is_int(id_map_size(&m.uid), 65537, "as many uids as auto mode");
+	is_int(id_map_root(&m.uid), 100000, "root is the range's start");
+	id_map_format(&m.gid, text, sizeof(text));
+	is_str(text, "0 200000 10\n10 300000 2\n12 12 1\n13 300002 3\n",
+	       "gids: the split falls in the second range");
+
+	is_int(idmap_keep_id(&m, 10, 15, &g, &g), 0, "an id equal to the ranges' total");
+	id_map_format(&m.gid, text, sizeof(text));
+	is_str(text, "0 200000 10\n10 300000 5\n15 15 1\n", "comes right after them");
+	id_map_format(&m.uid, text, sizeof(text));
+	is_str(text, "0 200000 10\n10 10 1\n11 300000 5\n", "or between two ranges");
+	is_int(idmap_keep_id(&m, 16, 0, &g, &g), -34, "an id above the ranges' total: ERANGE");
+	struct subid_ranges none = { 0 };
+	is_int(idmap_keep_id(&m, 1000, 12, &u, &none), -2, "no subgid range: ENOENT");
+
+	enum map_mode mode;
+	ok(parse_map_mode("keep-id", &mode) == 0 && mode == MAP_KEEP_ID, "--map=keep-id");
+	is_str(map_mode_name(MAP_KEEP_ID), "keep-id", "and its name");
+	ok(map_mode_subordinate(MAP_AUTO) && !map_mode_subordinate(MAP_ROOT) &&
+	       !map_mode_subordinate(MAP_USER),
+	   "auto uses subordinate ids, root and user do not");
+}
+
 int main(void)
 {
 	test_parse();
 	test_list();
 	test_maps();
+	test_keep_id();
 	return done_testing();
 }
