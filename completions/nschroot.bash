@@ -6,7 +6,14 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm export fixup exec ps doctor help'
+_nschroot_commands='run enter create list info rm export fixup exec ps config doctor help'
+
+# The options of run and enter, which config saves (but for --preserve-fd,
+# which cannot be saved); -h and --help apart.
+_nschroot_run_opts='--map= --bind --ro-bind --tmpfs -w --chdir
+	-e --env --unsetenv --keep-env --hostname --uid --gid
+	--read-only --ephemeral --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add
+	--cap-drop --no-new-privs --backend='
 
 # The names of capabilities(7), for --cap-add and --cap-drop.
 _nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM'
@@ -15,7 +22,7 @@ _nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPE
 _nschroot_takes_arg()
 {
 	case $1:$2 in
-	run:* | enter:*)
+	run:* | enter:* | config:*)
 		case $2 in
 		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
 			--hostname | --uid | --gid | --net | --dev | --proc | --preserve-fd | --fakeroot | \
@@ -220,10 +227,7 @@ _nschroot_run()
 		[[ $sub == run ]] && _nschroot_command $((first + 1))
 		return
 	fi
-	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
-		-e --env --unsetenv --keep-env --hostname --uid --gid
-		--read-only --ephemeral --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add
-		--cap-drop --no-new-privs --backend= -h --help' && return
+	_nschroot_before_operands "$_nschroot_run_opts -h --help" && return
 
 	# TARGET: a directory, or a box name (a word without '/').
 	_nschroot_dirs
@@ -240,6 +244,31 @@ _nschroot_exec()
 	_nschroot_before_operands '--instance= --uid --gid -w --chdir -e --env --unsetenv
 		--keep-env -h --help' && return
 	_nschroot_box_names
+}
+
+# config: NAME [OPTIONS]: a box, then the options to save (run's, but
+# --preserve-fd), or --reset.
+_nschroot_config()
+{
+	if ((cword == 2)); then
+		if [[ $cur == -* ]]; then
+			_nschroot_options '-h --help'
+		else
+			_nschroot_box_names
+		fi
+		return
+	fi
+	local i
+	optarg=false
+	for ((i = 3; i < cword; i++)); do
+		[[ ${words[i]} == -* ]] && _nschroot_takes_arg config "${words[i]}" && ((i++))
+	done
+	((i > cword)) && optarg=true
+	if $split || $optarg; then
+		_nschroot_option_arg
+	elif [[ $cur == -* ]]; then
+		_nschroot_options "${_nschroot_run_opts/--preserve-fd/} --reset"
+	fi
 }
 
 # create: [OPTIONS] NAME SOURCE. NAME is new: nothing to offer. SOURCE is a
@@ -333,6 +362,7 @@ _nschroot()
 	doctor) _nschroot_before_operands '-h --help' ;;
 	ps) _nschroot_before_operands '--json -h --help' ;;
 	exec) _nschroot_exec ;;
+	config) _nschroot_config ;;
 	info)
 		_nschroot_before_operands '--json -h --help' && return
 		# One NAME.

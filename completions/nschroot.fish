@@ -34,6 +34,10 @@ function __nschroot_state
             set takes_arg --instance --uid --gid -w --chdir -e --env --unsetenv
         case export
             set takes_arg --compress --format --progress
+        case config
+            # config NAME [OPTIONS]: the box first, then options alone.
+            test $n -eq 2; and echo config:box; or echo config:options
+            return
         case list info rm fixup doctor ps
         case '*'
             echo none
@@ -122,12 +126,13 @@ complete -c nschroot -n '__nschroot_is command' -a export -d 'Write a box as a t
 complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
 complete -c nschroot -n '__nschroot_is command' -a exec -d 'Run a command in the running instance of a box'
 complete -c nschroot -n '__nschroot_is command' -a ps -d 'List the running instances of boxes'
+complete -c nschroot -n '__nschroot_is command' -a config -d 'Save run options in a box'
 complete -c nschroot -n '__nschroot_is command' -a doctor -d 'Check what nschroot needs of this machine'
 complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschroot or a command'
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup exec ps doctor help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup exec ps config doctor help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -137,7 +142,8 @@ complete -c nschroot -n '__nschroot_is run:options run:arg0 enter:options enter:
 # Only run takes a command after TARGET.
 complete -c nschroot -n __nschroot_after_target_of_run -a '(__nschroot_command)'
 
-set -l opts -c nschroot -n '__nschroot_is run:options enter:options'
+# Their options, which config saves too (but --preserve-fd).
+set -l opts -c nschroot -n '__nschroot_is run:options enter:options config:options'
 complete $opts -l map -x -d 'Identity mapping' \
     -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids" auto\t"Root inside, with the subordinate ids"'
 complete $opts -l bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] inside'
@@ -158,7 +164,8 @@ complete $opts -l dev -x -d '/dev inside' \
     -a 'minimal\t"A minimal /dev" host\t"The host\'s /dev"'
 complete $opts -l proc -x -d '/proc inside' \
     -a 'fresh\t"A /proc of the box\'s own" host\t"The host\'s /proc: every host process"'
-complete $opts -l preserve-fd -x -d 'Pass file descriptor N to the command'
+complete -c nschroot -n '__nschroot_is run:options enter:options' -l preserve-fd -x \
+    -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
 complete $opts -l backend -x -d 'What runs the box' \
@@ -175,7 +182,12 @@ set -l caps ALL \
 complete $opts -l cap-drop -x -d 'Take a capability (or ALL) from the command' -a "$caps"
 complete $opts -l cap-add -x -d 'Give a capability (or ALL) back' -a "$caps"
 complete $opts -l no-new-privs -d 'Set no_new_privs: set-id programs gain nothing'
-complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is run:options enter:options' -s h -l help -d 'Show help'
+
+# config NAME [OPTIONS] | --reset: the box, then run's options.
+complete -c nschroot -n '__nschroot_is config:box' -a '(__nschroot_boxes)'
+complete -c nschroot -n '__nschroot_is config:box' -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is config:options' -l reset -d 'Remove the saved options'
 
 # create [OPTIONS] NAME SOURCE: NAME is new, SOURCE a tarball, '-' or a
 # directory.

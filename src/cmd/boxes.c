@@ -353,6 +353,30 @@ static void info_image(const struct box_conf *c)
 			printf("%s: %s\n", lines[i].label, lines[i].value);
 }
 
+/* The run options saved in the box (nschroot config) as a shell command
+ * line, as `config BOX` prints them; no line when there are none. */
+static void info_run_options(const char *name, const struct box_conf *c)
+{
+	char **v;
+	size_t n;
+	int r = box_conf_run_options(c, &v, &n);
+	if (r < 0) {
+		printf("run options: unreadable ('nschroot config %s --reset' removes them)\n",
+		       name);
+		return;
+	}
+	if (n)
+		fputs("run options:", stdout);
+	for (size_t i = 0; i < n; i++) {
+		fputc(' ', stdout);
+		shell_quote(stdout, v[i]);
+		free(v[i]);
+	}
+	if (n)
+		fputc('\n', stdout);
+	free(v);
+}
+
 static void info_json(const char *name, const struct box_conf *c, const char *rootfs, uint64_t size,
 		      const char *subuids, const char *subgids)
 {
@@ -370,6 +394,11 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
 	json_field("rootfs", rootfs);
 	info_image_json(c);
+	/* [] when none are saved, null when they cannot be read. */
+	if (c->run_options)
+		json_list_field("run_options", c->run_options);
+	else
+		fputs(", \"run_options\": []", stdout);
 	printf(", \"size\": %" PRIu64 ", \"half_removed\": %s}\n", size,
 	       c->half_removed ? "true" : "false");
 }
@@ -411,6 +440,7 @@ int cmd_info(int argc, char **argv)
 	if (c->map == MAP_AUTO)
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
 	info_image(c);
+	info_run_options(name, c);
 	if (c->half_removed)
 		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
 		       name);

@@ -24,6 +24,7 @@
 #include "cmd/imageconf.h"
 #include "cmd/mapping.h"
 #include "cmd/run.h"
+#include "cmd/runopts.h"
 #include "run/instance.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
@@ -81,7 +82,8 @@ static void parse_exec(int argc, char **argv, struct run_config *cfg, uint32_t *
 		{ 0 },
 	};
 	int opt;
-	optind = 1;
+	/* 0: a fresh start, as it runs again after the saved options'. */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:hw:e:", opts, NULL)) != -1)
 		exec_option(opt, cfg, instance, argv);
@@ -91,6 +93,24 @@ static void parse_exec(int argc, char **argv, struct run_config *cfg, uint32_t *
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
 	cfg->argv = optind < argc ? &argv[optind] : NULL;
+}
+
+/* The box's saved options (nschroot config) that exec takes, first, and
+ * then the command line's again into a fresh cfg: its environment
+ * operations after the saved ones, its values over theirs. The saved
+ * strings, which cfg points into, are kept in *saved. */
+static void take_saved_options(int argc, char **argv, const struct box *box,
+			       struct saved_options *saved, struct run_config *cfg,
+			       uint32_t *instance)
+{
+	const char *name = cfg->target;
+	saved_options_load(&box->conf, name, saved);
+	if (!saved->argc)
+		return;
+	run_config_free(cfg);
+	*cfg = (struct run_config){ 0 };
+	saved_options_for_exec(saved, name, cfg);
+	parse_exec(argc, argv, cfg, instance);
 }
 
 /* The instance of box to join: the one whose init is pid, else the
@@ -152,6 +172,8 @@ int cmd_exec(int argc, char **argv)
 	struct box box;
 	if (store_open_box(cfg.target, BOX_USE, &box, &f) < 0)
 		die_failure(&f);
+	struct saved_options saved;
+	take_saved_options(argc, argv, &box, &saved, &cfg, &want);
 	struct instance in;
 	find_instance(cfg.target, want, &in);
 	pid_t target = instance_command(&in);
@@ -179,6 +201,7 @@ int cmd_exec(int argc, char **argv)
 	plan_free(&plan);
 	image_defaults_free(&img);
 	run_config_free(&cfg);
+	saved_options_free(&saved);
 	box_close(&box);
 	return status;
 }

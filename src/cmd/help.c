@@ -46,6 +46,10 @@
 	"when it belongs to the first id of the caller's subordinate range (a tree\n"              \
 	"made by mmdebstrap --mode=unshare), with that id as root.\n"                              \
 	"\n"                                                                                       \
+	"A box's saved options ('nschroot config') apply first, as if given before\n"              \
+	"the command line's: a value given again on the command line wins, mounts\n"               \
+	"and environment settings add up, the command line's after.\n"                             \
+	"\n"                                                                                       \
 	"Exit status: the command's; 128+N if it was killed by signal N; 125 if\n"                 \
 	"nschroot failed; 126 if the command could not be executed; 127 if it was\n"               \
 	"not found.\n"
@@ -72,6 +76,8 @@ void help_main(void)
 	      "  exec [OPTIONS] NAME [COMMAND [ARG]...]\n"
 	      "                         run COMMAND in the running instance of box NAME\n"
 	      "  ps [--json]            list the running instances of boxes\n"
+	      "  config NAME [OPTIONS]  save run options in box NAME for run, enter, exec\n"
+	      "  config NAME --reset    remove them; 'config NAME' alone prints them\n"
 	      "  doctor                 check what nschroot needs of this machine\n"
 	      "  help [COMMAND]         show help for nschroot or for COMMAND\n"
 	      "\n"
@@ -227,6 +233,8 @@ static void help_exec(void)
 	      "instance's confinement (fake root, capabilities, no_new_privs, seccomp,\n"
 	      "Landlock), a terminal of its own when the caller has one, and the box's\n"
 	      "image settings, as run's does; it ends with the instance at the latest.\n"
+	      "The box's saved options (nschroot config) that concern the command apply\n"
+	      "first: -e, --unsetenv, --keep-env, -w, --uid and --gid.\n"
 	      "Exit status as run's; 125 when no instance of NAME runs.\n"
 	      "\n"
 	      "Options:\n"
@@ -278,10 +286,37 @@ static void help_info(void)
 	fputs("Usage: nschroot info [--json] NAME\n"
 	      "\n"
 	      "Show a box's settings as 'key: value' lines: name, map, source, created,\n"
-	      "os, fixups, rootfs, size (measured now).\n"
+	      "os, fixups, rootfs, size (measured now), the run options saved by\n"
+	      "'nschroot config' when there are some.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --json             print a JSON object\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_config(void)
+{
+	fputs("Usage: nschroot config NAME [RUN-OPTIONS]\n"
+	      "       nschroot config NAME --reset\n"
+	      "       nschroot config NAME\n"
+	      "\n"
+	      "Save run options in the box NAME: run and enter apply them before their\n"
+	      "command line's (a value given again there wins; mounts and environment\n"
+	      "settings add up), exec those that concern its command (-e, --unsetenv,\n"
+	      "--keep-env, -w, --uid, --gid). The options are the ones of 'nschroot help\n"
+	      "run', checked now as run checks them; --preserve-fd cannot be saved.\n"
+	      "Relative host paths (--bind, --ro-bind, --ephemeral=DIR) are saved as\n"
+	      "absolute ones. Saving replaces the options saved before, whole.\n"
+	      "\n"
+	      "  nschroot config dev --hostname dev --bind ~/src:/src\n"
+	      "  nschroot enter dev\n"
+	      "\n"
+	      "With --reset, the saved options are removed; with no option, they are\n"
+	      "printed as one shell command line (nothing when there are none).\n"
+	      "\n"
+	      "Options:\n"
+	      "      --reset            remove the saved options\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }
@@ -310,6 +345,8 @@ int help_command(const char *command)
 		help_exec();
 	else if (strcmp(command, "ps") == 0)
 		help_ps();
+	else if (strcmp(command, "config") == 0)
+		help_config();
 	else if (strcmp(command, "help") == 0)
 		help_main();
 	else

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include "cmd/imageconf.h"
 #include "cmd/mapping.h"
 #include "cmd/run.h"
+#include "cmd/runopts.h"
 #include "base/resolve.h"
 #include "base/userns.h"
 #include "run/options.h"
@@ -32,283 +31,101 @@
 /* Files larger than this in the rootfs' /etc are not ours to read. */
 #define ETC_FILE_MAX (4u << 20)
 
-enum {
-	OPT_MAP = CHAR_MAX + 1,
-	OPT_BIND,
-	OPT_RO_BIND,
-	OPT_TMPFS,
-	OPT_UNSETENV,
-	OPT_KEEP_ENV,
-	OPT_HOSTNAME,
-	OPT_UID,
-	OPT_GID,
-	OPT_READ_ONLY,
-	OPT_NET,
-	OPT_DEV,
-	OPT_PROC,
-	OPT_PRESERVE_FD,
-	OPT_FAKEROOT,
-	OPT_BACKEND,
-	OPT_CAP_ADD,
-	OPT_CAP_DROP,
-	OPT_NO_NEW_PRIVS,
-	OPT_EPHEMERAL,
-};
-
-static const struct option run_options[] = {
-	{ "map", required_argument, NULL, OPT_MAP },
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
-	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-	{ "chdir", required_argument, NULL, 'w' },
-	{ "env", required_argument, NULL, 'e' },
-	{ "unsetenv", required_argument, NULL, OPT_UNSETENV },
-	{ "keep-env", no_argument, NULL, OPT_KEEP_ENV },
-	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-	{ "uid", required_argument, NULL, OPT_UID },
-	{ "gid", required_argument, NULL, OPT_GID },
-	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-	{ "net", required_argument, NULL, OPT_NET },
-	{ "dev", required_argument, NULL, OPT_DEV },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
-	{ "fakeroot", required_argument, NULL, OPT_FAKEROOT },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
-	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
-	{ "ephemeral", optional_argument, NULL, OPT_EPHEMERAL },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
-
-#define APPEND(arr, n, item)                                                                       \
-	do {                                                                                       \
-		__typeof__(arr) _a = reallocarray((arr), (n) + 1, sizeof(*(arr)));                 \
-		if (!_a)                                                                           \
-			die_errno(ENOMEM, "cannot parse the options");                             \
-		(arr) = _a;                                                                        \
-		(arr)[(n)++] = (item);                                                             \
-	} while (0)
-
-static void add_mount(struct run_config *cfg, int opt, const char *arg)
-{
-	struct mount_spec m;
-	const char *why;
-	int r = opt == OPT_TMPFS
-		    ? parse_tmpfs_spec(arg, &m, &why)
-		    : parse_bind_spec(arg, opt == OPT_BIND ? MOUNT_BIND : MOUNT_RO_BIND, &m, &why);
-	if (r < 0)
-		die_usage("invalid %s '%s': %s",
-			  opt == OPT_TMPFS  ? "--tmpfs"
-			  : opt == OPT_BIND ? "--bind"
-					    : "--ro-bind",
-			  arg, why);
-	APPEND(cfg->mounts, cfg->n_mounts, m);
-}
-
-void add_env_op(struct run_config *cfg, int opt, const char *arg)
-{
-	struct env_op e;
-	const char *why;
-	int r = opt == 'e' ? parse_env_spec(arg, &e, &why) : parse_unsetenv_spec(arg, &e, &why);
-	if (r < 0)
-		die_usage("invalid %s '%s': %s", opt == 'e' ? "--env" : "--unsetenv", arg, why);
-	APPEND(cfg->env_ops, cfg->n_env_ops, e);
-}
-
-static void add_preserve_fd(struct run_config *cfg, const char *arg)
-{
-	uint32_t fd;
-	if (parse_u32(arg, 3, INT_MAX, &fd) < 0)
-		die_usage("invalid --preserve-fd '%s': not a descriptor number of 3 or more", arg);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		die("--preserve-fd %u: not an open file descriptor", fd);
-	APPEND(cfg->preserve_fds, cfg->n_preserve_fds, (int)fd);
-}
-
-static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
-{
-	struct cap_op op = { .add = opt == OPT_CAP_ADD };
-	int r = caps_parse(arg, &op.cap);
-	const char *name = opt == OPT_CAP_ADD ? "--cap-add" : "--cap-drop";
-	if (r < 0)
-		die_usage("invalid %s '%s': not a capability name (see capabilities(7)) or ALL",
-			  name, arg);
-	APPEND(cfg->cap_ops, cfg->n_cap_ops, op);
-}
-
-#define PARSE_MODE(fn, arg, out, opt, choices)                                                     \
-	do {                                                                                       \
-		if (fn(arg, out) < 0)                                                              \
-			die_usage("invalid " opt " '%s': expected " choices, arg);                 \
-	} while (0)
-
-/* One option of run or enter (getopt_long's opt, with optarg), into cfg:
- * the modes and values that take no further parsing. */
-static void set_run_value(struct run_config *cfg, int opt)
-{
-	switch (opt) {
-	case OPT_MAP:
-		PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root, user or auto");
-		break;
-	case OPT_NET:
-		PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
-		break;
-	case OPT_DEV:
-		PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
-		break;
-	case OPT_PROC:
-		PARSE_MODE(parse_proc_mode, optarg, &cfg->proc, "--proc", "fresh or host");
-		break;
-	case OPT_BACKEND:
-		PARSE_MODE(parse_backend, optarg, &cfg->backend, "--backend", "auto, ns or proot");
-		break;
-	case OPT_FAKEROOT:
-		PARSE_MODE(parse_fakeroot_mode, optarg, &cfg->fakeroot, "--fakeroot",
-			   "seccomp or none");
-		break;
-	case OPT_HOSTNAME:
-		if (optarg[0] == '\0' || strlen(optarg) > 64)
-			die_usage("invalid --hostname '%s': 1 to 64 characters", optarg);
-		cfg->hostname = optarg;
-		break;
-	case 'w':
-		cfg->chdir = optarg;
-		break;
-	case OPT_UID:
-		cfg->uid = optarg;
-		break;
-	case OPT_GID:
-		cfg->gid = optarg;
-		break;
-	case OPT_KEEP_ENV:
-		cfg->keep_env = true;
-		break;
-	case OPT_READ_ONLY:
-		cfg->read_only = true;
-		break;
-	case OPT_NO_NEW_PRIVS:
-		cfg->no_new_privs = true;
-		break;
-	case OPT_EPHEMERAL:
-		if (optarg && optarg[0] == '\0')
-			die_usage("invalid --ephemeral=DIR: empty");
-		cfg->ephemeral = true;
-		cfg->ephemeral_dir = optarg;
-		break;
-	}
-}
-
-/* One option of run or enter: the lists (mounts, environment,
- * descriptors, capabilities) grow, the rest is set_run_value's; help and
- * usage errors end the process. */
-static void apply_run_option(struct run_config *cfg, int opt, char **argv, bool enter)
-{
-	const char *cmd = enter ? "enter" : "run";
-	switch (opt) {
-	case 'h':
-		enter ? help_enter() : help_run();
-		exit(0);
-	case OPT_BIND:
-	case OPT_RO_BIND:
-	case OPT_TMPFS:
-		add_mount(cfg, opt, optarg);
-		break;
-	case 'e':
-	case OPT_UNSETENV:
-		add_env_op(cfg, opt, optarg);
-		break;
-	case OPT_PRESERVE_FD:
-		add_preserve_fd(cfg, optarg);
-		break;
-	case OPT_CAP_ADD:
-	case OPT_CAP_DROP:
-		add_cap_op(cfg, opt, optarg);
-		break;
-	case ':':
-		die_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
-	case '?':
-		if (optopt)
-			die_usage("%s: unknown option '-%c'", cmd, optopt);
-		die_usage("%s: unknown option '%s'", cmd, argv[optind - 1]);
-	default:
-		set_run_value(cfg, opt);
-	}
-}
-
+/* The command line of run or enter (cfg's strings point into argv): its
+ * options, TARGET, the command. */
 static void parse_run_options(int argc, char **argv, struct run_config *cfg, bool enter)
 {
 	const char *cmd = enter ? "enter" : "run";
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:hw:e:", run_options, NULL)) != -1)
-		apply_run_option(cfg, opt, argv, enter);
-	/* Sorted once here: the command's process closes the others, and may
-	 * not sort in the memory it shares with init (init.c). */
-	if (cfg->n_preserve_fds)
-		qsort(cfg->preserve_fds, cfg->n_preserve_fds, sizeof(int), compare_ints);
-	if (optind >= argc)
+	struct run_opts_ctx ctx = { .cmd = cmd };
+	int i = run_options_parse(argc, argv, cfg, &ctx);
+	if (i >= argc)
 		die_usage("%s: missing TARGET", cmd);
-	cfg->target = argv[optind++];
+	cfg->target = argv[i++];
 	/* `run BOX -- CMD`, as proot-distro's users write it: the "--" ends
 	 * the options there too. */
-	if (optind < argc && strcmp(argv[optind], "--") == 0)
-		optind++;
-	/* The overlay makes the tree writable for the run: asking for both is
-	 * a contradiction, not a choice to make silently. */
-	if (cfg->ephemeral && cfg->read_only)
-		die_usage("%s: --ephemeral and --read-only contradict each other", cmd);
-	if (enter && optind < argc)
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	run_options_check(cfg, cmd);
+	if (enter && i < argc)
 		die_usage("enter: unexpected argument '%s' (use 'nschroot run' to run a command)",
-			  argv[optind]);
-	cfg->argv = optind < argc ? &argv[optind] : NULL;
+			  argv[i]);
+	cfg->argv = i < argc ? &argv[i] : NULL;
 }
 
-/* The rootfs directory of TARGET: a path, or a box name. A box is locked
- * shared for the whole run (rm refuses a box in use) and always entered
- * with the map it was created with; a directory's map is decided once it
- * is open (mapping_for_dir). */
-static char *resolve_target(struct run_config *cfg, int *lockfd, struct idmap *map, bool *have_map,
+void check_box_map(const char *name, const struct box_conf *conf, enum map_mode asked)
+{
+	if (asked != MAP_UNSET && asked != conf->map)
+		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s", name,
+		    map_mode_name(conf->map), map_mode_name(asked));
+}
+
+/* TARGET's box opened in *box (locked shared for the whole run: rm
+ * refuses a box in use), when TARGET names one: true; false for a path. */
+static bool open_target_box(const char *target, struct box *box)
+{
+	*box = (struct box){ .lock = -1 };
+	if (target_is_path(target))
+		return false;
+	if (!box_name_valid(target))
+		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
+			  "starting with a letter or digit (a path needs a '/')",
+			  target);
+	struct failure f = { 0 };
+	if (store_open_box(target, BOX_USE | BOX_NAME_OR_PATH, box, &f) < 0)
+		die_failure(&f);
+	return true;
+}
+
+/*
+ * The options of a run of a box that saved some (nschroot config): the
+ * saved ones first, then the command line's again, into a fresh cfg; so
+ * the command line's value wins, and its mounts and environment come
+ * after the saved ones. The saved strings, which cfg points into, are
+ * kept in *saved.
+ */
+static void apply_saved_options(int argc, char **argv, struct run_config *cfg, bool enter,
+				const struct box *box, struct saved_options *saved)
+{
+	const char *target = cfg->target;
+	saved_options_load(&box->conf, target, saved);
+	if (!saved->argc)
+		return;
+	run_config_free(cfg);
+	*cfg = (struct run_config){ 0 };
+	saved_options_apply(saved, target, enter ? "enter" : "run", cfg);
+	parse_run_options(argc, argv, cfg, enter);
+}
+
+/* The rootfs directory of TARGET: a path, or the box open in *box, which
+ * is always entered with the map it was created with (its lock moves to
+ * *lockfd); a directory's map is decided once it is open
+ * (mapping_for_dir). */
+static char *resolve_target(struct run_config *cfg, struct box *box, int *lockfd, struct idmap *map,
 			    struct image_defaults *img)
 {
 	const char *target = cfg->target;
-	*have_map = false;
-	if (target_is_path(target)) {
+	if (box->lock < 0) {
 		char *p = realpath(target, NULL);
 		if (!p)
 			die_errno(errno, "cannot use '%s' as a root filesystem", target);
 		return p;
 	}
-	if (!box_name_valid(target))
-		die_usage("invalid box name '%s': a name is 1 to 64 of [A-Za-z0-9._-], "
-			  "starting with a letter or digit (a path needs a '/')",
-			  target);
-
-	struct failure f = { 0 };
-	struct box box;
-	if (store_open_box(target, BOX_USE | BOX_NAME_OR_PATH, &box, &f) < 0)
-		die_failure(&f);
-	if (cfg->map != MAP_UNSET && cfg->map != box.conf.map)
-		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s",
-		    target, map_mode_name(box.conf.map), map_mode_name(cfg->map));
-	cfg->map = box.conf.map;
-	if (cfg->backend == BACKEND_UNSET && box.conf.backend &&
-	    parse_backend(box.conf.backend, &cfg->backend) < 0)
+	check_box_map(target, &box->conf, cfg->map);
+	cfg->map = box->conf.map;
+	if (cfg->backend == BACKEND_UNSET && box->conf.backend &&
+	    parse_backend(box->conf.backend, &cfg->backend) < 0)
 		die("box '%s' names an unknown backend in its box.conf: '%s'", target,
-		    box.conf.backend);
-	mapping_for_box(&box.conf, map);
+		    box->conf.backend);
+	mapping_for_box(&box->conf, map);
 	const char *bad;
-	int r = image_defaults_load(&box.conf, img, &bad);
+	int r = image_defaults_load(&box->conf, img, &bad);
 	if (r == -EINVAL)
 		die("box '%s' has a malformed %s in its box.conf", target, bad);
 	if (r < 0)
 		die_errno(-r, "cannot read box '%s'", target);
-	*have_map = true;
-	*lockfd = steal_fd(&box.lock);
-	char *p = steal_pointer(&box.rootfs);
-	box_close(&box);
+	*lockfd = steal_fd(&box->lock);
+	char *p = steal_pointer(&box->rootfs);
+	box_close(box);
 	return p;
 }
 
@@ -506,11 +323,15 @@ static int run_or_enter(int argc, char **argv, bool enter)
 	parse_run_options(argc, argv, &cfg, enter);
 	refuse_directory_fds();
 
+	struct box box;
+	bool is_box = open_target_box(cfg.target, &box);
+	struct saved_options saved = { 0 };
+	if (is_box)
+		apply_saved_options(argc, argv, &cfg, enter, &box, &saved);
 	_cleanup_close_ int boxlock = -1;
 	struct idmap map;
-	bool is_box;
 	struct image_defaults img = { 0 };
-	_cleanup_free_ char *rootfs = resolve_target(&cfg, &boxlock, &map, &is_box, &img);
+	_cleanup_free_ char *rootfs = resolve_target(&cfg, &box, &boxlock, &map, &img);
 	image_defaults_apply(&img, &cfg, enter);
 	_cleanup_close_ int layers_lock = -1;
 	_cleanup_free_ char *layers = ephemeral_dir(cfg.ephemeral_dir, rootfs, &layers_lock);
@@ -542,6 +363,7 @@ static int run_or_enter(int argc, char **argv, bool enter)
 
 	plan_free(&plan);
 	run_config_free(&cfg);
+	saved_options_free(&saved);
 	image_defaults_free(&img);
 	return status;
 }

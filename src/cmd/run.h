@@ -6,6 +6,7 @@
 #include "base/idmap.h"
 #include "run/config.h"
 #include "run/plan.h"
+#include "store/boxconf.h"
 
 /* The plan of a run (or an exec), from the options and the rootfs at
  * rootfd: its /etc/passwd (and /etc/group for a --gid name) read, the
@@ -14,6 +15,7 @@
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan);
 
-/* -e NAME[=VALUE] (opt 'e') or --unsetenv NAME (any other opt) added to
- * cfg's environment operations; a usage error ends the process. */
-void add_env_op(struct run_config *cfg, int opt, const char *arg);
+/* The usage error of run when a box made with one map is asked to be run
+ * with another (asked: MAP_UNSET when none was); config refuses to save
+ * such a --map with the same words. */
+void check_box_map(const char *name, const struct box_conf *conf, enum map_mode asked);

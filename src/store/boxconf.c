@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "base/idmap.h"
+#include "util/json.h"
+#include "util/jsonparse.h"
 #include "util/parse.h"
 #include "util/text.h"
 
@@ -109,6 +111,7 @@ static const struct {
 	{ "image-cmd", set_str, offsetof(struct box_conf, image_cmd) },
 	{ "image-workdir", set_str, offsetof(struct box_conf, image_workdir) },
 	{ "image-user", set_str, offsetof(struct box_conf, image_user) },
+	{ "run-options", set_str, offsetof(struct box_conf, run_options) },
 };
 
 /* One line: "key=value" of a known key is set, anything else skipped. */
@@ -199,6 +202,7 @@ char *box_conf_format(const struct box_conf *conf)
 	put(f, "image-cmd", conf->image_cmd);
 	put(f, "image-workdir", conf->image_workdir);
 	put(f, "image-user", conf->image_user);
+	put(f, "run-options", conf->run_options);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -222,5 +226,74 @@ void box_conf_free(struct box_conf *conf)
 	free(conf->image_cmd);
 	free(conf->image_workdir);
 	free(conf->image_user);
+	free(conf->run_options);
 	*conf = (struct box_conf){ 0 };
+}
+
+static void free_vector(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int box_conf_run_options(const struct box_conf *c, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!c->run_options)
+		return 0;
+	struct json_value *v = NULL;
+	int r = json_parse(c->run_options, strlen(c->run_options), &v, NULL, 0);
+	if (r == 0 && !json_is_string_array(v))
+		r = -EINVAL;
+	size_t count = json_count(v);
+	char **s = r == 0 ? calloc(count + 1, sizeof(*s)) : NULL;
+	if (r == 0 && !s)
+		r = -ENOMEM;
+	for (size_t i = 0; s && i < count; i++)
+		if (!(s[i] = strdup(json_str(json_item(v, i)))))
+			r = -ENOMEM;
+	json_free(v);
+	if (r < 0) {
+		if (s)
+			free_vector(s, count);
+		return r;
+	}
+	*out = s;
+	*n = count;
+	return 0;
+}
+
+int box_conf_set_run_options(struct box_conf *c, char *const *v, size_t n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = n ? open_memstream(&text, &size) : NULL;
+	if (n && !f)
+		return -ENOMEM;
+	/* json_string escapes every control character: a newline in an
+	 * option stays on the key's one line. */
+	for (size_t i = 0; i < n; i++) {
+		fputc(i ? ',' : '[', f);
+		json_string(f, v[i]);
+	}
+	if (f && (fputc(']', f) == EOF || fclose(f) != 0)) {
+		free(text);
+		return -ENOMEM;
+	}
+	/* The reader is strict (UTF-8 throughout): what it would refuse to
+	 * read back is refused here rather than saved. */
+	struct json_value *back = NULL;
+	int r = text && strlen(text) > BOX_RUN_OPTIONS_MAX ? -E2BIG : 0;
+	if (r == 0 && text)
+		r = json_parse(text, strlen(text), &back, NULL, 0);
+	json_free(back);
+	if (r < 0) {
+		free(text);
+		return r;
+	}
+	free(c->run_options);
+	c->run_options = text;
+	return 0;
 }

@@ -44,6 +44,12 @@ struct box_conf {
 	char *image_cmd;
 	char *image_workdir;
 	char *image_user;
+	/* `nschroot config BOX OPTIONS`: the run options saved in the box, a
+	 * compact JSON array of strings as the command line gave them (host
+	 * paths made absolute), applied before a run's own; NULL when none.
+	 * Kept as text: a set that this nschroot cannot read (a newer one
+	 * wrote it) leaves the rest of the box readable, and run refuses it. */
+	char *run_options;
 };
 
 /* Parse the text of a box.conf; unknown keys are ignored (a newer nschroot
@@ -64,3 +70,17 @@ int box_conf_set_image(struct box_conf *c, const char *line, size_t n);
 char *box_conf_format(const struct box_conf *conf);
 
 void box_conf_free(struct box_conf *conf);
+
+/* The saved run options of c as a vector of *n strings, NULL-terminated
+ * (free each and the vector); *out NULL and *n 0 when none are saved. 0,
+ * -EINVAL when run-options is not a JSON array of strings, or -ENOMEM. */
+int box_conf_run_options(const struct box_conf *c, char ***out, size_t *n);
+
+/* The longest run-options value: a box.conf is read whole, up to a
+ * limit (store.c) that the rest of the file must fit under too. */
+#define BOX_RUN_OPTIONS_MAX (16u << 10)
+
+/* Save the n strings of v as c's run options (n 0: none). 0, -EINVAL
+ * when one is not UTF-8 (box_conf_run_options could not read it back),
+ * -E2BIG when they take more than BOX_RUN_OPTIONS_MAX bytes, or -ENOMEM. */
+int box_conf_set_run_options(struct box_conf *c, char *const *v, size_t n);

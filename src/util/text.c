@@ -73,3 +73,56 @@ int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
 	*off += (size_t)n;
 	return 0;
 }
+
+/* Characters a shell word may hold unquoted. */
+static bool shell_plain(const char *s)
+{
+	static const char extra[] = "@%+=:,./_-";
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr(extra, *p))
+			return false;
+	return true;
+}
+
+void shell_quote(FILE *f, const char *s)
+{
+	if (shell_plain(s)) {
+		fputs(s, f);
+		return;
+	}
+	bool control = false;
+	for (const char *p = s; *p && !control; p++)
+		control = control_char_len(p) != 0;
+	if (!control) {
+		/* 'it'\''s': a quote ends the quoting, is escaped, starts it again. */
+		fputc('\'', f);
+		for (const char *p = s; *p; p++)
+			if (*p == '\'')
+				fputs("'\\''", f);
+			else
+				fputc(*p, f);
+		fputc('\'', f);
+		return;
+	}
+	/* $'...': the control characters as escapes, none raw on the terminal. */
+	fputs("$'", f);
+	for (const char *p = s; *p;) {
+		unsigned char c = (unsigned char)*p;
+		size_t n = control_char_len(p);
+		if (c == '\n' || c == '\t')
+			fputs(c == '\n' ? "\\n" : "\\t", f);
+		else if (c == '\'' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (n == 2)
+			fprintf(f, "\\x%02x\\x%02x", c, (unsigned char)p[1]);
+		else if (n)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+		p += n == 2 ? 2 : 1;
+	}
+	fputc('\'', f);
+}

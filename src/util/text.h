@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Text from a box or an archive (os-release values, paths) is untrusted:
@@ -39,3 +40,9 @@ bool next_line(const char **pos, const char *end, const char **line, size_t *len
  * holds what fitted, *off is left). */
 int append_text(char *buf, size_t size, size_t *off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* s as one word of a POSIX shell's command line, for the user to read and
+ * paste: as it is when it needs no quoting, else between single quotes,
+ * or as $'...' (bash, zsh, ksh) with every control character escaped when
+ * it holds one, so that none reaches the terminal raw. */
+void shell_quote(FILE *f, const char *s);

@@ -52,10 +52,14 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 55 per bash mode, 1 for a missing bash-completion, 47 for zsh, fish and
+# 59 per bash mode, 1 for a missing bash-completion, 51 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((55 * $# + (2 - $#) + 47))
+plan $((59 * $# + (2 - $#) + 51))
+
+# config NAME takes run's options to save, but --preserve-fd and --help
+# (help config shows only its own --reset and --help).
+config_opts=$( (help_opts run | grep -vxE -- '--preserve-fd|--help'; echo --reset) | sort -u)
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -114,7 +118,7 @@ comp() {
 
 nl='
 '
-all_commands="create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}rm${nl}run"
+all_commands="config${nl}create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
@@ -171,6 +175,12 @@ for mode in $modes; do
 		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot fixup --undo --apt ')"
 	assert_eq "$mode: fixup takes one TARGET" "" "$(comp "$mode" 'nschroot fixup alpha ')"
 
+	assert_eq "$mode: config completes box names" "alpha" "$(comp "$mode" 'nschroot config al')"
+	assert_eq "$mode: config -- offers its help alone" "--help" "$(comp "$mode" 'nschroot config --')"
+	assert_eq "$mode: config NAME -- offers run's options to save, and --reset" "missing: ; extra: " \
+		"$(compare_opts "$config_opts" "$(comp "$mode" "nschroot config alpha --hostname x --" | sed 's/=$//')")"
+	assert_eq "$mode: config NAME --map= values" "auto${nl}root${nl}user" \
+		"$(comp "$mode" 'nschroot config alpha -e X=1 --map=')"
 	for cmd in $COMMANDS; do
 		assert_eq "$mode: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
 			"$(compare_opts "$(help_opts "$cmd")" "$(comp "$mode" "nschroot $cmd --" | sed 's/=$//')")"
@@ -191,6 +201,8 @@ for cmd in $COMMANDS; do
 	assert_eq "zsh: every long option of 'help $cmd' is in $fn" "" \
 		"$(missing_in "$TMP/zsh-$cmd" "$(help_opts "$cmd")")"
 done
+assert_eq "zsh: config's options (run's, and --reset) are in _nschroot_run" "" \
+	"$(missing_in "$TMP/zsh-run" "$config_opts")"
 
 if command -v fish >/dev/null; then
 	# fish_complete LINE: what fish offers at the end of LINE, without the
@@ -214,6 +226,9 @@ if command -v fish >/dev/null; then
 	assert_eq "fish: rm offers each box once" "beta" "$(fish_complete 'nschroot rm alpha ')"
 	assert_eq "fish: export completes box names" "alpha" "$(fish_complete 'nschroot export al')"
 	assert_eq "fish: fixup completes box names" "alpha" "$(fish_complete 'nschroot fixup al')"
+	assert_eq "fish: config completes box names" "alpha" "$(fish_complete 'nschroot config al')"
+	assert_eq "fish: config NAME -- offers run's options to save, and --reset" "missing: ; extra: " \
+		"$(compare_opts "$config_opts" "$(fish_complete 'nschroot config alpha --hostname x --')")"
 	for cmd in $COMMANDS; do
 		assert_eq "fish: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
 			"$(compare_opts "$(help_opts "$cmd")" "$(fish_complete "nschroot $cmd --")")"
@@ -223,7 +238,9 @@ else
 		"fish: box names and directories for TARGET" "fish: create --progress= values" \
 		"fish: create's SOURCE completes files" "fish: info completes box names" \
 		"fish: rm completes box names" "fish: rm offers each box once" \
-		"fish: export completes box names" "fish: fixup completes box names"; do
+		"fish: export completes box names" "fish: fixup completes box names" \
+		"fish: config completes box names" \
+		"fish: config NAME -- offers run's options to save, and --reset"; do
 		skip "$t" "fish is not installed (apt-get install fish)"
 	done
 	for cmd in $COMMANDS; do
@@ -234,7 +251,7 @@ fi
 
 # In roff, a literal '-' is written '\-'.
 sed 's/\\-/-/g' "$MANPAGE" >"$TMP/man"
-for cmd in $COMMANDS; do
+for cmd in $COMMANDS config; do
 	assert_eq "every long option of 'help $cmd' is in man/nschroot.1" "" \
 		"$(missing_in "$TMP/man" "$(help_opts "$cmd")")"
 done

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* box.conf: parse, format, and the round trip between them. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,70 @@ static void test_version(void)
 	is_int(c.version, 1, "and is taken for 1");
 	is_int(parse("version=99999999999999\nmap=root\n", &c), -22, "an overlong version too");
 	is_int(parse("version=1\nmap=auto\n", &c), -22, "version 1 keeps the rules of a box.conf");
+}
+
+/* run-options: the vector saved and read back as it was, whatever its
+ * strings hold; a broken value is an error for the reader alone. */
+static void test_run_options(void)
+{
+	char *const odd[] = {
+		"--hostname",
+		"with space",
+		"-e",
+		"Q=it's a \"quote\" \\ and \\\"",
+		"--env=NL=line1\nline2\r\tend",
+		"\xc3\xa9t\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x93\xa6",
+		"",
+		"map=user",
+		"ESC\033[2J",
+	};
+	size_t n = sizeof(odd) / sizeof(odd[0]);
+	struct box_conf c = { 0 };
+	is_int(parse("map=root\n", &c), 0, "a box.conf without run-options parses");
+	char **v = (char **)1;
+	size_t got = 99;
+	is_int(box_conf_run_options(&c, &v, &got), 0, "no run options: not an error");
+	ok(v == NULL && got == 0, "and none");
+	is_int(box_conf_set_run_options(&c, odd, n), 0, "odd strings are saved");
+	ok(c.run_options && !strchr(c.run_options, '\n') && !strchr(c.run_options, '\033'),
+	   "as one line with no control character");
+	char *text = box_conf_format(&c);
+	box_conf_free(&c);
+	is_int(parse(text, &c), 0, "the box.conf written parses");
+	is_int(c.map, MAP_ROOT, "an option reading map=user sets no key");
+	free(text);
+	is_int(box_conf_run_options(&c, &v, &got), 0, "and its run options read back");
+	is_int((long long)got, (long long)n, "all of them");
+	bool same = got == n && v[n] == NULL;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(v[i], odd[i]) == 0;
+	ok(same, "each as it was, in order, the vector NULL-terminated");
+	for (size_t i = 0; i < got; i++)
+		free(v[i]);
+	free(v);
+
+	is_int(box_conf_set_run_options(&c, NULL, 0), 0, "saving none removes them");
+	ok(c.run_options == NULL, "no key");
+	char *const bad_utf8[] = { "--bind=/l\xe9gacy:/x" };
+	is_int(box_conf_set_run_options(&c, bad_utf8, 1), -22,
+	       "a string that is not UTF-8 is refused: it would not read back");
+	ok(c.run_options == NULL, "and nothing is saved");
+	char big[BOX_RUN_OPTIONS_MAX + 1];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	char *const huge[] = { big };
+	is_int(box_conf_set_run_options(&c, huge, 1), -E2BIG, "too long is refused");
+	box_conf_free(&c);
+
+	const char *broken[] = { "run-options=[\"--a\"", "run-options={\"a\":1}",
+				 "run-options=[\"a\",2]", "run-options=\"--a\"" };
+	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		char conf[128];
+		snprintf(conf, sizeof(conf), "map=root\n%s\n", broken[i]);
+		is_int(parse(conf, &c), 0, "a box with %s still reads", broken[i]);
+		is_int(box_conf_run_options(&c, &v, &got), -22, "but its run options do not");
+		box_conf_free(&c);
+	}
 }
 
 int main(void)
@@ -107,5 +173,6 @@ int main(void)
 	free(text);
 	box_conf_free(&c);
 	test_version();
+	test_run_options();
 	return done_testing();
 }

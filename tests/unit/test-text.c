@@ -11,16 +11,20 @@
 #include "util/json.h"
 #include "util/text.h"
 
-/* What json_string (or json_split, with sep) writes for s. */
-static char *json_of(const char *s, char sep)
+/* What json_string (or json_split, with sep; or shell_quote, with sep
+ * SHELL) writes for s. */
+#define SHELL (-1)
+static char *written_by(const char *s, int sep)
 {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 	if (!f)
 		bail_out("open_memstream");
-	if (sep)
-		json_split(f, s, sep);
+	if (sep == SHELL)
+		shell_quote(f, s);
+	else if (sep)
+		json_split(f, s, (char)sep);
 	else
 		json_string(f, s);
 	fclose(f);
@@ -36,7 +40,7 @@ static void is_printable(const char *in, const char *want, const char *what)
 
 static void is_json(const char *in, char sep, const char *want, const char *what)
 {
-	char *s = json_of(in, sep);
+	char *s = written_by(in, sep);
 	is_str(s, want, "json: %s", what);
 	free(s);
 }
@@ -87,10 +91,34 @@ static void test_append_text(void)
 	is_int(append_text(buf, 0, &off, "x"), -ENOSPC, "nothing fits in no room");
 }
 
+/* shell_quote: a word the user pastes back into a shell. */
+static void is_quoted(const char *in, const char *want, const char *what)
+{
+	char *buf = written_by(in, SHELL);
+	is_str(buf, want, "shell_quote: %s", what);
+	free(buf);
+}
+
+static void test_shell_quote(void)
+{
+	is_quoted("--bind=/a/b:/c", "--bind=/a/b:/c", "a plain word as it is");
+	is_quoted("", "''", "the empty word as ''");
+	is_quoted("a b", "'a b'", "a space: single quotes");
+	is_quoted("it's", "'it'\\''s'", "a quote: ended, escaped, started again");
+	is_quoted("$HOME *", "'$HOME *'", "no expansion inside");
+	is_quoted("\xc3\xa9t\xc3\xa9 x", "'\xc3\xa9t\xc3\xa9 x'", "UTF-8 as it is");
+	is_quoted("a\nb\tc", "$'a\\nb\\tc'", "a newline: $'...' with \\n");
+	is_quoted("e\033[2J'\\", "$'e\\x1b[2J\\'\\\\'", "ESC escaped, quote and backslash too");
+	is_quoted("c\xc2\x9b"
+		  "1m",
+		  "$'c\\xc2\\x9b1m'", "a C1 control as its two bytes");
+}
+
 int main(void)
 {
 	test_next_line();
 	test_append_text();
+	test_shell_quote();
 	is_int((long long)control_char_len("\033[2J"), 1, "ESC is one byte of control");
 	is_int((long long)control_char_len("\x7f"), 1, "DEL is a control");
 	is_int((long long)control_char_len("\xc2\x9b"
@@ -117,7 +145,7 @@ int main(void)
 		"1m",
 		0, "\"c\\u009b1m\"", "a C1 control as \\u009b");
 	is_json("\xc3\xa9", 0, "\"\xc3\xa9\"", "other UTF-8 as it is");
-	char *null = json_of(NULL, 0);
+	char *null = written_by(NULL, 0);
 	is_str(null, "null", "json: NULL is null");
 	free(null);
 
@@ -125,7 +153,7 @@ int main(void)
 	is_json("hosts", ',', "[\"hosts\"]", "one item");
 	is_json("", ',', "[]", "an empty list");
 	is_json("a\033,b", ',', "[\"a\\u001b\", \"b\"]", "items are escaped");
-	null = json_of(NULL, ',');
+	null = written_by(NULL, ',');
 	is_str(null, "[]", "json: a NULL list is []");
 	free(null);
 
