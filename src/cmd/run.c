@@ -53,6 +53,12 @@ enum {
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
 	OPT_EPHEMERAL,
+	OPT_HOME,
+	OPT_X11,
+	OPT_WAYLAND,
+	OPT_PULSE,
+	OPT_GPU,
+	OPT_DESKTOP,
 };
 
 static const struct option run_options[] = {
@@ -78,6 +84,12 @@ static const struct option run_options[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
 	{ "ephemeral", optional_argument, NULL, OPT_EPHEMERAL },
+	{ "home", no_argument, NULL, OPT_HOME },
+	{ "x11", no_argument, NULL, OPT_X11 },
+	{ "wayland", no_argument, NULL, OPT_WAYLAND },
+	{ "pulse", no_argument, NULL, OPT_PULSE },
+	{ "gpu", no_argument, NULL, OPT_GPU },
+	{ "desktop", no_argument, NULL, OPT_DESKTOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -197,7 +209,30 @@ static void set_run_value(struct run_config *cfg, int opt)
 		cfg->ephemeral = true;
 		cfg->ephemeral_dir = optarg;
 		break;
+	case OPT_HOME:
+	case OPT_X11:
+	case OPT_WAYLAND:
+	case OPT_PULSE:
+	case OPT_GPU:
+		/* OPT_HOME to OPT_GPU are in the order of the SHARE_* bits. */
+		cfg->shares |= SHARE_HOME << (opt - OPT_HOME);
+		break;
+	case OPT_DESKTOP:
+		cfg->shares_if_there = SHARE_ALL & ~SHARE_HOME;
+		break;
 	}
+}
+
+/* --desktop: keep-id, --home, and each other share the host has; one also
+ * given on its own must be there. */
+static void finish_desktop(struct run_config *cfg)
+{
+	if (!cfg->shares_if_there)
+		return;
+	cfg->shares_if_there &= ~cfg->shares;
+	cfg->shares |= SHARE_ALL;
+	if (cfg->map == MAP_UNSET)
+		cfg->map = MAP_KEEP_ID;
 }
 
 /* One option of run or enter: the lists (mounts, environment,
@@ -245,6 +280,7 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:hw:e:", run_options, NULL)) != -1)
 		apply_run_option(cfg, opt, argv, enter);
+	finish_desktop(cfg);
 	/* Sorted once here: the command's process closes the others, and may
 	 * not sort in the memory it shares with init (init.c). */
 	if (cfg->n_preserve_fds)
@@ -419,6 +455,22 @@ static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan
 	in->group = *group;
 }
 
+/* What --home, --x11... ask of the host (run/desktop.h), into
+ * plan->found: one that is missing ends the run, one that only --desktop
+ * asked for is left out with a note. */
+static void find_shares(const struct run_config *cfg, struct run_plan *plan)
+{
+	struct desktop_notes notes;
+	struct failure f = { 0 };
+	if (desktop_find(cfg->shares, cfg->shares_if_there, environ, &plan->found, &notes, &f) < 0)
+		die_failure(&f);
+	for (size_t i = 0; i < notes.n; i++) {
+		char text[640];
+		log_note("%s: left out of --desktop",
+			 failure_text(&notes.why[i], text, sizeof(text)));
+	}
+}
+
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
@@ -435,6 +487,10 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 	plan->host_uid = getuid();
 	plan->host_gid = getgid();
 	plan->tty_mask = pty_caller_terminals();
+	if (cfg->shares) {
+		find_shares(cfg, plan);
+		in.desktop = &plan->found;
+	}
 	struct failure f = { 0 };
 	if (plan_build(&in, plan, &f) < 0)
 		die_failure(&f);
