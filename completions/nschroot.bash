@@ -223,7 +223,8 @@ _nschroot_run()
 	_nschroot_before_operands '--map= --bind --ro-bind --tmpfs -w --chdir
 		-e --env --unsetenv --keep-env --hostname --uid --gid
 		--read-only --ephemeral --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add
-		--cap-drop --no-new-privs --backend= -h --help' && return
+		--cap-drop --no-new-privs --home --x11 --wayland --pulse --gpu --desktop
+		--backend= -h --help' && return
 
 	# TARGET: a directory, or a box name (a word without '/').
 	_nschroot_dirs
