@@ -320,15 +320,12 @@ void desktop_free(struct desktop *d)
 /* a, b and c end to end in a new string, or NULL with *oom set. */
 static char *concat(bool *oom, const char *a, const char *b, const char *c)
 {
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = malloc(la + lb + lc + 1);
+	char *s = malloc(strlen(a) + strlen(b) + strlen(c) + 1);
 	if (!s) {
 		*oom = true;
 		return NULL;
 	}
-	memcpy(s, a, la);
-	memcpy(s + la, b, lb);
-	memcpy(s + la + lb, c, lc + 1);
+	stpcpy(stpcpy(stpcpy(s, a), b), c);
 	return s;
 }
 
