@@ -13,7 +13,7 @@ _nschroot_commands='run enter create list info rm export fixup exec ps config do
 _nschroot_run_opts='--map= --bind --ro-bind --tmpfs -w --chdir
 	-e --env --unsetenv --keep-env --hostname --uid --gid
 	--read-only --ephemeral --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add
-	--cap-drop --no-new-privs --backend='
+	--cap-drop --no-new-privs --home --x11 --wayland --pulse --gpu --desktop --backend='
 
 # The names of capabilities(7), for --cap-add and --cap-drop.
 _nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM'

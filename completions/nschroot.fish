@@ -153,6 +153,7 @@ complete $opts -s w -l chdir -x -a '(__fish_complete_directories)' -d 'Working d
 complete $opts -s e -l env -x -a '(set -xn)' -d 'Set NAME[=VALUE], or copy NAME'
 complete $opts -l unsetenv -x -a '(set -xn)' -d 'Remove NAME from the environment'
 complete $opts -l keep-env -d "Pass the caller's whole environment"
+complete $opts -l home -d "Bind the caller's home at its path"
 complete $opts -l hostname -x -d 'Hostname inside'
 complete $opts -l uid -x -d 'Run as UID (number or name)'
 complete $opts -l gid -x -d 'Run with GID (number or name)'
@@ -162,12 +163,17 @@ complete $opts -l net -x -d Network \
     -a 'host\t"The host\'s network" none\t"Only loopback"'
 complete $opts -l dev -x -d '/dev inside' \
     -a 'minimal\t"A minimal /dev" host\t"The host\'s /dev"'
+complete $opts -l gpu -d 'Bind /dev/dri'
 complete $opts -l proc -x -d '/proc inside' \
     -a 'fresh\t"A /proc of the box\'s own" host\t"The host\'s /proc: every host process"'
 complete -c nschroot -n '__nschroot_is run:options enter:options' -l preserve-fd -x \
     -d 'Pass file descriptor N to the command'
 complete $opts -l fakeroot -x -d 'Fake-root seccomp filter' \
     -a 'seccomp\t"chown, set*id, mknod succeed as no-ops" none\t"No fake root"'
+complete $opts -l x11 -d 'Share the X display of DISPLAY'
+complete $opts -l wayland -d "Share the Wayland compositor's socket"
+complete $opts -l pulse -d 'Share the sound server'
+complete $opts -l desktop -d 'keep-id, --home, and what the host has of --x11 --wayland --pulse --gpu'
 complete $opts -l backend -x -d 'What runs the box' \
     -a 'auto\t"ns, or proot where user namespaces are refused" ns\t"The namespace engine" proot\t"The system\'s proot"'
 # The names of capabilities(7).

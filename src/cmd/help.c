@@ -36,6 +36,14 @@
 	"      --cap-drop CAP     take capability CAP (or ALL) from the command\n"                 \
 	"      --cap-add CAP      give CAP back (after --cap-drop ALL); in order\n"                \
 	"      --no-new-privs     set no_new_privs: set-id programs gain nothing\n"                \
+	"      --home             bind the caller's home at its path; HOME is it, and\n"           \
+	"                           the directory the caller's current one inside it\n"            \
+	"      --x11              share the X display of DISPLAY: its socket, its cookie\n"        \
+	"      --wayland          share the Wayland compositor's socket\n"                         \
+	"      --pulse            share the sound server (PulseAudio, PipeWire's pulse)\n"         \
+	"      --gpu              bind /dev/dri; the command keeps the caller's groups\n"          \
+	"      --desktop          --map=keep-id --home, and each of --x11, --wayland,\n"           \
+	"                           --pulse and --gpu that the host has\n"                         \
 	"      --backend=NAME     auto (default: ns, or proot where user namespaces\n"             \
 	"                           are refused), ns or proot\n"                                   \
 	"  -h, --help             show this help\n"                                                \

@@ -236,6 +236,22 @@ static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan
 	in->group = *group;
 }
 
+/* What --home, --x11... ask of the host (run/desktop.h), into
+ * plan->found: one that is missing ends the run, one that only --desktop
+ * asked for is left out with a note. */
+static void find_shares(const struct run_config *cfg, struct run_plan *plan)
+{
+	struct desktop_notes notes;
+	struct failure f = { 0 };
+	if (desktop_find(cfg->shares, cfg->shares_if_there, environ, &plan->found, &notes, &f) < 0)
+		die_failure(&f);
+	for (size_t i = 0; i < notes.n; i++) {
+		char text[640];
+		log_note("%s: left out of --desktop",
+			 failure_text(&notes.why[i], text, sizeof(text)));
+	}
+}
+
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
@@ -252,6 +268,10 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 	plan->host_uid = getuid();
 	plan->host_gid = getgid();
 	plan->tty_mask = pty_caller_terminals();
+	if (cfg->shares) {
+		find_shares(cfg, plan);
+		in.desktop = &plan->found;
+	}
 	struct failure f = { 0 };
 	if (plan_build(&in, plan, &f) < 0)
 		die_failure(&f);

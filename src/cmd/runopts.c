@@ -45,6 +45,12 @@ enum {
 	OPT_CAP_DROP,
 	OPT_NO_NEW_PRIVS,
 	OPT_EPHEMERAL,
+	OPT_HOME,
+	OPT_X11,
+	OPT_WAYLAND,
+	OPT_PULSE,
+	OPT_GPU,
+	OPT_DESKTOP,
 };
 
 static const struct option run_options[] = {
@@ -70,6 +76,12 @@ static const struct option run_options[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
 	{ "ephemeral", optional_argument, NULL, OPT_EPHEMERAL },
+	{ "home", no_argument, NULL, OPT_HOME },
+	{ "x11", no_argument, NULL, OPT_X11 },
+	{ "wayland", no_argument, NULL, OPT_WAYLAND },
+	{ "pulse", no_argument, NULL, OPT_PULSE },
+	{ "gpu", no_argument, NULL, OPT_GPU },
+	{ "desktop", no_argument, NULL, OPT_DESKTOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -169,7 +181,8 @@ static void set_run_value(struct run_config *cfg, int opt)
 {
 	switch (opt) {
 	case OPT_MAP:
-		PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map", "root, user or auto");
+		PARSE_MODE(parse_map_mode, optarg, &cfg->map, "--map",
+			   "root, user, auto or keep-id");
 		break;
 	case OPT_NET:
 		PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
@@ -216,7 +229,30 @@ static void set_run_value(struct run_config *cfg, int opt)
 		cfg->ephemeral = true;
 		cfg->ephemeral_dir = optarg;
 		break;
+	case OPT_HOME:
+	case OPT_X11:
+	case OPT_WAYLAND:
+	case OPT_PULSE:
+	case OPT_GPU:
+		/* OPT_HOME to OPT_GPU are in the order of the SHARE_* bits. */
+		cfg->shares |= SHARE_HOME << (opt - OPT_HOME);
+		break;
+	case OPT_DESKTOP:
+		cfg->shares_if_there = SHARE_ALL & ~SHARE_HOME;
+		break;
 	}
+}
+
+/* --desktop: keep-id, --home, and each other share the host has; one also
+ * given on its own must be there. */
+static void finish_desktop(struct run_config *cfg)
+{
+	if (!cfg->shares_if_there)
+		return;
+	cfg->shares_if_there &= ~cfg->shares;
+	cfg->shares |= SHARE_ALL;
+	if (cfg->map == MAP_UNSET)
+		cfg->map = MAP_KEEP_ID;
 }
 
 /* --help: run's or enter's help; not a run option to save. */
@@ -320,6 +356,7 @@ int run_options_parse(int argc, char **argv, struct run_config *cfg, struct run_
 
 void run_options_check(struct run_config *cfg, const char *cmd)
 {
+	finish_desktop(cfg);
 	/* Sorted once here: the command's process closes the others, and may
 	 * not sort in the memory it shares with init (init.c). */
 	if (cfg->n_preserve_fds)

@@ -16,6 +16,9 @@ static const struct name_value needs_options[] = {
 	{ "--fakeroot=seccomp", PLAN_NEEDS_FAKEROOT },
 	{ "--no-new-privs", PLAN_NEEDS_NO_NEW_PRIVS },
 	{ "--ephemeral", PLAN_NEEDS_EPHEMERAL },
+	{ "--x11", PLAN_NEEDS_X11 },
+	{ "--wayland", PLAN_NEEDS_WAYLAND },
+	{ "--pulse", PLAN_NEEDS_PULSE },
 	{ NULL, 0 },
 };
 

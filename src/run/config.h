@@ -17,6 +17,17 @@ enum backend_choice { BACKEND_UNSET, BACKEND_AUTO, BACKEND_NS, BACKEND_PROOT };
 
 enum mount_kind { MOUNT_BIND, MOUNT_RO_BIND, MOUNT_TMPFS };
 
+/* --home, --x11, --wayland, --pulse, --gpu (DESIGN.md, "Desktop"): what of
+ * the caller's session the box is given. */
+enum {
+	SHARE_HOME = 1u << 0,
+	SHARE_X11 = 1u << 1,
+	SHARE_WAYLAND = 1u << 2,
+	SHARE_PULSE = 1u << 3,
+	SHARE_GPU = 1u << 4,
+	SHARE_ALL = (1u << 5) - 1,
+};
+
 struct mount_spec {
 	enum mount_kind kind;
 	char *src;  /* host path; NULL for tmpfs */
@@ -64,6 +75,8 @@ struct run_config {
 	struct cap_op *cap_ops; /* --cap-add/--cap-drop, in order */
 	size_t n_cap_ops;
 	bool no_new_privs;
+	unsigned shares;	  /* SHARE_*: given, alone or by --desktop */
+	unsigned shares_if_there; /* those of --desktop alone: skipped with a note when missing */
 };
 
 void run_config_free(struct run_config *cfg);

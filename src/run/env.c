@@ -124,6 +124,11 @@ char **env_build(const struct env_input *in)
 		envv_set(&e, "LOGNAME", in->user);
 	}
 
+	/* The variables that name what --x11, --wayland... granted: the
+	 * host's values name host paths. -e still has the last word. */
+	for (char *const *g = in->grants; g && *g; g++)
+		envv_put(&e, strdup(*g));
+
 	for (size_t i = 0; i < in->n_ops; i++) {
 		const struct env_op *op = &in->ops[i];
 		const char *v;

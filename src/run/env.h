@@ -12,6 +12,7 @@ struct env_input {
 	bool keep_env;			 /* pass host_env whole */
 	char *const *image_env;		 /* the base environment, or NULL */
 	const char *home, *user, *shell; /* the inside user; user may be NULL */
+	char *const *grants;		 /* "NAME=VALUE" of --x11 and the like, or NULL */
 	const struct env_op *ops;	 /* -e and --unsetenv, in command-line order */
 	size_t n_ops;
 };

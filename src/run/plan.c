@@ -58,11 +58,51 @@ static void add_mount(struct run_plan *p, enum plan_mount_kind kind, unsigned fl
 	p->mounts[p->n_mounts++] = (struct plan_mount){ kind, flags, src, dest };
 }
 
-/* DESIGN.md's mount order: /proc, /dev, /sys, /run, resolv.conf, then the
- * user's mounts in command-line order. */
-static int plan_mounts(const struct run_config *cfg, struct run_plan *p, struct failure *f)
+/* The most mounts plan_desktop adds. */
+#define DESKTOP_MOUNTS 8
+
+/*
+ * What --home, --gpu, --x11, --wayland and --pulse grant, after /run and
+ * before the user's mounts (which may go into the home). Each socket is
+ * bound on a file of a tmpfs of the run's: the X server's in a private
+ * /tmp/.X11-unix (the box's /tmp is not touched), the others in the
+ * private XDG_RUNTIME_DIR, so that the box holds the granted sockets alone.
+ * The host's /dev/dri goes into the minimal /dev; --dev=host has it.
+ */
+static void plan_desktop(const struct run_config *cfg, const struct desktop *d, struct run_plan *p)
 {
-	p->mounts = calloc(5 + cfg->n_mounts, sizeof(*p->mounts));
+	const struct desktop_paths *in = &p->desktop;
+	if (d->shares & SHARE_HOME)
+		add_mount(p, PLAN_BIND, 0, d->home, d->home);
+	if ((d->shares & SHARE_GPU) && cfg->dev == DEV_MINIMAL)
+		add_mount(p, PLAN_BIND, 0, "/dev/dri", "/dev/dri");
+	if (d->shares & SHARE_X11) {
+		add_mount(p, PLAN_TMPFS, 0, NULL, "/tmp/.X11-unix");
+		add_mount(p, PLAN_SOCKET, 0, d->x11_socket, d->x11_socket);
+	}
+	if (in->runtime_dir)
+		add_mount(p, PLAN_RUNTIME, 0, NULL, in->runtime_dir);
+	if (in->xauthority) {
+		add_mount(p, PLAN_FILE, 0, NULL, in->xauthority);
+		p->mounts[p->n_mounts - 1].data = d->xauth;
+		p->mounts[p->n_mounts - 1].len = d->xauth_len;
+	}
+	if (in->wayland)
+		add_mount(p, PLAN_SOCKET, 0, d->wayland, in->wayland);
+	if (in->pulse)
+		add_mount(p, PLAN_SOCKET, 0, d->pulse, in->pulse);
+	p->keep_groups = d->shares & SHARE_GPU;
+	p->needs |= (d->shares & SHARE_X11 ? PLAN_NEEDS_X11 : 0) |
+		    (d->shares & SHARE_WAYLAND ? PLAN_NEEDS_WAYLAND : 0) |
+		    (d->shares & SHARE_PULSE ? PLAN_NEEDS_PULSE : 0);
+}
+
+/* DESIGN.md's mount order: /proc, /dev, /sys, /run, resolv.conf, what the
+ * desktop options grant, then the user's mounts in command-line order. */
+static int plan_mounts(const struct plan_input *in, struct run_plan *p, struct failure *f)
+{
+	const struct run_config *cfg = in->cfg;
+	p->mounts = calloc(5 + DESKTOP_MOUNTS + cfg->n_mounts, sizeof(*p->mounts));
 	if (!p->mounts)
 		return fail(f, ENOMEM, "cannot plan the mounts");
 	add_mount(p, PLAN_PROC, cfg->proc == PROC_HOST ? PLAN_HOST : 0, NULL, "/proc");
@@ -70,6 +110,11 @@ static int plan_mounts(const struct run_config *cfg, struct run_plan *p, struct 
 	add_mount(p, PLAN_SYS, 0, NULL, "/sys");
 	add_mount(p, PLAN_RUN, PLAN_OPTIONAL, NULL, "/run");
 	add_mount(p, PLAN_RESOLV, PLAN_OPTIONAL, "/etc/resolv.conf", "/etc/resolv.conf");
+	if (in->desktop) {
+		if (desktop_paths_make(in->desktop, p->uid, &p->desktop) < 0)
+			return fail(f, ENOMEM, "cannot plan the mounts");
+		plan_desktop(cfg, in->desktop, p);
+	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_spec *m = &cfg->mounts[i];
 		enum plan_mount_kind kind = m->kind == MOUNT_TMPFS  ? PLAN_TMPFS
@@ -99,7 +144,16 @@ static unsigned plan_needs(const struct run_config *cfg, const struct run_plan *
 static int plan_environment(const struct plan_input *in, struct run_plan *p, bool have_pw,
 			    struct failure *f)
 {
+	const struct desktop *d = in->desktop;
 	p->home = have_pw && p->pw.home[0] == '/' ? p->pw.home : "/";
+	/* --home: HOME is the caller's, and so is the directory, when the
+	 * caller is in the home and -w did not say otherwise (distrobox's
+	 * way: the command starts where the caller is). */
+	if (d && (d->shares & SHARE_HOME)) {
+		p->home = d->home;
+		if (!p->workdir && d->cwd)
+			p->workdir = d->cwd;
+	}
 	p->shell = have_pw && p->pw.shell[0] == '/' ? p->pw.shell : "/bin/sh";
 	struct env_input ein = {
 		.host_env = in->host_env,
@@ -110,6 +164,7 @@ static int plan_environment(const struct plan_input *in, struct run_plan *p, boo
 		.shell = p->shell,
 		.ops = in->cfg->env_ops,
 		.n_ops = in->cfg->n_env_ops,
+		.grants = p->desktop.env,
 	};
 	p->envp = env_build(&ein);
 	return p->envp ? 0 : fail(f, ENOMEM, "cannot build the environment");
@@ -143,7 +198,7 @@ int plan_build(const struct plan_input *in, struct run_plan *p, struct failure *
 	if (r == 0)
 		r = resolve_gid(in, p, f);
 	if (r == 0)
-		r = plan_mounts(cfg, p, f);
+		r = plan_mounts(in, p, f);
 	if (r == 0)
 		r = plan_environment(in, p, have_pw, f);
 	p->needs = plan_needs(cfg, p);
@@ -162,6 +217,8 @@ void plan_free(struct run_plan *p)
 {
 	env_free(p->envp);
 	pw_entry_free(&p->pw);
+	desktop_paths_free(&p->desktop);
+	desktop_free(&p->found);
 	free(p->mounts);
 	*p = (struct run_plan){ 0 };
 }

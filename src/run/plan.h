@@ -17,6 +17,7 @@
 #include "base/idmap.h"
 #include "base/passwd.h"
 #include "run/config.h"
+#include "run/desktop.h"
 #include "util/failure.h"
 
 /* The steps of DESIGN.md's mount order ("The sandbox"), as data. */
@@ -29,6 +30,9 @@ enum plan_mount_kind {
 	PLAN_BIND,    /* --bind */
 	PLAN_RO_BIND, /* --ro-bind */
 	PLAN_TMPFS,   /* --tmpfs */
+	PLAN_RUNTIME, /* the private XDG_RUNTIME_DIR: a tmpfs of the command's user, 0700 */
+	PLAN_SOCKET,  /* a host socket (src), bound on a file made on one of the run's tmpfs */
+	PLAN_FILE,    /* a file of data, the command's, 0600, in the runtime directory */
 };
 
 /* Flags of a plan_mount. */
@@ -42,6 +46,8 @@ struct plan_mount {
 	unsigned flags;
 	const char *src;  /* host path: binds only */
 	const char *dest; /* absolute path inside the rootfs */
+	const char *data; /* PLAN_FILE: its contents */
+	size_t len;
 };
 
 /* What the plan asks of a backend beyond running a command in a rootfs:
@@ -56,6 +62,9 @@ enum {
 	PLAN_NEEDS_FAKEROOT = 1u << 6,	/* --fakeroot=seccomp */
 	PLAN_NEEDS_NO_NEW_PRIVS = 1u << 7,
 	PLAN_NEEDS_EPHEMERAL = 1u << 8, /* --ephemeral */
+	PLAN_NEEDS_X11 = 1u << 9,	/* --x11 */
+	PLAN_NEEDS_WAYLAND = 1u << 10,	/* --wayland */
+	PLAN_NEEDS_PULSE = 1u << 11,	/* --pulse */
 };
 
 struct run_plan {
@@ -88,7 +97,14 @@ struct run_plan {
 	uint64_t caps;
 	const int *preserve_fds; /* sorted */
 	size_t n_preserve_fds;
-	unsigned needs;	    /* PLAN_NEEDS_* */
+	unsigned needs; /* PLAN_NEEDS_* */
+	/* --gpu: the command keeps the caller's supplementary groups (the
+	 * host's video and render groups open /dev/dri's nodes). */
+	bool keep_groups;
+	struct desktop_paths desktop; /* where --x11, --wayland, --pulse went inside */
+	/* What desktop_find found on the host, for the command layer to fill
+	 * in and plan_input to point to: the mounts' host paths are its. */
+	struct desktop found;
 	struct pw_entry pw; /* the command's user in the rootfs' /etc/passwd, if there */
 
 	/* The caller: which of its descriptors 0-2 are terminals (bit N for
@@ -118,7 +134,8 @@ struct plan_input {
 	size_t passwd_len;
 	const char *group; /* its /etc/group, or NULL (read only for a --gid name) */
 	size_t group_len;
-	char *const *host_env; /* the caller's environment */
+	char *const *host_env;	       /* the caller's environment */
+	const struct desktop *desktop; /* --home, --x11...: what the host has, or NULL */
 };
 
 /* Build the plan of a run: ids (--uid/--gid by number or by the rootfs'

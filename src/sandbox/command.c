@@ -57,17 +57,25 @@ static void enter_workdir(const struct command *c)
 	close(root);
 }
 
-/* In auto mode the command's ids are real ids of the namespace, taken on
+/*
+ * In auto mode the command's ids are real ids of the namespace, taken on
  * with set*id as su would (which drops every capability unless the
  * command runs as root). Root inside is the caller and keeps the caller's
  * supplementary groups, so that a file that denies one of them access
- * denies the box too; another user of the box has its own group only. */
+ * denies the box too; another user of the box has its own group only.
+ *
+ * --gpu: /dev/dri's nodes are root:video and root:render, 0660, on the
+ * host, and the caller opens them as a member of those groups, which no
+ * map of ours holds (they show as nogroup inside). As podman's keep-groups
+ * does, the command then keeps the supplementary groups it inherited,
+ * the caller's own: it can open what the caller can, no more.
+ */
 static void become_user(const struct run_plan *p)
 {
 	if (!idmap_subordinate(&p->idmap) || (p->uid == 0 && p->gid == 0))
 		return;
 	gid_t gid = p->gid;
-	if (setgroups(1, &gid) < 0)
+	if (!p->keep_groups && setgroups(1, &gid) < 0)
 		die_errno(errno, "cannot set the supplementary groups");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		die_errno(errno, "cannot change to group %u", (unsigned)p->gid);

@@ -14,6 +14,7 @@
 #include "base/resolve.h"
 #include "sandbox/overlay.h"
 #include "util/cleanup.h"
+#include "util/io.h"
 
 #define ATTR_LOCKDOWN (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
@@ -305,6 +306,71 @@ static int setup_user_mount(int rootfd, const struct plan_mount *m, struct failu
 	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
 }
 
+/* The command's ids as init's namespace has them: in auto and keep-id
+ * mode it holds them all; in root and user mode the nested namespace maps
+ * the command's ids onto init's own, 0 (nested.c). */
+static void command_owner(const struct run_plan *p, uid_t *uid, gid_t *gid)
+{
+	bool all = idmap_subordinate(&p->idmap);
+	*uid = all ? p->uid : 0;
+	*gid = all ? p->gid : 0;
+}
+
+/* The private XDG_RUNTIME_DIR, on the run's /run: a tmpfs that is the
+ * command's, 0700, as a session's is (libwayland and PulseAudio check). */
+static int setup_runtime(int rootfd, const struct run_plan *p, const char *path, struct failure *f)
+{
+	_cleanup_close_ int dst = dest_dir(rootfd, path, f);
+	if (dst < 0)
+		return dst;
+	uid_t uid;
+	gid_t gid;
+	command_owner(p, &uid, &gid);
+	char opts[64];
+	snprintf(opts, sizeof(opts), "mode=0700,uid=%u,gid=%u", (unsigned)uid, (unsigned)gid);
+	int r = mount_on("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
+	return r < 0 ? fail(f, r, "cannot mount a tmpfs on '%s'", path) : 0;
+}
+
+/* A host socket that the user granted (--x11, --wayland, --pulse), bound
+ * on an empty file made on one of the run's own tmpfs: connect(2) on the
+ * bound name reaches the host's server. */
+static int setup_socket(int rootfd, const struct plan_mount *m, struct failure *f)
+{
+	_cleanup_close_ int src = open(m->src, O_PATH | O_CLOEXEC);
+	struct stat st;
+	if (src < 0 || fstat(src, &st) < 0)
+		return fail(f, errno, "cannot open the socket '%s'", m->src);
+	if (!S_ISSOCK(st.st_mode))
+		return fail(f, ENOTSOCK, "cannot bind '%s'", m->src);
+	_cleanup_close_ int dst = mkfile_in_root(rootfd, m->dest);
+	if (dst < 0)
+		return fail(f, dst, "cannot make '%s' inside the rootfs", m->dest);
+	if (fstat(dst, &st) < 0 || !S_ISREG(st.st_mode))
+		return fail(f, EEXIST, "cannot bind on '%s'", m->dest);
+	int r = bind_locked_on(src, dst, false, ATTR_LOCKDOWN);
+	return r < 0 ? fail(f, r, "cannot bind '%s' on '%s'", m->src, m->dest) : 0;
+}
+
+/* A file of the plan's data (the display's cookie), the command's and
+ * readable by it alone, made new in the runtime directory. */
+static int setup_file(int rootfd, const struct run_plan *p, const struct plan_mount *m,
+		      struct failure *f)
+{
+	_cleanup_close_ int made = mkfile_in_root(rootfd, m->dest);
+	_cleanup_close_ int fd =
+	    made < 0 ? made : open_in_root(rootfd, m->dest, O_WRONLY | O_NOFOLLOW);
+	if (fd < 0)
+		return fail(f, fd, "cannot make '%s' inside the rootfs", m->dest);
+	uid_t uid;
+	gid_t gid;
+	command_owner(p, &uid, &gid);
+	int r = fchown(fd, uid, gid) < 0 || fchmod(fd, 0600) < 0 ? -errno : 0;
+	if (r == 0)
+		r = write_all(fd, m->data, m->len);
+	return r < 0 ? fail(f, r, "cannot write '%s'", m->dest) : 0;
+}
+
 /* One step of the plan's mount list. An optional step that cannot be
  * done says why in skipped and returns 0. */
 static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mount *m,
@@ -322,6 +388,12 @@ static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mo
 		return setup_run(rootfd, skipped, f);
 	case PLAN_RESOLV:
 		return setup_resolv(rootfd, skipped, f);
+	case PLAN_RUNTIME:
+		return setup_runtime(rootfd, p, m->dest, f);
+	case PLAN_SOCKET:
+		return setup_socket(rootfd, m, f);
+	case PLAN_FILE:
+		return setup_file(rootfd, p, m, f);
 	default:
 		return setup_user_mount(rootfd, m, f);
 	}

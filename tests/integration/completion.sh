@@ -20,7 +20,7 @@ COMMANDS="run enter create list info rm export fixup exec ps doctor"
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
 help_opts() {
-	"$NSCHROOT" help "$1" | sed -n 's/^ \{2,\}\(-., \)\{0,1\}\(--[a-z-]*\).*/\2/p' | sort -u
+	"$NSCHROOT" help "$1" | sed -n 's/^ \{2,\}\(-., \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' | sort -u
 }
 for cmd in $COMMANDS; do
 	if [ -z "$(help_opts "$cmd")" ]; then
@@ -46,7 +46,7 @@ compare_opts() {
 # whole options.
 missing_in() {
 	printf '%s\n' "$2" | while read -r o; do
-		grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$1" || printf '%s ' "$o"
+		grep -qE -- "(^|[^a-z0-9-])$o([^a-z0-9-]|\$)" "$1" || printf '%s ' "$o"
 	done
 }
 

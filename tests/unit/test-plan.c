@@ -19,9 +19,10 @@ static const char passwd[] = "root:x:0:0:root:/root:/bin/bash\n"
 static const char group[] = "root:x:0:\nstaff:x:50:\n";
 static char *host_env[] = { "PATH=/host/bin", "TERM=xterm", NULL };
 
-/* A plan from cfg for a root-mode box (box may be NULL: a directory). */
-static int build(const struct run_config *cfg, enum map_mode mode, const char *box,
-		 struct run_plan *p, struct failure *f)
+/* A plan from cfg for a root-mode box (box may be NULL: a directory), with
+ * what desktop_find would have found on the host (d, or NULL). */
+static int build_with(const struct run_config *cfg, enum map_mode mode, const char *box,
+		      const struct desktop *d, struct run_plan *p, struct failure *f)
 {
 	static struct idmap m;
 	idmap_single(&m, mode, 1000, 1000);
@@ -35,9 +36,16 @@ static int build(const struct run_config *cfg, enum map_mode mode, const char *b
 		.group = group,
 		.group_len = sizeof(group) - 1,
 		.host_env = host_env,
+		.desktop = d,
 	};
 	*p = (struct run_plan){ .host_uid = 1000, .host_gid = 1000 };
 	return plan_build(&in, p, f);
+}
+
+static int build(const struct run_config *cfg, enum map_mode mode, const char *box,
+		 struct run_plan *p, struct failure *f)
+{
+	return build_with(cfg, mode, box, NULL, p, f);
 }
 
 static void test_mount_order(void)
@@ -131,10 +139,72 @@ static void test_backend_check(void)
 	plan_free(&p);
 }
 
+static void test_desktop(void)
+{
+	static char home[] = "/home/me", cwd[] = "/home/me/src", display[] = ":5",
+		    x11[] = "/tmp/.X11-unix/X5", cookie[] = "cookie", wl[] = "/run/user/1000/wl-1",
+		    pulse[] = "/run/user/1000/pulse/native";
+	struct desktop d = { .shares = SHARE_ALL,
+			     .home = home,
+			     .cwd = cwd,
+			     .display = display,
+			     .x11_socket = x11,
+			     .xauth = cookie,
+			     .xauth_len = 6,
+			     .wayland = wl,
+			     .wayland_name = wl + 15,
+			     .pulse = pulse };
+	struct run_config cfg = { .uid = "builder" };
+	struct run_plan p;
+	struct failure f = { 0 };
+	is_int(build_with(&cfg, MAP_ROOT, NULL, &d, &p, &f), 0, "a plan with every share builds");
+	static const enum plan_mount_kind want[] = {
+		PLAN_BIND,    PLAN_BIND, PLAN_TMPFS,  PLAN_SOCKET,
+		PLAN_RUNTIME, PLAN_FILE, PLAN_SOCKET, PLAN_SOCKET,
+	};
+	is_int((long long)p.n_mounts, 13, "the design's five steps, then eight of the shares");
+	for (size_t i = 0; i < 8 && i + 5 < p.n_mounts; i++)
+		is_int(p.mounts[i + 5].kind, want[i], "share step %zu", i);
+	is_str(p.mounts[5].dest, "/home/me", "the home at its own path");
+	is_str(p.mounts[6].src, "/dev/dri", "then /dev/dri");
+	is_str(p.mounts[8].dest, "/tmp/.X11-unix/X5", "the X socket in the private directory");
+	is_str(p.mounts[9].dest, "/run/user/1000", "the runtime directory of the command's uid");
+	is_str(p.mounts[10].dest, "/run/user/1000/Xauthority", "the cookie file in it");
+	ok(p.mounts[10].data == cookie && p.mounts[10].len == 6, "... holding the cookie");
+	is_str(p.mounts[11].dest, "/run/user/1000/wl-1", "the compositor's socket, by its name");
+	is_str(p.mounts[12].dest, "/run/user/1000/pulse/native", "the sound server's");
+	is_str(env_get(p.envp, "DISPLAY"), ":5", "DISPLAY");
+	is_str(env_get(p.envp, "XAUTHORITY"), "/run/user/1000/Xauthority", "XAUTHORITY");
+	is_str(env_get(p.envp, "XDG_RUNTIME_DIR"), "/run/user/1000", "XDG_RUNTIME_DIR");
+	is_str(env_get(p.envp, "WAYLAND_DISPLAY"), "wl-1", "WAYLAND_DISPLAY");
+	is_str(env_get(p.envp, "PULSE_SERVER"), "unix:/run/user/1000/pulse/native", "PULSE_SERVER");
+	is_str(env_get(p.envp, "HOME"), "/home/me", "HOME is the caller's home");
+	is_str(p.workdir, "/home/me/src", "the command starts where the caller is");
+	unsigned needs = PLAN_NEEDS_X11 | PLAN_NEEDS_WAYLAND | PLAN_NEEDS_PULSE;
+	is_int((long long)(p.needs & needs), needs, "the sockets are needs of the backend");
+	ok(p.keep_groups, "--gpu keeps the caller's groups");
+	plan_free(&p);
+
+	struct env_op e = { ENV_SET, "DISPLAY", ":9" };
+	cfg = (struct run_config){ .chdir = "/w", .dev = DEV_HOST, .env_ops = &e, .n_env_ops = 1 };
+	d = (struct desktop){ .shares = SHARE_X11 | SHARE_GPU,
+			      .display = display,
+			      .x11_socket = x11 };
+	build_with(&cfg, MAP_ROOT, NULL, &d, &p, &f);
+	is_int((long long)p.n_mounts, 7,
+	       "--dev=host has /dev/dri; no cookie, no runtime directory");
+	ok(!env_get(p.envp, "XDG_RUNTIME_DIR") && !env_get(p.envp, "XAUTHORITY"),
+	   "... nor its variables");
+	is_str(env_get(p.envp, "DISPLAY"), ":9", "-e has the last word");
+	is_str(p.workdir, "/w", "and -w");
+	plan_free(&p);
+}
+
 int main(void)
 {
 	test_mount_order();
 	test_ids();
 	test_backend_check();
+	test_desktop();
 	return done_testing();
 }
