@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm export fixup exec ps doctor help'
+_nschroot_commands='run enter create list info rm export fixup remap exec ps doctor help'
 
 # The names of capabilities(7), for --cap-add and --cap-drop.
 _nschroot_caps='CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM'
@@ -28,7 +28,7 @@ _nschroot_takes_arg()
 		exec:--unsetenv | \
 		create:--map | create:--progress | create:--backend | create:--arch | create:--from | \
 		export:--compress | \
-		export:--format | export:--progress)
+		export:--format | export:--progress | remap:--map | remap:--progress)
 		return 0
 		;;
 	esac
@@ -119,7 +119,8 @@ _nschroot_option_arg()
 	create:--map) _nschroot_values root auto ;;
 	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
 	create:--from) _nschroot_values $(_nschroot_boxes) ;;
-	create:--progress | export:--progress) _nschroot_values auto always never ;;
+	create:--progress | export:--progress | remap:--progress) _nschroot_values auto always never ;;
+	remap:--map) _nschroot_values auto keep-id ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
 	*:--map) _nschroot_values root user auto ;;
@@ -294,6 +295,19 @@ _nschroot_fixup()
 	[[ $cur != */* ]] && _nschroot_box_names
 }
 
+# remap: NAME --map=MODE [--progress=WHEN], the options before or after
+# NAME.
+_nschroot_remap()
+{
+	if $split || $optarg || { [[ -n $first ]] && _nschroot_takes_arg remap "$prev"; }; then
+		_nschroot_option_arg
+	elif [[ $cur == -* ]]; then
+		_nschroot_options '--map= --progress= -h --help'
+	elif [[ -z $first ]] || ((cword == first)); then
+		_nschroot_box_names
+	fi
+}
+
 _nschroot()
 {
 	local cur prev words cword split=false
@@ -345,6 +359,7 @@ _nschroot()
 		;;
 	export) _nschroot_export ;;
 	fixup) _nschroot_fixup ;;
+	remap) _nschroot_remap ;;
 	help) ((cword == 2)) && COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur")) ;;
 	esac
 }

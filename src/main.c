@@ -15,7 +15,8 @@ static const struct {
 	{ "run", cmd_run },	{ "enter", cmd_enter }, { "create", cmd_create },
 	{ "list", cmd_list },	{ "rm", cmd_rm },	{ "export", cmd_export },
 	{ "fixup", cmd_fixup }, { "info", cmd_info },	{ "doctor", cmd_doctor },
-	{ "exec", cmd_exec },	{ "ps", cmd_ps },	{ "help", cmd_help },
+	{ "exec", cmd_exec },	{ "ps", cmd_ps },	{ "remap", cmd_remap },
+	{ "help", cmd_help },
 };
 
 /* nschroot needs no privilege, and running set-id it would hand the

@@ -15,7 +15,7 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 command -v bash >/dev/null || skip_all "bash is not installed"
 
 # The commands that take options.
-COMMANDS="run enter create list info rm export fixup exec ps doctor"
+COMMANDS="run enter create list info rm export fixup remap exec ps doctor"
 
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 55 per bash mode, 1 for a missing bash-completion, 47 for zsh, fish and
+# 59 per bash mode, 1 for a missing bash-completion, 52 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((55 * $# + (2 - $#) + 47))
+plan $((59 * $# + (2 - $#) + 52))
 
 # skip DESCRIPTION REASON: a TAP skip, or a failure under
 # NSCHROOT_TEST_MUST_WORK=1, where everything must be checked.
@@ -114,7 +114,7 @@ comp() {
 
 nl='
 '
-all_commands="create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}rm${nl}run"
+all_commands="create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}remap${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
@@ -170,6 +170,10 @@ for mode in $modes; do
 	assert_eq "$mode: fixup TARGET after options: boxes and directories" \
 		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot fixup --undo --apt ')"
 	assert_eq "$mode: fixup takes one TARGET" "" "$(comp "$mode" 'nschroot fixup alpha ')"
+	assert_eq "$mode: remap completes box names" "alpha" "$(comp "$mode" 'nschroot remap al')"
+	assert_eq "$mode: remap --map= values: auto and keep-id" "auto${nl}keep-id" \
+		"$(comp "$mode" 'nschroot remap alpha --map=')"
+	assert_eq "$mode: remap options after NAME" "--map=" "$(comp "$mode" 'nschroot remap alpha --ma')"
 
 	for cmd in $COMMANDS; do
 		assert_eq "$mode: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
@@ -214,6 +218,9 @@ if command -v fish >/dev/null; then
 	assert_eq "fish: rm offers each box once" "beta" "$(fish_complete 'nschroot rm alpha ')"
 	assert_eq "fish: export completes box names" "alpha" "$(fish_complete 'nschroot export al')"
 	assert_eq "fish: fixup completes box names" "alpha" "$(fish_complete 'nschroot fixup al')"
+	assert_eq "fish: remap completes box names" "alpha" "$(fish_complete 'nschroot remap al')"
+	assert_eq "fish: remap --map= values after NAME" "--map=auto${nl}--map=keep-id" \
+		"$(fish_complete 'nschroot remap alpha --map=')"
 	for cmd in $COMMANDS; do
 		assert_eq "fish: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
 			"$(compare_opts "$(help_opts "$cmd")" "$(fish_complete "nschroot $cmd --")")"
@@ -223,7 +230,8 @@ else
 		"fish: box names and directories for TARGET" "fish: create --progress= values" \
 		"fish: create's SOURCE completes files" "fish: info completes box names" \
 		"fish: rm completes box names" "fish: rm offers each box once" \
-		"fish: export completes box names" "fish: fixup completes box names"; do
+		"fish: export completes box names" "fish: fixup completes box names" \
+		"fish: remap completes box names" "fish: remap --map= values after NAME"; do
 		skip "$t" "fish is not installed (apt-get install fish)"
 	done
 	for cmd in $COMMANDS; do
