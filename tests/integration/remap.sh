@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 75
+plan 76
 export NSCHROOT_HOME="$TMP/store"
 ME=$(id -u)
 MYG=$(id -g)
@@ -164,7 +164,11 @@ assert_eq "remap to the other map: 125" 125 $?
 assert_match "... saying which remap is under way" \
 	"^nschroot: box 'b' is half remapped to --map=keep-id$" "$out"
 out=$("$NSCHROOT" info b </dev/null 2>&1)
-assert_eq "info still shows it" 0 $?
+assert_match "info says it is half remapped" \
+	"^state: half remapped to keep-id \(interrupted; 'nschroot remap b' finishes it\)$" "$out"
+assert_match "list too" "^b .*\(half remapped: nschroot remap finishes it\)$" \
+	"$("$NSCHROOT" list </dev/null 2>&1)"
+
 
 out=$("$NSCHROOT" remap b </dev/null 2>&1)
 assert_eq "the next remap finishes it" 0 $?
