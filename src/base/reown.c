@@ -56,6 +56,12 @@ struct walker {
 	uint32_t dev_major, dev_minor;
 	struct pending pend;
 	char path[PATH_MAX];
+	/* The directories being read, the tree's root first. */
+	struct level {
+		DIR *dir;
+		size_t plen; /* the length of its path in path */
+	} stack[REOWN_MAX_DEPTH];
+	size_t depth;
 };
 
 static enum owner translate(const struct id_map *pass, const struct id_map *from,
@@ -214,10 +220,24 @@ static void judge(struct walker *k, const struct statx *sx, struct verdict *v)
 		k->w->progress(k->w->ctx, st->inodes);
 }
 
-static int walk_dir(struct walker *k, int fd, size_t plen);
+/* Enter the directory open as fd, at path[0..plen). */
+static int push(struct walker *k, int fd, size_t plen)
+{
+	if (k->depth == REOWN_MAX_DEPTH) {
+		close(fd);
+		return fail_at(k, ELOOP, "too many levels of directories at", plen);
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+		close(fd);
+		return fail_at(k, err, "cannot read", plen);
+	}
+	k->stack[k->depth++] = (struct level){ d, plen };
+	return 0;
+}
 
-/* A directory, open as fd (this function's to close): its owners, then
- * what it holds. */
+/* A directory, open as fd: its owners; then it is entered (push). */
 static int visit_dir(struct walker *k, int fd, const struct verdict *v, size_t plen)
 {
 	if (v->change && !k->w->dry) {
@@ -228,7 +248,7 @@ static int visit_dir(struct walker *k, int fd, const struct verdict *v, size_t p
 		}
 	}
 	k->st->changed += v->change && !k->w->dry;
-	return walk_dir(k, fd, plen);
+	return push(k, fd, plen);
 }
 
 static int open_checked(int dirfd, const char *name, int flags, const struct statx *sx)
@@ -299,35 +319,33 @@ static int visit(struct walker *k, int dirfd, const char *name, size_t plen)
 	return 0;
 }
 
-static int walk_dir(struct walker *k, int fd, size_t plen)
+/* Read the directories on the stack, depth first, entering each as it is
+ * met; on a failure, close them all. */
+static int walk(struct walker *k)
 {
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int err = errno;
-		close(fd);
-		return fail_at(k, err, "cannot read", plen);
-	}
 	int r = 0;
-	for (;;) {
+	while (k->depth > 0) {
+		struct level *top = &k->stack[k->depth - 1];
 		errno = 0;
-		struct dirent *e = readdir(d);
+		struct dirent *e = r == 0 ? readdir(top->dir) : NULL;
 		if (!e) {
-			r = errno ? fail_at(k, errno, "cannot read", plen) : 0;
-			break;
+			if (r == 0 && errno)
+				r = fail_at(k, errno, "cannot read", top->plen);
+			closedir(top->dir);
+			k->depth--;
+			continue;
 		}
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		size_t len = strlen(e->d_name);
-		if (plen + 1 + len >= sizeof(k->path)) {
-			r = fail_at(k, ENAMETOOLONG, "cannot walk", plen);
-			break;
+		if (top->plen + 1 + len >= sizeof(k->path)) {
+			r = fail_at(k, ENAMETOOLONG, "cannot walk", top->plen);
+			continue;
 		}
-		k->path[plen] = '/';
-		memcpy(k->path + plen + 1, e->d_name, len + 1);
-		if ((r = visit(k, dirfd(d), e->d_name, plen + 1 + len)) < 0)
-			break;
+		k->path[top->plen] = '/';
+		memcpy(k->path + top->plen + 1, e->d_name, len + 1);
+		r = visit(k, dirfd(top->dir), e->d_name, top->plen + 1 + len);
 	}
-	closedir(d);
 	return r;
 }
 
@@ -365,6 +383,7 @@ int reown_tree(int rootfd, const struct reown_walk *w, struct reown_stats *st, s
 		 * readdir. */
 		int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		r = fd < 0 ? fail(f, errno, "cannot walk the tree") : visit_dir(k, fd, &v, 0);
+		r = r < 0 ? r : walk(k);
 	}
 	free(k);
 	return r;

@@ -54,6 +54,8 @@ struct reown_walk {
 };
 
 /* Walk the tree at rootfd (a directory opened O_RDONLY, included) as w
- * says: no link followed, no mount crossed, by descriptors. 0, or -errno
+ * says: no link followed, no mount crossed, by descriptors, one held for
+ * each level (at most REOWN_MAX_DEPTH: deeper is -ELOOP). 0, or -errno
  * with f naming the path that failed. */
+#define REOWN_MAX_DEPTH 256
 int reown_tree(int rootfd, const struct reown_walk *w, struct reown_stats *st, struct failure *f);
