@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 76
+plan 80
 export NSCHROOT_HOME="$TMP/store"
 ME=$(id -u)
 MYG=$(id -g)
@@ -178,10 +178,23 @@ assert_eq "... the remap gone from it" "" "$(grep '^remap-' "$boxes/b/box.conf")
 check "... and the journal gone" [ ! -e "$boxes/b/remap-journal" ]
 assert_eq "every big file converted, once" "60000 0" \
 	"$(find "$boxes/b/rootfs/big" -type f -user "$SUBUID" | wc -l) $(find "$boxes/b/rootfs/big" -type f ! -user "$SUBUID" | wc -l)"
+# ^C: the pass stops, and nschroot says how to finish it.
+"$NSCHROOT" remap b --map=auto --progress=always </dev/null 2>"$TMP/int.err" >/dev/null &
+rpid=$!
+i=0
+while [ ! -s "$TMP/int.err" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
+kill -s INT "$rpid"
+wait "$rpid"
+assert_eq "SIGINT stops a remap: 130" 130 $?
+assert_match "... saying the box is half remapped and how to finish it" \
+	"hint: box 'b' is half remapped: 'nschroot remap b' finishes it" "$(cat "$TMP/int.err")"
+assert_eq "... box.conf records it" "remap-to=auto" "$(grep '^remap-to=' "$boxes/b/box.conf")"
+out=$("$NSCHROOT" remap b --map=auto --progress=never </dev/null 2>&1)
+assert_eq "remap --map=auto finishes it" 0 $?
+assert_eq "every big file is the caller's again" "60000" \
+	"$(find "$boxes/b/rootfs/big" -type f -user "$ME" | wc -l)"
 nsrun run b rm -rf /big
 assert_eq "the listing inside is identical" "$before" "$(listing)"
-out=$("$NSCHROOT" remap b --map=auto --progress=never </dev/null 2>&1)
-assert_eq "and back to auto" "$before" "$(listing)"
 
 # --- the caller's ranges moved ---------------------------------------------------
 # The files the box was made with have ids of the range it records; a
