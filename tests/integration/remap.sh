@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 80
+plan 84
 export NSCHROOT_HOME="$TMP/store"
 ME=$(id -u)
 MYG=$(id -g)
@@ -228,5 +228,17 @@ out=$(moved "$NSCHROOT" remap m --map=keep-id </dev/null 2>&1)
 assert_eq "then to keep-id within them" 0 $?
 assert_eq "... root's files belong to the range's start" "$part:$partg" \
 	"$(stat -c %u:%g "$boxes/m/rootfs/bin/busybox")"
+
+# A box recorded with ranges newuidmap refuses (never the caller's here):
+# run fails in newuidmap's words, with a hint naming remap, which moves it.
+"$NSCHROOT" create o "$TMP/bb.tar" --map=auto --progress=never >/dev/null </dev/null
+sed -i 's/^subuids=.*/subuids=3000000:65536/; s/^subgids=.*/subgids=3000000:65536/' \
+	"$boxes/o/box.conf"
+out=$("$NSCHROOT" run o true </dev/null 2>&1)
+assert_eq "a box of ranges not the caller's does not run: 125" 125 $?
+assert_match "... with a hint naming remap" "'nschroot remap BOX --map=MODE'" "$out"
+out=$("$NSCHROOT" remap o --map=auto </dev/null 2>&1)
+assert_eq "remap moves it to the caller's ranges" 0 $?
+assert_eq "... and it runs" 0 "$("$NSCHROOT" run o id -u </dev/null)"
 
 done_testing
