@@ -6,7 +6,7 @@
 # TARGET, `run` completes a command and its arguments.
 
 # The commands of nschroot.
-_nschroot_commands='run enter create list info rm export fixup exec ps config doctor help'
+_nschroot_commands='run enter create list info rm export fixup remap exec ps config doctor help'
 
 # The options of run and enter, which config saves (but for --preserve-fd,
 # which cannot be saved); -h and --help apart.
@@ -35,7 +35,7 @@ _nschroot_takes_arg()
 		exec:--unsetenv | \
 		create:--map | create:--progress | create:--backend | create:--arch | create:--from | \
 		export:--compress | \
-		export:--format | export:--progress)
+		export:--format | export:--progress | remap:--map | remap:--progress)
 		return 0
 		;;
 	esac
@@ -126,7 +126,8 @@ _nschroot_option_arg()
 	create:--map) _nschroot_values root auto ;;
 	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
 	create:--from) _nschroot_values $(_nschroot_boxes) ;;
-	create:--progress | export:--progress) _nschroot_values auto always never ;;
+	create:--progress | export:--progress | remap:--progress) _nschroot_values auto always never ;;
+	remap:--map) _nschroot_values auto keep-id ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
 	*:--map) _nschroot_values root user auto ;;
@@ -323,6 +324,19 @@ _nschroot_fixup()
 	[[ $cur != */* ]] && _nschroot_box_names
 }
 
+# remap: NAME --map=MODE [--progress=WHEN], the options before or after
+# NAME.
+_nschroot_remap()
+{
+	if $split || $optarg || { [[ -n $first ]] && _nschroot_takes_arg remap "$prev"; }; then
+		_nschroot_option_arg
+	elif [[ $cur == -* ]]; then
+		_nschroot_options '--map= --progress= -h --help'
+	elif [[ -z $first ]] || ((cword == first)); then
+		_nschroot_box_names
+	fi
+}
+
 _nschroot()
 {
 	local cur prev words cword split=false
@@ -375,6 +389,7 @@ _nschroot()
 		;;
 	export) _nschroot_export ;;
 	fixup) _nschroot_fixup ;;
+	remap) _nschroot_remap ;;
 	help) ((cword == 2)) && COMPREPLY=($(compgen -W "$_nschroot_commands" -- "$cur")) ;;
 	esac
 }

@@ -38,6 +38,8 @@ function __nschroot_state
             # config NAME [OPTIONS]: the box first, then options alone.
             test $n -eq 2; and echo config:box; or echo config:options
             return
+        case remap
+            set takes_arg --map --progress
         case list info rm fixup doctor ps
         case '*'
             echo none
@@ -124,6 +126,7 @@ complete -c nschroot -n '__nschroot_is command' -a info -d "Show a box's setting
 complete -c nschroot -n '__nschroot_is command' -a rm -d 'Remove boxes'
 complete -c nschroot -n '__nschroot_is command' -a export -d 'Write a box as a tarball'
 complete -c nschroot -n '__nschroot_is command' -a fixup -d 'Apply or undo distribution fixups'
+complete -c nschroot -n '__nschroot_is command' -a remap -d 'Convert a box to another map, owners kept'
 complete -c nschroot -n '__nschroot_is command' -a exec -d 'Run a command in the running instance of a box'
 complete -c nschroot -n '__nschroot_is command' -a ps -d 'List the running instances of boxes'
 complete -c nschroot -n '__nschroot_is command' -a config -d 'Save run options in a box'
@@ -132,7 +135,7 @@ complete -c nschroot -n '__nschroot_is command' -a help -d 'Show help for nschro
 complete -c nschroot -n '__nschroot_is command' -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is command' -s V -l version -d 'Show the version'
 
-complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup exec ps config doctor help'
+complete -c nschroot -n '__nschroot_is help' -a 'run enter create list info rm export fixup remap exec ps config doctor help'
 
 # run and enter.
 # TARGET: a box name, or a directory.
@@ -219,8 +222,6 @@ complete $opts -l format -x -d 'Archive format' \
     -a 'tar\t"A tarball, the default" oci-archive\t"An OCI image layout in a tar" docker-archive\t"An image as docker save writes it"'
 complete $opts -l compress -x -d 'Compression' \
     -a 'gzip\t"The default" xz\t"xz" zstd\t"zstd" none\t"No compression"'
-complete $opts -l progress -x -d 'Progress bar' \
-    -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is export:options export:arg0' -a '(__nschroot_boxes)'
 complete -c nschroot -n '__nschroot_is export:arg1' -F
@@ -271,3 +272,14 @@ complete -c nschroot -n '__nschroot_is exec:options exec:arg0' -a '(__nschroot_b
 # ps [--json]
 complete -c nschroot -n '__nschroot_is ps:options' -l json -d 'Print JSON'
 complete -c nschroot -n '__nschroot_is ps:options' -s h -l help -d 'Show help'
+
+# remap NAME --map=MODE [--progress=WHEN]: the options before or after NAME.
+set opts -c nschroot -n '__nschroot_is remap:options remap:arg1'
+complete $opts -l map -x -d 'The layout to convert the box to' \
+    -a 'auto\t"Root inside is you" keep-id\t"You are yourself inside"'
+complete $opts -s h -l help -d 'Show help'
+complete -c nschroot -n '__nschroot_is remap:options' -a '(__nschroot_boxes)'
+
+# --progress of export and remap.
+complete -c nschroot -n '__nschroot_is export:options remap:options remap:arg1' -l progress -x \
+    -d 'Progress bar' -a 'auto\t"On a terminal" always\t"Always" never\t"Never"'

@@ -141,16 +141,29 @@ uint32_t id_map_root(const struct id_map *m)
 	return (uint32_t)-1;
 }
 
-bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside)
+/* id through the extent of m that holds it: from its inside ids to its
+ * outside ones (outward), or back. */
+static bool id_map_through(const struct id_map *m, uint32_t id, bool outward, uint32_t *out)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct id_extent *e = &m->e[i];
-		if (outside >= e->outside && outside - e->outside < e->count) {
-			*inside = e->inside + (outside - e->outside);
+		uint32_t from = outward ? e->inside : e->outside;
+		if (id >= from && id - from < e->count) {
+			*out = (outward ? e->outside : e->inside) + (id - from);
 			return true;
 		}
 	}
 	return false;
+}
+
+bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside)
+{
+	return id_map_through(m, outside, false, inside);
+}
+
+bool id_map_to_outside(const struct id_map *m, uint32_t inside, uint32_t *outside)
+{
+	return id_map_through(m, inside, true, outside);
 }
 
 int id_map_format(const struct id_map *m, char *buf, size_t size)

@@ -86,6 +86,9 @@ uint32_t id_map_root(const struct id_map *m);
 /* Whether the id outside is mapped by m, and to what (*inside). */
 bool id_map_to_inside(const struct id_map *m, uint32_t outside, uint32_t *inside);
 
+/* Whether the id inside is mapped by m, and to what (*outside). */
+bool id_map_to_outside(const struct id_map *m, uint32_t inside, uint32_t *outside);
+
 /* The map as /proc/PID/uid_map takes it, "INSIDE OUTSIDE COUNT\n" lines,
  * ids unsigned. -ENOSPC when size is too small. */
 int id_map_format(const struct id_map *m, char *buf, size_t size);

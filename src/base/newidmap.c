@@ -135,7 +135,9 @@ static int finish_helper(struct helper_run *h, struct failure *f)
 	if (strstr(why, "not allowed"))
 		fail_hint(f, "%s",
 			  "your ranges in /etc/subuid and /etc/subgid must cover the map:\n"
-			  "usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER");
+			  "usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST USER\n"
+			  "a box made with ranges that are no longer yours moves to your\n"
+			  "current ones with 'nschroot remap BOX --map=MODE' (its mode)");
 	else if (strstr(why, "owned by a different user"))
 		fail_hint(f, "%s",
 			  "newuidmap maps only a process whose real and effective ids are\n"

@@ -277,8 +277,10 @@ static void list_text(struct listed *v, size_t n)
 		print_padded(v[i].name, name_w);
 		printf(" %-5s ", map_mode_name(c->map));
 		print_padded(v[i].os, os_w);
-		printf(" %8s  %s%s\n", hs, c->created ? c->created : "-",
-		       c->half_removed ? "  (half-removed: nschroot rm finishes it)" : "");
+		printf(" %8s  %s%s%s\n", hs, c->created ? c->created : "-",
+		       c->half_removed ? "  (half-removed: nschroot rm finishes it)" : "",
+		       c->remap_to != MAP_UNSET ? "  (half remapped: nschroot remap finishes it)"
+						: "");
 	}
 }
 
@@ -390,7 +392,7 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 	json_field("arch", c->arch);
 	fputs(", \"fixups\": ", stdout);
 	json_split(stdout, c->fixups, ',');
-	if (c->map == MAP_AUTO)
+	if (map_mode_subordinate(c->map))
 		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
 	json_field("rootfs", rootfs);
 	info_image_json(c);
@@ -437,13 +439,17 @@ int cmd_info(int argc, char **argv)
 	       name, map_mode_name(c->map), c->source ? c->source : "-",
 	       c->created ? c->created : "-", os ? os : "-", c->arch ? c->arch : "-",
 	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
-	if (c->map == MAP_AUTO)
+	if (map_mode_subordinate(c->map))
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
 	info_image(c);
 	info_run_options(name, c);
 	if (c->half_removed)
 		printf("state: half-removed (rm failed part-way; 'nschroot rm %s' finishes it)\n",
 		       name);
+	if (c->remap_to != MAP_UNSET)
+		printf(
+		    "state: half remapped to %s (interrupted; 'nschroot remap %s' finishes it)\n",
+		    map_mode_name(c->remap_to), name);
 	box_close(&box);
 	return 0;
 }

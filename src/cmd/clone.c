@@ -31,14 +31,12 @@
 #include <unistd.h>
 
 #include "base/clone.h"
-#include "base/userns.h"
 #include "cmd/cmdline.h"
 #include "cmd/helper.h"
 #include "cmd/mapping.h"
 #include "cmd/staging.h"
 #include "store/store.h"
 #include "util/cleanup.h"
-#include "util/io.h"
 #include "util/log.h"
 #include "util/progress.h"
 #include "util/text.h"
@@ -70,19 +68,22 @@ static void draw(void *bar, uint64_t bytes)
 	progress_update(bar, bytes);
 }
 
-/* The child: the copy, its reply on fd. Interrupting signals are taken
- * again, so that ^C on the terminal stops the copy at once. */
-static _Noreturn void copy_child(int fd, int src, int dst, uint64_t total, bool progress)
+/* What the copy needs. */
+struct copy_ctx {
+	int src, dst;
+	uint64_t total;
+	bool progress;
+};
+
+/* The child's work: the copy, drawing the bar. */
+static void copy_work(void *ctx, void *reply)
 {
-	sigset_t set;
-	helper_signals(&set);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	const struct copy_ctx *c = ctx;
+	struct copy_reply *rep = reply;
 	struct progress bar;
-	progress_start(&bar, progress, total, "cloning");
-	struct copy_reply rep = { 0 };
-	rep.r = clone_tree(src, dst, draw, &bar, &rep.st, &rep.f);
+	progress_start(&bar, c->progress, c->total, "cloning");
+	rep->r = clone_tree(c->src, c->dst, draw, &bar, &rep->st, &rep->f);
 	progress_clear(&bar);
-	_exit(write_all(fd, &rep, sizeof(rep)) == 0 ? 0 : EXIT_SETUP);
 }
 
 /* Copy src into dst in a child mapped by map. 0; the signal that
@@ -90,40 +91,13 @@ static _Noreturn void copy_child(int fd, int src, int dst, uint64_t total, bool 
 static int run_copy(const struct idmap *map, int src, int dst, uint64_t total, bool progress,
 		    struct copy_reply *rep)
 {
-	sigset_t set, old;
-	helper_signals(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
-		die_errno(errno, "cannot block signals");
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die_errno(errno, "cannot make a pipe");
-	struct failure f = { 0 };
-	pid_t pid = userns_fork(map, &f);
-	if (pid == 0) {
-		close(p[0]);
-		copy_child(p[1], src, dst, total, progress);
-	}
-	close(p[1]);
-	_cleanup_close_ int in = p[0];
-	if (pid < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		log_failure(&f);
-		return -1;
-	}
-	int wstatus = 0;
-	int interrupted = helper_wait(pid, &set, &wstatus);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (interrupted)
-		return interrupted;
-	if (read_exact(in, rep, sizeof(*rep)) < 0) {
-		log_error("the copy in the box's user namespace died");
-		return -1;
-	}
-	if (rep->r < 0) {
+	struct copy_ctx c = { src, dst, total, progress };
+	int status = helper_call(map, copy_work, &c, rep, sizeof(*rep), "copy");
+	if (status == 0 && rep->r < 0) {
 		log_failure(&rep->f);
 		return -1;
 	}
-	return 0;
+	return status;
 }
 
 /* The copy's box.conf: the source's settings (map, ranges, backend, arch,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cmd/cmdline.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,10 @@ void take_box_operands(int argc, char *const argv[], const char *cmd, const char
 int archive_command_option(int argc, char **argv, const struct option *opts, const char *cmd,
 			   const char **progress)
 {
-	/* create NEW --from BOX: create's options may follow its operands. */
-	const char *shortopts = strcmp(cmd, "create") == 0 ? ":h" : "+:h";
+	/* create NEW --from BOX, remap BOX --map=M: their options may follow
+	 * their operands. */
+	bool anywhere = strcmp(cmd, "create") == 0 || strcmp(cmd, "remap") == 0;
+	const char *shortopts = anywhere ? ":h" : "+:h";
 	int opt;
 	while ((opt = command_option(argc, argv, shortopts, opts, cmd)) == OPT_PROGRESS)
 		*progress = check_progress_arg(optarg);

@@ -16,6 +16,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_remap(int argc, char **argv);
 
 /* Usage texts, for --help and `nschroot help COMMAND`. */
 void help_main(void);

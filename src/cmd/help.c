@@ -81,6 +81,7 @@ void help_main(void)
 	      "  export [OPTIONS] NAME FILE|-\n"
 	      "                         write box NAME as a tarball to FILE or stdout\n"
 	      "  fixup [OPTIONS] TARGET apply or undo distribution fixups\n"
+	      "  remap NAME --map=MODE  convert box NAME to auto or keep-id, owners kept\n"
 	      "  exec [OPTIONS] NAME [COMMAND [ARG]...]\n"
 	      "                         run COMMAND in the running instance of box NAME\n"
 	      "  ps [--json]            list the running instances of boxes\n"
@@ -207,6 +208,25 @@ static void help_export(void)
 	      "      --format=FORMAT    tar (the default), oci-archive or docker-archive\n"
 	      "      --compress=FILTER  gzip (the default), xz, zstd or none (the default for\n"
 	      "                         docker-archive); oci-archive takes no xz\n"
+	      "      --progress=WHEN    auto (on a terminal), always or never\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+}
+
+static void help_remap(void)
+{
+	fputs("Usage: nschroot remap NAME --map=auto|keep-id [--progress=WHEN]\n"
+	      "\n"
+	      "Convert the files of box NAME from the layout of its map to that of MODE,\n"
+	      "every owner as seen inside kept: uids, gids, set-id bits, hard links and\n"
+	      "file capabilities. A box whose recorded subordinate ranges are no longer\n"
+	      "yours is moved to your current ones, when its files allow (else nothing\n"
+	      "changes and the files in the way are counted). The box must not be in use.\n"
+	      "An interrupted remap leaves the box refusing to run until the next\n"
+	      "'nschroot remap NAME' (MODE may then be left out) finishes it.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --map=MODE         auto or keep-id\n"
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -343,6 +363,8 @@ int help_command(const char *command)
 		help_export();
 	else if (strcmp(command, "rm") == 0)
 		help_rm();
+	else if (strcmp(command, "remap") == 0)
+		help_remap();
 	else if (strcmp(command, "list") == 0)
 		help_list();
 	else if (strcmp(command, "info") == 0)

@@ -17,6 +17,8 @@
 #include "store/fixups.h"
 #include "base/remove.h"
 #include "store/store.h"
+#include "util/cleanup.h"
+#include "util/io.h"
 #include "util/log.h"
 
 char *archive_helper(void)
@@ -76,6 +78,43 @@ int helper_wait(pid_t pid, const sigset_t *set, int *wstatus)
 		if (waitpid(pid, wstatus, WNOHANG) == pid)
 			return interrupted;
 	}
+}
+
+int helper_call(const struct idmap *m, helper_work_fn work, void *ctx, void *reply, size_t size,
+		const char *what)
+{
+	sigset_t set, old;
+	helper_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		die_errno(errno, "cannot block signals");
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno(errno, "cannot make a pipe");
+	struct failure f = { 0 };
+	pid_t pid = userns_fork(m, &f);
+	if (pid == 0) {
+		close(p[0]);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		work(ctx, reply);
+		_exit(write_all(p[1], reply, size) == 0 ? 0 : EXIT_SETUP);
+	}
+	close(p[1]);
+	_cleanup_close_ int in = p[0];
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		log_failure(&f);
+		return -1;
+	}
+	int wstatus = 0;
+	int interrupted = helper_wait(pid, &set, &wstatus);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (interrupted)
+		return interrupted;
+	if (read_exact(in, reply, size) < 0) {
+		log_error("the %s in the box's user namespace died", what);
+		return -1;
+	}
+	return 0;
 }
 
 struct remove_ctx {

@@ -55,3 +55,14 @@ const char *helper_confinement(const struct idmap *m);
  * interrupting signal stops the helper with SIGTERM and is returned once it
  * has exited (0 when none came); *wstatus is its wait status. */
 int helper_wait(pid_t pid, const sigset_t *set, int *wstatus);
+
+/* Work done in helper_call's child: what it leaves in reply goes back. */
+typedef void (*helper_work_fn)(void *ctx, void *reply);
+
+/* Run work in a child made by userns_fork with m, which takes the
+ * interrupting signals again (^C stops it at once), and wait for it with
+ * helper_wait; its reply (size bytes) is read back. 0; the signal that
+ * interrupted; or -1 when the child could not be made or died without a
+ * reply (said: "the WHAT in the box's user namespace died"). */
+int helper_call(const struct idmap *m, helper_work_fn work, void *ctx, void *reply, size_t size,
+		const char *what);

@@ -112,7 +112,10 @@ void mapping_widest(struct idmap *m)
 
 void mapping_for_box(const struct box_conf *conf, struct idmap *m)
 {
-	if (conf->map != MAP_AUTO)
+	/* keep-id fits the ranges: checked when the box was laid out for it. */
+	if (conf->map == MAP_KEEP_ID)
+		(void)idmap_keep_id(m, getuid(), getgid(), &conf->subuids, &conf->subgids);
+	else if (conf->map != MAP_AUTO)
 		idmap_single(m, conf->map, getuid(), getgid());
 	else
 		idmap_auto(m, getuid(), getgid(), &conf->subuids, &conf->subgids, false);

@@ -70,7 +70,24 @@ static int set_map(struct box_conf *c, const char *v, size_t n, size_t field)
 	char mode[8];
 	if (!small_value(v, n, mode, sizeof(mode)))
 		return -EINVAL;
-	return parse_map_mode(mode, &c->map);
+	return parse_map_mode(mode, (enum map_mode *)((char *)c + field));
+}
+
+/* "SECONDS.NANOSECONDS", as box_conf_format writes a time. */
+static int set_time(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	char text[32];
+	const char *dot = memchr(v, '.', n);
+	uint64_t sec;
+	uint32_t nsec;
+	if (!dot || !small_value(v, n, text, sizeof(text)))
+		return -EINVAL;
+	text[dot - v] = '\0';
+	if (parse_u64(text, 0, INT64_MAX, &sec) < 0 ||
+	    parse_u32(text + (dot - v) + 1, 0, 999999999, &nsec) < 0)
+		return -EINVAL;
+	*(struct timespec *)((char *)c + field) = (struct timespec){ (time_t)sec, (long)nsec };
+	return 0;
 }
 
 static int set_half_removed(struct box_conf *c, const char *v, size_t n, size_t field)
@@ -92,7 +109,7 @@ static const struct {
 	size_t field;
 } keys[] = {
 	{ "version", set_version, 0 },
-	{ "map", set_map, 0 },
+	{ "map", set_map, offsetof(struct box_conf, map) },
 	{ "source", set_str, offsetof(struct box_conf, source) },
 	{ "created", set_str, offsetof(struct box_conf, created) },
 	{ "os-id", set_str, offsetof(struct box_conf, os_id) },
@@ -104,6 +121,10 @@ static const struct {
 	{ "half-removed", set_half_removed, 0 },
 	{ "subuids", set_ranges, offsetof(struct box_conf, subuids) },
 	{ "subgids", set_ranges, offsetof(struct box_conf, subgids) },
+	{ "remap-to", set_map, offsetof(struct box_conf, remap_to) },
+	{ "remap-since", set_time, offsetof(struct box_conf, remap_since) },
+	{ "remap-subuids", set_ranges, offsetof(struct box_conf, remap_subuids) },
+	{ "remap-subgids", set_ranges, offsetof(struct box_conf, remap_subgids) },
 	{ "image-digest", set_str, offsetof(struct box_conf, image_digest) },
 	{ "image-id", set_str, offsetof(struct box_conf, image_id) },
 	{ "image-env", set_str, offsetof(struct box_conf, image_env) },
@@ -136,7 +157,7 @@ int box_conf_set_image(struct box_conf *c, const char *line, size_t n)
 
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 {
-	struct box_conf c = { .version = 1, .map = MAP_UNSET };
+	struct box_conf c = { .version = 1, .map = MAP_UNSET, .remap_to = MAP_UNSET };
 	const char *line;
 	size_t n;
 	int r = 0;
@@ -149,6 +170,11 @@ int box_conf_parse(const char *buf, size_t len, struct box_conf *out)
 		r = -EINVAL;
 	/* An auto box is entered with the ranges its files were made with. */
 	if (r == 0 && map_mode_subordinate(c.map) && (c.subuids.n == 0 || c.subgids.n == 0))
+		r = -EINVAL;
+	/* A half-converted box must never be taken for a whole one. */
+	if (r == 0 && c.remap_to != MAP_UNSET &&
+	    (!map_mode_subordinate(c.remap_to) || c.remap_subuids.n == 0 ||
+	     c.remap_subgids.n == 0 || (c.remap_since.tv_sec == 0 && c.remap_since.tv_nsec == 0)))
 		r = -EINVAL;
 	if (r < 0) {
 		out->version = c.version;
@@ -195,6 +221,15 @@ char *box_conf_format(const struct box_conf *conf)
 		put(f, "subuids", ranges);
 	if (conf->subgids.n && subid_format(&conf->subgids, ranges, sizeof(ranges)) == 0)
 		put(f, "subgids", ranges);
+	if (conf->remap_to != MAP_UNSET) {
+		put(f, "remap-to", map_mode_name(conf->remap_to));
+		fprintf(f, "remap-since=%lld.%09ld\n", (long long)conf->remap_since.tv_sec,
+			conf->remap_since.tv_nsec);
+		if (subid_format(&conf->remap_subuids, ranges, sizeof(ranges)) == 0)
+			put(f, "remap-subuids", ranges);
+		if (subid_format(&conf->remap_subgids, ranges, sizeof(ranges)) == 0)
+			put(f, "remap-subgids", ranges);
+	}
 	put(f, "image-digest", conf->image_digest);
 	put(f, "image-id", conf->image_id);
 	put(f, "image-env", conf->image_env);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/idmap.h"
 #include "base/subid.h"
@@ -29,8 +30,16 @@ struct box_conf {
 	uint64_t size;
 	/* rm failed half-way and put the box back: what is left is to go. */
 	bool half_removed;
-	/* auto mode: the subordinate ranges the box was made with */
+	/* auto and keep-id: the subordinate ranges the box's files are laid
+	 * out for */
 	struct subid_ranges subuids, subgids;
+	/* A remap under way (cmd/remap.c): the map and ranges the files are
+	 * being converted to, and the time from which an inode whose ctime
+	 * is as late or later is converted; MAP_UNSET when none is. Such a
+	 * box is run by nobody until `remap` finishes it. */
+	enum map_mode remap_to;
+	struct timespec remap_since;
+	struct subid_ranges remap_subuids, remap_subgids;
 	/* A box made from a container image: the digest of its manifest
 	 * ("sha256:HEX"; none from a docker save archive before Docker 25)
 	 * and of its config (the image's id), and its config's Env,
@@ -55,7 +64,8 @@ struct box_conf {
 /* Parse the text of a box.conf; unknown keys are ignored (a newer nschroot
  * may add some), and so is a size that is not a number; a missing or
  * unknown map is an error, and so is a version above BOX_CONF_VERSION (a
- * newer nschroot changed what the keys mean). 0, -EINVAL or -ENOMEM; on
+ * newer nschroot changed what the keys mean), and a remap marker that
+ * lacks its time or ranges. 0, -EINVAL or -ENOMEM; on
  * -EINVAL, out->version is the version the text gives (so that the caller
  * can tell a box made by a newer nschroot) and nothing else is set. */
 int box_conf_parse(const char *buf, size_t len, struct box_conf *out);

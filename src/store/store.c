@@ -208,6 +208,14 @@ static int read_box(const char *name, enum box_access access, struct box *b, str
 		fail_hint(f, "'nschroot rm %s' finishes removing it", name);
 		return -EUCLEAN;
 	}
+	/* Nor is a box whose owners are half converted to another map: some
+	 * files would show with owners it never had. */
+	if (access != BOX_LOOK && b->conf.remap_to != MAP_UNSET) {
+		fail_said(f, EUCLEAN, "box '%s' is half remapped (to --map=%s)", name,
+			  map_mode_name(b->conf.remap_to));
+		fail_hint(f, "'nschroot remap %s' finishes it", name);
+		return -EUCLEAN;
+	}
 	r = store_box_rootfs(name, &b->rootfs);
 	if (r < 0 && access != BOX_LOOK)
 		return fail(f, r, "cannot find the rootfs of box '%s'", name);

@@ -65,7 +65,9 @@ struct box {
  * sees: "no box named 'NAME'" (-ENOENT, also when there is no store),
  * "box 'NAME' is in use" (-EWOULDBLOCK, BOX_CHANGE) or "is being changed"
  * (BOX_USE), a box.conf made by a newer nschroot, a half-removed box
- * (-EUCLEAN, BOX_USE) with a hint on how to finish it.
+ * (-EUCLEAN, BOX_USE) or a half-remapped one (-EUCLEAN, BOX_USE and
+ * BOX_CHANGE: remap opens it with store_lock_box) with a hint on how to
+ * finish it.
  */
 int store_open_box(const char *name, enum box_access access, struct box *out, struct failure *f);
 void box_close(struct box *b);

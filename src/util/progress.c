@@ -37,6 +37,22 @@ static void human(char *buf, size_t len, uint64_t n)
 		snprintf(buf, len, "%.0f%sB", v, units[u]);
 }
 
+/* "512", "4.2k", "42k", "1.3M": at most 7 characters. */
+static void count(char *buf, size_t len, uint64_t n)
+{
+	if (n < 10000) {
+		snprintf(buf, len, "%u", (unsigned)n);
+		return;
+	}
+	double v = (double)n / 1000;
+	const char *unit = "k";
+	if (v >= 1000) {
+		v /= 1000;
+		unit = "M";
+	}
+	snprintf(buf, len, v < 9.95 ? "%.1f%s" : "%.0f%s", v, unit);
+}
+
 static void duration(char *buf, size_t len, double s)
 {
 	unsigned long t = s > 359999 ? 359999 : (unsigned long)(s + 0.5);
@@ -52,9 +68,10 @@ static void format_line(char *buf, size_t len, const struct progress *p, uint64_
 			double seconds)
 {
 	char size[16], rate[16];
-	human(size, 8, done);
+	void (*amount)(char *, size_t, uint64_t) = p->files ? count : human;
+	amount(size, 8, done);
 	if (seconds > 0)
-		human(rate, 8, (uint64_t)((double)done / seconds));
+		amount(rate, 8, (uint64_t)((double)done / seconds));
 	else
 		snprintf(rate, sizeof(rate), "-");
 	uint64_t total = p->total;
@@ -96,6 +113,12 @@ void progress_start(struct progress *p, bool on, uint64_t total, const char *ver
 	p->total = total;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last = p->start;
+}
+
+void progress_start_files(struct progress *p, bool on, uint64_t total, const char *verb)
+{
+	progress_start(p, on, total, verb);
+	p->files = true;
 }
 
 void progress_update(struct progress *p, uint64_t done)

@@ -15,7 +15,7 @@ BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 command -v bash >/dev/null || skip_all "bash is not installed"
 
 # The commands that take options.
-COMMANDS="run enter create list info rm export fixup exec ps doctor"
+COMMANDS="run enter create list info rm export fixup remap exec ps doctor"
 
 # help_opts COMMAND: the long options of COMMAND, as `nschroot help COMMAND`
 # prints them, one per line.
@@ -52,10 +52,10 @@ missing_in() {
 
 # One bash run with bash-completion, one without, when it is installed.
 if [ -r "$BASH_COMPLETION" ]; then modes="bash-completion plain"; else modes=plain; fi
-# 59 per bash mode, 1 for a missing bash-completion, 51 for zsh, fish and
+# 63 per bash mode, 1 for a missing bash-completion, 56 for zsh, fish and
 # the man page.
 set -- $modes
-plan $((59 * $# + (2 - $#) + 51))
+plan $((63 * $# + (2 - $#) + 56))
 
 # config NAME takes run's options to save, but --preserve-fd and --help
 # (help config shows only its own --reset and --help).
@@ -118,7 +118,7 @@ comp() {
 
 nl='
 '
-all_commands="config${nl}create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}rm${nl}run"
+all_commands="config${nl}create${nl}doctor${nl}enter${nl}exec${nl}export${nl}fixup${nl}help${nl}info${nl}list${nl}ps${nl}remap${nl}rm${nl}run"
 for mode in $modes; do
 	: >"$TMP/bash.err"
 	assert_eq "$mode: commands" "$all_commands" "$(comp "$mode" 'nschroot ')"
@@ -174,6 +174,10 @@ for mode in $modes; do
 	assert_eq "$mode: fixup TARGET after options: boxes and directories" \
 		"alpha${nl}beta${nl}tree" "$(comp "$mode" 'nschroot fixup --undo --apt ')"
 	assert_eq "$mode: fixup takes one TARGET" "" "$(comp "$mode" 'nschroot fixup alpha ')"
+	assert_eq "$mode: remap completes box names" "alpha" "$(comp "$mode" 'nschroot remap al')"
+	assert_eq "$mode: remap --map= values: auto and keep-id" "auto${nl}keep-id" \
+		"$(comp "$mode" 'nschroot remap alpha --map=')"
+	assert_eq "$mode: remap options after NAME" "--map=" "$(comp "$mode" 'nschroot remap alpha --ma')"
 
 	assert_eq "$mode: config completes box names" "alpha" "$(comp "$mode" 'nschroot config al')"
 	assert_eq "$mode: config -- offers its help alone" "--help" "$(comp "$mode" 'nschroot config --')"
@@ -229,6 +233,9 @@ if command -v fish >/dev/null; then
 	assert_eq "fish: config completes box names" "alpha" "$(fish_complete 'nschroot config al')"
 	assert_eq "fish: config NAME -- offers run's options to save, and --reset" "missing: ; extra: " \
 		"$(compare_opts "$config_opts" "$(fish_complete 'nschroot config alpha --hostname x --')")"
+	assert_eq "fish: remap completes box names" "alpha" "$(fish_complete 'nschroot remap al')"
+	assert_eq "fish: remap --map= values after NAME" "--map=auto${nl}--map=keep-id" \
+		"$(fish_complete 'nschroot remap alpha --map=')"
 	for cmd in $COMMANDS; do
 		assert_eq "fish: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \
 			"$(compare_opts "$(help_opts "$cmd")" "$(fish_complete "nschroot $cmd --")")"
@@ -240,7 +247,8 @@ else
 		"fish: rm completes box names" "fish: rm offers each box once" \
 		"fish: export completes box names" "fish: fixup completes box names" \
 		"fish: config completes box names" \
-		"fish: config NAME -- offers run's options to save, and --reset"; do
+		"fish: config NAME -- offers run's options to save, and --reset" \
+		"fish: remap completes box names" "fish: remap --map= values after NAME"; do
 		skip "$t" "fish is not installed (apt-get install fish)"
 	done
 	for cmd in $COMMANDS; do

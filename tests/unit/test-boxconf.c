@@ -107,6 +107,57 @@ static void test_run_options(void)
 	}
 }
 
+/* A remap under way: its target, time and ranges, all or nothing. */
+static void test_remap(void)
+{
+	static const char *base = "map=auto\nsubuids=100000:65536\nsubgids=100000:65536\n";
+	char text[512];
+	struct box_conf c = { 0 };
+	is_int(parse(base, &c), 0, "an auto box parses");
+	is_int(c.remap_to, MAP_UNSET, "with no remap under way");
+	char *out = box_conf_format(&c);
+	ok(out && !strstr(out, "remap-"), "and writes no remap key");
+	free(out);
+	box_conf_free(&c);
+
+	snprintf(text, sizeof(text),
+		 "%sremap-to=keep-id\nremap-since=1764924000.000000123\n"
+		 "remap-subuids=200000:65536\nremap-subgids=300000:1000,400000:64536\n",
+		 base);
+	is_int(parse(text, &c), 0, "a remap under way parses");
+	is_int(c.remap_to, MAP_KEEP_ID, "remap-to");
+	ok(c.remap_since.tv_sec == 1764924000 && c.remap_since.tv_nsec == 123, "remap-since");
+	ok(c.remap_subuids.n == 1 && c.remap_subuids.r[0].start == 200000, "remap-subuids");
+	ok(c.remap_subgids.n == 2 && c.remap_subgids.r[1].start == 400000, "remap-subgids");
+	is_int(c.map, MAP_AUTO, "the map is the one the box had");
+	out = box_conf_format(&c);
+	ok(out && strstr(out, "remap-since=1764924000.000000123\n") &&
+	       strstr(out, "remap-subgids=300000:1000,400000:64536\n"),
+	   "format writes the time and the ranges back");
+	struct box_conf again = { 0 };
+	is_int(out ? parse(out, &again) : -1, 0, "and parse reads them");
+	ok(again.remap_to == MAP_KEEP_ID && again.remap_since.tv_nsec == 123 &&
+	       again.remap_subuids.r[0].count == 65536,
+	   "the same remap");
+	free(out);
+	box_conf_free(&again);
+	box_conf_free(&c);
+
+	static const char *const bad[] = {
+		"remap-to=keep-id\nremap-subuids=1:1\nremap-subgids=1:1\n",
+		"remap-to=keep-id\nremap-since=5.0\nremap-subgids=1:1\n",
+		"remap-to=root\nremap-since=5.0\nremap-subuids=1:1\nremap-subgids=1:1\n",
+		"remap-to=auto\nremap-since=5\nremap-subuids=1:1\nremap-subgids=1:1\n",
+		"remap-to=auto\nremap-since=5.1000000000\nremap-subuids=1:1\nremap-subgids=1:1\n",
+	};
+	const char *why[] = { "without its time", "without its uid ranges", "to root mode",
+			      "with a time without nanoseconds", "with nanoseconds out of range" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", base, bad[i]);
+		is_int(parse(text, &c), -22, "a remap %s is refused", why[i]);
+	}
+}
+
 int main(void)
 {
 	struct box_conf c = { 0 };
@@ -174,5 +225,6 @@ int main(void)
 	box_conf_free(&c);
 	test_version();
 	test_run_options();
+	test_remap();
 	return done_testing();
 }
