@@ -206,7 +206,7 @@ static size_t read_boxes(int boxes, char **names, size_t n, bool measure, struct
 		v[k].name = names[i];
 		v[k].has_size = v[k].conf.has_size;
 		v[k].size = v[k].conf.size;
-		any_auto |= v[k].conf.map == MAP_AUTO;
+		any_auto |= map_mode_subordinate(v[k].conf.map);
 		if (measure)
 			store_box_rootfs(names[i], &paths[k]);
 		k++;
@@ -266,7 +266,7 @@ static void list_text(struct listed *v, size_t n)
 		os_w = MAX(os_w, text_width(v[i].os));
 	}
 	print_padded("NAME", name_w);
-	fputs(" MAP   ", stdout);
+	fputs(" MAP     ", stdout);
 	print_padded("OS", os_w);
 	printf(" %8s  %s\n", "SIZE", "CREATED");
 	for (size_t i = 0; i < n; i++) {
@@ -275,7 +275,7 @@ static void list_text(struct listed *v, size_t n)
 		if (v[i].has_size)
 			human_size(v[i].size, hs);
 		print_padded(v[i].name, name_w);
-		printf(" %-5s ", map_mode_name(c->map));
+		printf(" %-7s ", map_mode_name(c->map));
 		print_padded(v[i].os, os_w);
 		printf(" %8s  %s%s\n", hs, c->created ? c->created : "-",
 		       c->half_removed ? "  (half-removed: nschroot rm finishes it)" : "");
@@ -366,7 +366,7 @@ static void info_json(const char *name, const struct box_conf *c, const char *ro
 	json_field("arch", c->arch);
 	fputs(", \"fixups\": ", stdout);
 	json_split(stdout, c->fixups, ',');
-	if (c->map == MAP_AUTO)
+	if (map_mode_subordinate(c->map))
 		printf(", \"subuids\": \"%s\", \"subgids\": \"%s\"", subuids, subgids);
 	json_field("rootfs", rootfs);
 	info_image_json(c);
@@ -408,7 +408,7 @@ int cmd_info(int argc, char **argv)
 	       name, map_mode_name(c->map), c->source ? c->source : "-",
 	       c->created ? c->created : "-", os ? os : "-", c->arch ? c->arch : "-",
 	       c->fixups && *c->fixups ? c->fixups : "none", rootfs ? rootfs : "-", hs);
-	if (c->map == MAP_AUTO)
+	if (map_mode_subordinate(c->map))
 		printf("subuids: %s\nsubgids: %s\n", subuids, subgids);
 	info_image(c);
 	if (c->half_removed)

@@ -49,7 +49,7 @@ assert_status "an unknown option of run: 125" 125 "$NSCHROOT" run --frobnicate /
 err=$("$NSCHROOT" run 2>&1)
 assert_match "run without TARGET says so" "^nschroot: run: missing TARGET" "$err"
 err=$("$NSCHROOT" run --map=sideways / 2>&1)
-assert_match "a bad --map value lists the choices" "invalid --map 'sideways': expected root, user or auto" "$err"
+assert_match "a bad --map value lists the choices" "invalid --map 'sideways': expected root, user, auto or keep-id" "$err"
 err=$("$NSCHROOT" run --bind relative / true 2>&1)
 assert_match "a relative --bind source needs a destination" "needs an explicit destination" "$err"
 err=$("$NSCHROOT" run --tmpfs /a/../b / true 2>&1)
