@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 60
+plan 62
 export NSCHROOT_HOME="$TMP/store"
 me=$(id -u)
 mygid=$(id -g)
@@ -112,6 +112,14 @@ nsrun create --map=keep-id --progress=never ko "$TMP/owned.tar" >/dev/null
 assert_eq "a box with an entry for the caller's uid keeps it" "inbox" "$(nsrun run ko id -un)"
 assert_eq "... with no entry added" 1 "$(nsrun run ko grep -c ":$me:" /etc/passwd)"
 
+# An image's own User gives way to the caller, as with podman's keep-id.
+sh "$FIXTURES/make-oci-image.sh" "$TMP/oci" "$tree" >/dev/null 2>&1
+nsrun create --map=keep-id --progress=never ki "oci:$TMP/oci:latest" >/dev/null
+assert_eq "a keep-id box of an image (User app) runs as the caller" "$me" \
+	"$(nsrun run ki sh -c 'id -u')"
+assert_eq "... whose root files are the range's start's on the host" "$SUBUID" \
+	"$(stat -c %u "$NSCHROOT_HOME/boxes/ki/rootfs/bin")"
+
 # --- refusals ------------------------------------------------------------------
 nsrun create --map=auto --progress=never ka "$TMP/bb.tar" >/dev/null
 assert_eq "run --map=keep-id of an auto box exits 125" 125 \
@@ -163,7 +171,7 @@ assert_eq "... and a run does not add it again" 0 \
 	"$(grep -c "^$myname:" "$NSCHROOT_HOME/boxes/kb/rootfs/etc/passwd")"
 assert_match "... as box.conf records" "^fixups-declined=user$" "$(cat "$conf")"
 assert_eq "fixup --user adds it back" "Applied to 'kb': user" "$(nsrun fixup --user kb)"
-assert_eq "rm of keep-id boxes exits 0" 0 "$(nsrun rm kb kc kn ko ka; echo $?)"
+assert_eq "rm of keep-id boxes exits 0" 0 "$(nsrun rm kb kc kn ko ka ki; echo $?)"
 assert_eq "... and they are gone" "" "$(ls "$NSCHROOT_HOME/boxes")"
 
 # --- a directory -------------------------------------------------------------------
