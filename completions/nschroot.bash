@@ -123,14 +123,14 @@ _nschroot_values()
 _nschroot_option_arg()
 {
 	case $sub:$prev in
-	create:--map) _nschroot_values root auto ;;
+	create:--map) _nschroot_values root auto keep-id ;;
 	create:--arch) _nschroot_values amd64 arm64 armhf armel i386 ppc64el s390x riscv64 ;;
 	create:--from) _nschroot_values $(_nschroot_boxes) ;;
 	create:--progress | export:--progress | remap:--progress) _nschroot_values auto always never ;;
 	remap:--map) _nschroot_values auto keep-id ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
-	*:--map) _nschroot_values root user auto ;;
+	*:--map) _nschroot_values root user auto keep-id ;;
 	*:--net) _nschroot_values host none ;;
 	*:--dev) _nschroot_values minimal host ;;
 	*:--proc) _nschroot_values fresh host ;;
@@ -317,7 +317,7 @@ _nschroot_export()
 # fixup: [OPTIONS] TARGET, a directory or a box name, as run's.
 _nschroot_fixup()
 {
-	_nschroot_before_operands '--apt --dpkg --pacman --hosts --all --undo
+	_nschroot_before_operands '--apt --dpkg --pacman --hosts --user --sudo --all --undo
 		-h --help' && return
 	[[ -z $first ]] || ((cword == first)) || return
 	_nschroot_dirs

@@ -148,7 +148,7 @@ complete -c nschroot -n __nschroot_after_target_of_run -a '(__nschroot_command)'
 # Their options, which config saves too (but --preserve-fd).
 set -l opts -c nschroot -n '__nschroot_is run:options enter:options config:options'
 complete $opts -l map -x -d 'Identity mapping' \
-    -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids" auto\t"Root inside, with the subordinate ids"'
+    -a 'root\t"The caller is root inside" user\t"The caller keeps their own ids" auto\t"Root inside, with the subordinate ids" keep-id\t"The caller is themselves inside, with the subordinate ids"'
 complete $opts -l bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] inside'
 complete $opts -l ro-bind -x -a '(__fish_complete_directories)' -d 'Bind host SRC[:DEST] read-only'
 complete $opts -l tmpfs -x -d 'Mount an empty tmpfs on DEST inside'
@@ -202,7 +202,7 @@ complete -c nschroot -n '__nschroot_is config:options' -l reset -d 'Remove the s
 # directory.
 set opts -c nschroot -n '__nschroot_is create:options'
 complete $opts -l map -x -d "The box's identity mapping" \
-    -a 'root\t"The caller is root inside" auto\t"Root inside, with the subordinate ids"'
+    -a 'root\t"The caller is root inside" auto\t"Root inside, with the subordinate ids" keep-id\t"The caller is themselves inside, with the subordinate ids"'
 complete $opts -l no-fixup -d 'Do not apply the distribution fixups'
 complete $opts -l arch -x -d "A multi-platform image's platform" \
     -a 'amd64 arm64 armhf armel i386 ppc64el s390x riscv64'
@@ -251,6 +251,8 @@ complete $opts -l apt -d 'APT::Sandbox::User "root" (apt.conf.d)'
 complete $opts -l dpkg -d 'A policy-rc.d so package scripts start no services'
 complete $opts -l pacman -d 'No DownloadUser, DisableSandbox in pacman.conf'
 complete $opts -l hosts -d 'An /etc/hosts with localhost, when there is none'
+complete $opts -l user -d "keep-id: the caller's passwd and group entries"
+complete $opts -l sudo -d 'keep-id: sudo for the caller without a password'
 complete $opts -l all -d 'Every fixup that fits the rootfs'
 complete $opts -l undo -d 'Revert the named fixups, or all of them'
 complete $opts -s h -l help -d 'Show help'

@@ -16,8 +16,7 @@ static const struct {
 	{ "list", cmd_list },	{ "rm", cmd_rm },	{ "export", cmd_export },
 	{ "fixup", cmd_fixup }, { "info", cmd_info },	{ "doctor", cmd_doctor },
 	{ "exec", cmd_exec },	{ "ps", cmd_ps },	{ "config", cmd_config },
-	{ "remap", cmd_remap },
-	{ "help", cmd_help },
+	{ "remap", cmd_remap }, { "help", cmd_help },
 };
 
 /* nschroot needs no privilege, and running set-id it would hand the

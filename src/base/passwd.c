@@ -94,6 +94,12 @@ static bool match_group_name(const struct field *f, const void *key)
 	return field_u32(&f[GR_GID], &gid) && field_eq(&f[GR_NAME], key);
 }
 
+static bool match_group_gid(const struct field *f, const void *key)
+{
+	uint32_t gid;
+	return field_u32(&f[GR_GID], &gid) && gid == *(const uint32_t *)key;
+}
+
 static int fill_entry(const struct field *f, struct pw_entry *out)
 {
 	struct pw_entry pw = { 0 };
@@ -133,6 +139,45 @@ int group_find_name(const char *buf, size_t len, const char *name, uint32_t *gid
 	    !field_u32(&f[GR_GID], gid))
 		return -ENOENT;
 	return 0;
+}
+
+int group_find_gid(const char *buf, size_t len, uint32_t gid, char **name)
+{
+	struct field f[GR_NFIELDS];
+	if (!find_line(buf, len, GR_NFIELDS, match_group_gid, &gid, f))
+		return -ENOENT;
+	*name = strndup(f[GR_NAME].p, f[GR_NAME].len);
+	return *name ? 0 : -ENOMEM;
+}
+
+/* Whether the comma-separated members field lists user. */
+static bool lists(const struct field *members, const char *user)
+{
+	size_t ulen = strlen(user);
+	const char *p = members->p, *end = p + members->len;
+	while (p < end) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		size_t n = (size_t)((c ? c : end) - p);
+		if (n == ulen && memcmp(p, user, n) == 0)
+			return true;
+		p += n + 1;
+	}
+	return false;
+}
+
+size_t group_member_gids(const char *buf, size_t len, const char *user, uint32_t *gids, size_t max)
+{
+	size_t n = 0;
+	const char *line;
+	size_t linelen;
+	struct field f[GR_NFIELDS];
+	uint32_t gid;
+	for (const char *p = buf; n < max && next_line(&p, buf + len, &line, &linelen);)
+		if (linelen > 0 && line[0] != '#' && line[0] != '+' && line[0] != '-' &&
+		    !memchr(line, '\0', linelen) && split_fields(line, linelen, f, GR_NFIELDS) &&
+		    field_u32(&f[GR_GID], &gid) && lists(&f[GR_MEMBERS], user))
+			gids[n++] = gid;
+	return n;
 }
 
 void pw_entry_free(struct pw_entry *pw)

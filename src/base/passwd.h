@@ -21,4 +21,11 @@ int passwd_find_name(const char *buf, size_t len, const char *name, struct pw_en
 /* Look up a group's gid by name in the text of an /etc/group file. */
 int group_find_name(const char *buf, size_t len, const char *name, uint32_t *gid);
 
+/* The name of the group gid (newly allocated), likewise. */
+int group_find_gid(const char *buf, size_t len, uint32_t gid, char **name);
+
+/* The gids of the groups that list user as a member, at most max of them,
+ * in file order (what initgroups(3) adds to a login's groups): how many. */
+size_t group_member_gids(const char *buf, size_t len, const char *user, uint32_t *gids, size_t max);
+
 void pw_entry_free(struct pw_entry *pw);

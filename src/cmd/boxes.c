@@ -206,7 +206,7 @@ static size_t read_boxes(int boxes, char **names, size_t n, bool measure, struct
 		v[k].name = names[i];
 		v[k].has_size = v[k].conf.has_size;
 		v[k].size = v[k].conf.size;
-		any_auto |= v[k].conf.map == MAP_AUTO;
+		any_auto |= map_mode_subordinate(v[k].conf.map);
 		if (measure)
 			store_box_rootfs(names[i], &paths[k]);
 		k++;
@@ -266,7 +266,7 @@ static void list_text(struct listed *v, size_t n)
 		os_w = MAX(os_w, text_width(v[i].os));
 	}
 	print_padded("NAME", name_w);
-	fputs(" MAP   ", stdout);
+	fputs(" MAP     ", stdout);
 	print_padded("OS", os_w);
 	printf(" %8s  %s\n", "SIZE", "CREATED");
 	for (size_t i = 0; i < n; i++) {
@@ -275,7 +275,7 @@ static void list_text(struct listed *v, size_t n)
 		if (v[i].has_size)
 			human_size(v[i].size, hs);
 		print_padded(v[i].name, name_w);
-		printf(" %-5s ", map_mode_name(c->map));
+		printf(" %-7s ", map_mode_name(c->map));
 		print_padded(v[i].os, os_w);
 		printf(" %8s  %s%s%s\n", hs, c->created ? c->created : "-",
 		       c->half_removed ? "  (half-removed: nschroot rm finishes it)" : "",

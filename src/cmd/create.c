@@ -25,6 +25,7 @@
 #include "cmd/cmdline.h"
 #include "cmd/commands.h"
 #include "cmd/helper.h"
+#include "cmd/keepid.h"
 #include "cmd/mapping.h"
 #include "cmd/source.h"
 #include "cmd/staging.h"
@@ -80,7 +81,7 @@ static void parse_create(int argc, char **argv, struct create_opts *o)
 			die_usage("invalid --backend '%s': expected auto, ns or proot", optarg);
 		else if (opt == OPT_MAP &&
 			 (parse_map_mode(optarg, &o->map) < 0 || o->map == MAP_USER))
-			die_usage("invalid --map '%s': expected root or auto", optarg);
+			die_usage("invalid --map '%s': expected root, auto or keep-id", optarg);
 		else if (opt == OPT_FROM)
 			o->from = optarg;
 	}
@@ -138,7 +139,7 @@ static void extract_args(const struct idmap *map, const struct source *src, cons
 	snprintf(bufs[0], sizeof(bufs[0]), "--size=%lld", (long long)src->size);
 	args[n++] = bufs[0];
 	args[n++] = (char *)helper_confinement(map);
-	if (map->mode == MAP_AUTO) {
+	if (idmap_subordinate(map)) {
 		snprintf(bufs[1], sizeof(bufs[1]), "--keep-ids=%u:%u",
 			 (unsigned)id_map_size(&map->uid), (unsigned)id_map_size(&map->gid));
 		args[n++] = bufs[1];
@@ -198,7 +199,7 @@ static int run_extract(const struct idmap *map, const struct source *src, const 
 		return interrupted;
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		return -1;
-	return read_report(report, map->mode == MAP_AUTO, res);
+	return read_report(report, idmap_subordinate(map), res);
 }
 
 /*
@@ -276,14 +277,23 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 	const char *arch = NULL;
 	if (arch_of_rootfs(rootfd, &arch) < 0)
 		arch = NULL;
-	unsigned applied = 0;
+	unsigned applied = 0, declined = 0;
 	if (o->fixup && have_os) {
 		/* A box runs under its name as its hostname (run --hostname
 		 * aside). */
-		int r = fixups_in_userns(map, rootfd, fixups_applicable(&os, map->mode == MAP_ROOT),
-					 o->name, false, &applied, f);
+		unsigned which = fixups_applicable(&os, map->mode == MAP_ROOT);
+		struct keep_user u;
+		bool keep = map->mode == MAP_KEEP_ID && keep_user_of_caller(&u) == 0;
+		unsigned taken = 0;
+		int r = fixups_in_userns(map, rootfd, which | (keep ? FIXUP_KEEP_ID : 0), o->name,
+					 keep ? &u : NULL, false, &applied, &taken, f);
 		if (r < 0)
 			return r;
+		if (keep)
+			keep_user_warn_taken(&u, taken, o->name);
+		/* Said once: runs do not try again (keepid.h). */
+		if (keep && taken && !(applied & FIXUP_USER))
+			declined = FIXUP_USER;
 	}
 	*conf = (struct box_conf){
 		.map = map->mode,
@@ -292,6 +302,7 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		.os_id = have_os && os.id[0] ? strdup(os.id) : NULL,
 		.os_version = have_os && os.version_id[0] ? strdup(os.version_id) : NULL,
 		.fixups = fixups_format(applied),
+		.fixups_declined = declined ? fixups_format(declined) : NULL,
 		.arch = arch ? strdup(arch) : NULL,
 		.backend = o->backend == BACKEND_NS	 ? strdup("ns")
 			   : o->backend == BACKEND_PROOT ? strdup("proot")
@@ -300,7 +311,7 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 	if (!conf->source || !conf->created || !conf->fixups ||
 	    (o->backend > BACKEND_AUTO && !conf->backend))
 		return fail(f, ENOMEM, "cannot record the box");
-	if (map->mode == MAP_AUTO) {
+	if (idmap_subordinate(map)) {
 		conf->subuids = ids->uids;
 		conf->subgids = ids->gids;
 	}
@@ -401,10 +412,11 @@ static void mapping_for_backend(const struct create_opts *o, struct idmap *m, st
 		mapping_for_create(o->map, m, s);
 		return;
 	}
-	if (o->map == MAP_AUTO) {
+	if (map_mode_subordinate(o->map)) {
 		if (o->backend == BACKEND_PROOT)
-			die("--map=auto needs user namespaces: the proot backend cannot make such "
-			    "a box");
+			die("--map=%s needs user namespaces: the proot backend cannot make such "
+			    "a box",
+			    map_mode_name(o->map));
 		die_failure(&why);
 	}
 	if (o->backend != BACKEND_PROOT) {

@@ -186,6 +186,7 @@ int cmd_exec(int argc, char **argv)
 	const char *bad;
 	if (image_defaults_load(&box.conf, &img, &bad) < 0)
 		die("box '%s' has a malformed %s in its box.conf", cfg.target, bad);
+	cfg.map = box.conf.map;
 	image_defaults_apply(&img, &cfg, true);
 	char ids[2][16];
 	ids_for_instance(&in, &cfg, ids);

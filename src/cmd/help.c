@@ -8,9 +8,11 @@
 #define RUN_OPTIONS                                                                                \
 	"Options:\n"                                                                               \
 	"      --map=MODE         identity mapping: root (the caller is root inside),\n"           \
-	"                           user (the caller keeps their own ids) or auto\n"               \
+	"                           user (the caller keeps their own ids), auto\n"                 \
 	"                           (root inside, with the caller's subordinate ids\n"             \
-	"                           from /etc/subuid as 1..N, through newuidmap)\n"                \
+	"                           from /etc/subuid as 1..N, through newuidmap) or\n"             \
+	"                           keep-id (the caller is themselves inside, root\n"              \
+	"                           and the other ids from the subordinate range)\n"               \
 	"      --bind SRC[:DEST]  bind host path SRC on DEST inside (default: SRC)\n"              \
 	"      --ro-bind SRC[:DEST]\n"                                                             \
 	"                         the same, read-only\n"                                           \
@@ -53,6 +55,9 @@
 	"the map it was created with. A directory runs in root mode, or in auto mode\n"            \
 	"when it belongs to the first id of the caller's subordinate range (a tree\n"              \
 	"made by mmdebstrap --mode=unshare), with that id as root.\n"                              \
+	"In keep-id mode the command runs as the caller (--uid 0: as root), whose\n"               \
+	"passwd and group entries, and sudoers drop-in where there is sudo, are\n"                 \
+	"added on first use.\n"                                                                    \
 	"\n"                                                                                       \
 	"A box's saved options ('nschroot config') apply first, as if given before\n"              \
 	"the command line's: a value given again on the command line wins, mounts\n"               \
@@ -139,7 +144,11 @@ static void help_create(void)
 	      "In auto mode (the default where newuidmap and a subordinate range are\n"
 	      "there) the archive's owners and set-id bits are kept; an owner outside\n"
 	      "the range becomes root. In root mode every file belongs to the caller\n"
-	      "(root inside) and set-id bits are dropped.\n"
+	      "(root inside) and set-id bits are dropped. In keep-id mode the owners\n"
+	      "are kept as in auto mode, but the caller's own uid and gid are\n"
+	      "themselves inside (root and the other ids come from the subordinate\n"
+	      "range): the caller's entries are added to /etc/passwd and /etc/group,\n"
+	      "and run logs in as the caller.\n"
 	      "\n"
 	      "With --from, NAME is a copy of the box BOX as it is: owners, modes,\n"
 	      "set-id bits, hard links, xattrs (file capabilities) and BOX's settings;\n"
@@ -148,7 +157,7 @@ static void help_create(void)
 	      "\n"
 	      "Options:\n"
 	      "      --map=MODE         the box's identity mapping, kept for its life:\n"
-	      "                           auto or root\n"
+	      "                           auto, keep-id or root\n"
 	      "      --no-fixup         do not apply the distribution fixups\n"
 	      "      --arch=ARCH        the platform of a multi-platform image, by its\n"
 	      "                           Debian name (amd64, arm64, ...); the host's\n"
@@ -188,6 +197,9 @@ static void help_fixup(void)
 	      "      --dpkg             a policy-rc.d so package scripts start no services\n"
 	      "      --pacman           no DownloadUser, DisableSandbox in pacman.conf\n"
 	      "      --hosts            an /etc/hosts with localhost, when there is none\n"
+	      "      --user             keep-id: the caller's passwd and group entries\n"
+	      "      --sudo             keep-id: sudo for the caller without a password\n"
+	      "                           (/etc/sudoers.d/nschroot-keep-id)\n"
 	      "      --all              every fixup that fits the rootfs\n"
 	      "      --undo             revert the named fixups, or all of them\n"
 	      "  -h, --help             show this help\n",

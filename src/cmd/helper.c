@@ -171,20 +171,29 @@ struct fixups_ctx {
 	int rootfd;
 	unsigned which;
 	const char *hostname;
+	const struct keep_user *user;
 	bool undo;
 };
 
-static int fixups_fn(void *ctx, void *done, struct failure *f)
+/* done[0]: the fixups done; done[1]: the names taken (keep-user.h). */
+static int fixups_fn(void *ctx, void *result, struct failure *f)
 {
 	const struct fixups_ctx *c = ctx;
-	return c->undo ? fixups_undo(c->rootfd, c->which, done, f)
-		       : fixups_apply(c->rootfd, c->which, c->hostname, done, f);
+	unsigned *done = result;
+	return c->undo ? fixups_undo_for(c->rootfd, c->which, c->user, &done[0], f)
+		       : fixups_apply_for(c->rootfd, c->which, c->hostname, c->user, &done[0],
+					  &done[1], f);
 }
 
 int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
-		     bool undo, unsigned *done, struct failure *f)
+		     const struct keep_user *user, bool undo, unsigned *done, unsigned *taken,
+		     struct failure *f)
 {
-	struct fixups_ctx c = { rootfd, which, hostname, undo };
-	*done = 0;
-	return userns_call(m, fixups_fn, &c, done, sizeof(*done), f);
+	struct fixups_ctx c = { rootfd, which, hostname, user, undo };
+	unsigned result[2] = { 0, 0 };
+	int r = userns_call(m, fixups_fn, &c, result, sizeof(result), f);
+	*done = result[0];
+	if (taken)
+		*taken = result[1];
+	return r;
 }

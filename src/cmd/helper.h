@@ -14,6 +14,7 @@ char *archive_helper(void);
 #include <sys/types.h>
 
 #include "base/idmap.h"
+#include "store/keep-user.h"
 #include "util/failure.h"
 
 /* Delete name, an entry of dirfd, and all under it (remove_tree_at), as
@@ -29,10 +30,12 @@ int remove_in_userns(const struct idmap *m, int dirfd, const char *name, struct 
 void usage_in_userns(const struct idmap *m, char *const *paths, size_t n, uint64_t *sizes);
 
 /* Apply (or undo) the fixups in which to the rootfs at rootfd, as the root
- * of a user namespace mapped by m; hostname and *done as
- * fixups_apply/fixups_undo take and give them. 0, or -errno with f set. */
+ * of a user namespace mapped by m; hostname, user (NULL: no keep-id
+ * fixups), *done and *taken (NULL: not wanted) as fixups_apply_for and
+ * fixups_undo_for take and give them. 0, or -errno with f set. */
 int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
-		     bool undo, unsigned *done, struct failure *f);
+		     const struct keep_user *user, bool undo, unsigned *done, unsigned *taken,
+		     struct failure *f);
 
 /* The signals a caller of helper_wait blocks before it starts the helper:
  * SIGCHLD and those that interrupt (SIGINT, SIGTERM, SIGHUP). */

@@ -17,38 +17,43 @@
 #define PASSWD_MAX     (16u << 20)
 #define GETENT_OUT_MAX 4096
 
-static int name_from(const char *text, size_t len, uid_t uid, char *buf, size_t size)
-{
+/* An entry of the host's user or group database, by id. */
+enum host_db { HOST_PASSWD, HOST_GROUP };
+
+/* What a lookup finds: the passwd entry, or the group's name. */
+struct host_entry {
 	struct pw_entry pw;
-	int r = passwd_find_uid(text, len, (uint32_t)uid, &pw);
-	if (r < 0)
-		return r;
-	size_t n = strlen(pw.name);
-	if (n < size)
-		memcpy(buf, pw.name, n + 1);
-	pw_entry_free(&pw);
-	return n < size ? 0 : -ENOENT;
+	char *group;
+};
+
+static int entry_from(enum host_db db, const char *text, size_t len, uint32_t id,
+		      struct host_entry *e)
+{
+	return db == HOST_PASSWD ? passwd_find_uid(text, len, id, &e->pw)
+				 : group_find_gid(text, len, id, &e->group);
 }
 
-static int from_passwd_file(uid_t uid, char *buf, size_t size)
+static int from_file(enum host_db db, uint32_t id, struct host_entry *e)
 {
-	const char *path = getenv("NSCHROOT_PASSWD_FILE");
-	_cleanup_close_ int fd = open(path && *path ? path : "/etc/passwd", O_RDONLY | O_CLOEXEC);
+	const char *path =
+	    getenv(db == HOST_PASSWD ? "NSCHROOT_PASSWD_FILE" : "NSCHROOT_GROUP_FILE");
+	const char *dflt = db == HOST_PASSWD ? "/etc/passwd" : "/etc/group";
+	_cleanup_close_ int fd = open(path && *path ? path : dflt, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r = read_regular(fd, PASSWD_MAX, &text, &len);
-	return r < 0 ? r : name_from(text, len, uid, buf, size);
+	return r < 0 ? r : entry_from(db, text, len, id, e);
 }
 
-/* `getent passwd UID`, with no environment, its stdin and stderr on
- * /dev/null; it exits 0 with one passwd line when NSS knows the uid. */
-static int from_getent(uid_t uid, char *buf, size_t size)
+/* `getent passwd UID` (or group GID), with no environment, its stdin and
+ * stderr on /dev/null; it exits 0 with one line when NSS knows the id. */
+static int from_getent(enum host_db db, uint32_t uid, struct host_entry *e)
 {
 	char id[16];
 	snprintf(id, sizeof(id), "%u", (unsigned)uid);
-	char *argv[] = { "getent", "passwd", id, NULL };
+	char *argv[] = { "getent", db == HOST_PASSWD ? "passwd" : "group", id, NULL };
 	char *envp[] = { NULL };
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -84,18 +89,42 @@ static int from_getent(uid_t uid, char *buf, size_t size)
 		return r < 0 ? r : rr;
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		return -ENOENT;
-	return name_from(out, len, uid, buf, size);
+	return entry_from(db, out, len, uid, e);
+}
+
+static int host_lookup(enum host_db db, uint32_t id, struct host_entry *e)
+{
+	*e = (struct host_entry){ 0 };
+	int r = from_file(db, id, e);
+	return r == 0 ? 0 : from_getent(db, id, e);
 }
 
 int host_user_name(uid_t uid, char *buf, size_t size)
 {
 	if (size)
 		buf[0] = '\0';
-	int r = from_passwd_file(uid, buf, size);
+	struct host_entry e;
+	int r = host_lookup(HOST_PASSWD, (uint32_t)uid, &e);
+	if (r < 0 || !e.pw.name)
+		return r < 0 ? r : -ENOENT;
+	size_t n = strlen(e.pw.name);
+	if (n < size)
+		memcpy(buf, e.pw.name, n + 1);
+	pw_entry_free(&e.pw);
+	return n < size ? 0 : -ENOENT;
+}
+
+int host_user_entry(uid_t uid, struct pw_entry *pw)
+{
+	struct host_entry e;
+	int r = host_lookup(HOST_PASSWD, (uint32_t)uid, &e);
 	if (r == 0)
-		return 0;
-	r = from_getent(uid, buf, size);
-	if (r < 0 && size)
-		buf[0] = '\0';
+		*pw = e.pw;
 	return r;
+}
+
+char *host_group_name(gid_t gid)
+{
+	struct host_entry e;
+	return host_lookup(HOST_GROUP, (uint32_t)gid, &e) == 0 ? e.group : NULL;
 }

@@ -80,8 +80,9 @@ void image_defaults_apply(const struct image_defaults *d, struct run_config *cfg
 		cfg->argv = d->argv;
 	if (!cfg->chdir)
 		cfg->chdir = d->workdir;
-	/* The image's user as a whole, or not at all. */
-	if (!cfg->uid && !cfg->gid && d->user && *d->user) {
+	/* The image's user as a whole, or not at all; in keep-id mode the
+	 * caller is the user, as with podman's keep-id. */
+	if (!cfg->uid && !cfg->gid && d->user && *d->user && cfg->map != MAP_KEEP_ID) {
 		cfg->uid = d->user;
 		cfg->gid = d->group && *d->group ? d->group : NULL;
 	}

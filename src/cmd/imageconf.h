@@ -26,7 +26,8 @@ struct image_defaults {
 int image_defaults_load(const struct box_conf *c, struct image_defaults *d, const char **bad);
 
 /* The defaults put into cfg where the command line left a gap; enter
- * takes no Entrypoint/Cmd. cfg points into d afterwards. */
+ * takes no Entrypoint/Cmd, and a box of keep-id mode (cfg->map) no User.
+ * cfg points into d afterwards. */
 void image_defaults_apply(const struct image_defaults *d, struct run_config *cfg, bool enter);
 
 void image_defaults_free(struct image_defaults *d);

@@ -46,18 +46,19 @@ int mapping_try(const struct idmap *m, struct failure *f)
 	return userns_call(m, do_nothing, NULL, NULL, 0, f);
 }
 
-/* Why auto mode cannot work, as an error, and exit 125. */
-static _Noreturn void die_no_auto(const struct subids *s)
+/* Why auto (or keep-id) mode cannot work, as an error, and exit 125. */
+static _Noreturn void die_no_auto(const struct subids *s, enum map_mode mode)
 {
 	const char *user = s->user[0] ? s->user : "you";
+	const char *name = map_mode_name(mode);
 	if (s->no_new_privs) {
-		log_error("--map=auto: no_new_privs is set, so newuidmap cannot run set-id");
+		log_error("--map=%s: no_new_privs is set, so newuidmap cannot run set-id", name);
 		log_hint("run nschroot outside the sandbox that set it, or use --map=root");
 	} else if (!s->helpers) {
-		log_error("--map=auto needs newuidmap and newgidmap, set-id or with file caps");
+		log_error("--map=%s needs newuidmap and newgidmap, set-id or with file caps", name);
 		log_hint("install the uidmap package (apt-get install uidmap)");
 	} else {
-		log_error("--map=auto: %s %s no range in %s", user, s->user[0] ? "has" : "have",
+		log_error("--map=%s: %s %s no range in %s", name, user, s->user[0] ? "has" : "have",
 			  s->uids.n == 0 ? subid_uid_file() : subid_gid_file());
 		char cmd[160];
 		subid_usermod_command(cmd, sizeof(cmd), s->user);
@@ -70,8 +71,38 @@ static _Noreturn void die_no_auto(const struct subids *s)
 static void auto_map(const struct subids *s, bool subroot, struct idmap *m)
 {
 	if (!mapping_auto_works(s))
-		die_no_auto(s);
+		die_no_auto(s, MAP_AUTO);
 	idmap_auto(m, getuid(), getgid(), &s->uids, &s->gids, subroot);
+}
+
+/*
+ * keep-id with the ranges given; exit 125 when they cannot make it: the
+ * ids below the caller's own come from the ranges, so a range of fewer
+ * ids than the caller's uid (or gid) would leave a hole inside.
+ */
+static void keep_id_map(const struct subid_ranges *uids, const struct subid_ranges *gids,
+			struct idmap *m)
+{
+	int r = idmap_keep_id(m, getuid(), getgid(), uids, gids);
+	if (r == -ERANGE) {
+		bool by_uid = getuid() > uids->total;
+		log_error("--map=keep-id: your %s %u is larger than your subordinate %s range "
+			  "(%u ids)",
+			  by_uid ? "uid" : "gid", by_uid ? (unsigned)getuid() : (unsigned)getgid(),
+			  by_uid ? "uid" : "gid", (unsigned)(by_uid ? uids->total : gids->total));
+		log_hint("keep-id maps the ids below yours from the range: it needs a range "
+			 "of more ids than your own id (or use --map=auto)");
+		exit(EXIT_SETUP);
+	}
+	if (r < 0)
+		die_errno(-r, "--map=keep-id: cannot make the map");
+}
+
+static void keep_id_for_caller(const struct subids *s, struct idmap *m)
+{
+	if (!mapping_auto_works(s))
+		die_no_auto(s, MAP_KEEP_ID);
+	keep_id_map(&s->uids, &s->gids, m);
 }
 
 void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s)
@@ -84,6 +115,10 @@ void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids 
 	mapping_lookup(s);
 	if (requested == MAP_UNSET && !mapping_auto_works(s)) {
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
+		return;
+	}
+	if (requested == MAP_KEEP_ID) {
+		keep_id_for_caller(s, m);
 		return;
 	}
 	auto_map(s, false, m);
@@ -112,9 +147,8 @@ void mapping_widest(struct idmap *m)
 
 void mapping_for_box(const struct box_conf *conf, struct idmap *m)
 {
-	/* keep-id fits the ranges: checked when the box was laid out for it. */
 	if (conf->map == MAP_KEEP_ID)
-		(void)idmap_keep_id(m, getuid(), getgid(), &conf->subuids, &conf->subgids);
+		keep_id_map(&conf->subuids, &conf->subgids, m);
 	else if (conf->map != MAP_AUTO)
 		idmap_single(m, conf->map, getuid(), getgid());
 	else
@@ -132,7 +166,7 @@ bool mapping_userns_refused(struct failure *why)
 void mapping_without_userns_if_refused(struct idmap *m)
 {
 	struct failure why = { 0 };
-	if (m->no_userns || m->mode == MAP_AUTO || !mapping_userns_refused(&why))
+	if (m->no_userns || idmap_subordinate(m) || !mapping_userns_refused(&why))
 		return;
 	char text[640];
 	log_warning("%s: working on the box without one", failure_text(&why, text, sizeof(text)));
@@ -155,6 +189,10 @@ void mapping_for_dir(int dirfd, const char *name, enum map_mode requested, struc
 	}
 	struct subids s;
 	mapping_lookup(&s);
+	if (requested == MAP_KEEP_ID) {
+		keep_id_for_caller(&s, m);
+		return;
+	}
 	bool subroot = s.uids.n > 0 && st.st_uid == s.uids.r[0].start;
 	if (requested == MAP_UNSET && !subroot) {
 		idmap_single(m, MAP_ROOT, getuid(), getgid());

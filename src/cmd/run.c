@@ -13,6 +13,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/imageconf.h"
+#include "cmd/keepid.h"
 #include "cmd/mapping.h"
 #include "cmd/run.h"
 #include "cmd/runopts.h"
@@ -52,11 +53,19 @@ static void parse_run_options(int argc, char **argv, struct run_config *cfg, boo
 	cfg->argv = i < argc ? &argv[i] : NULL;
 }
 
+/* A box's files are laid out for its map: another one would show them
+ * with other owners. Between the modes of subordinate ids the layout can
+ * be converted. */
 void check_box_map(const char *name, const struct box_conf *conf, enum map_mode asked)
 {
-	if (asked != MAP_UNSET && asked != conf->map)
-		die("box '%s' was created with --map=%s; it cannot be entered with --map=%s", name,
-		    map_mode_name(conf->map), map_mode_name(asked));
+	if (asked == MAP_UNSET || asked == conf->map)
+		return;
+	log_error("box '%s' is laid out for --map=%s; it cannot be entered with --map=%s", name,
+		  map_mode_name(conf->map), map_mode_name(asked));
+	if (map_mode_subordinate(asked))
+		log_hint("'nschroot remap %s --map=%s' converts its files to that layout", name,
+			 map_mode_name(asked));
+	exit(EXIT_SETUP);
 }
 
 /* TARGET's box opened in *box (locked shared for the whole run: rm
@@ -117,6 +126,8 @@ static char *resolve_target(struct run_config *cfg, struct box *box, int *lockfd
 		die("box '%s' names an unknown backend in its box.conf: '%s'", target,
 		    box->conf.backend);
 	mapping_for_box(&box->conf, map);
+	if (box->conf.map == MAP_KEEP_ID)
+		keep_id_prepare_box(box, map, target);
 	const char *bad;
 	int r = image_defaults_load(&box->conf, img, &bad);
 	if (r == -EINVAL)
@@ -223,7 +234,9 @@ static void refuse_directory_fds(void)
 }
 
 /* The rootfs' /etc files that the plan reads, into in: /etc/passwd
- * always, /etc/group only for a --gid that is a name. */
+ * always, /etc/group for a --gid that is a name, and for the groups of a
+ * user other than root with subordinate ids (keep-id's default user, or
+ * --uid). */
 static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan_input *in,
 			   char **passwd, char **group)
 {
@@ -231,7 +244,10 @@ static void read_ids_files(int rootfd, const struct run_config *cfg, struct plan
 	in->passwd = *passwd;
 	uint32_t id;
 	*group = NULL;
-	if (cfg->gid && parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) < 0)
+	bool user = idmap_subordinate(in->idmap) &&
+		    (in->idmap->mode == MAP_KEEP_ID ? !cfg->uid || strcmp(cfg->uid, "0") != 0
+						    : cfg->uid && strcmp(cfg->uid, "0") != 0);
+	if (user || (cfg->gid && parse_u32(cfg->gid, 0, UINT32_MAX - 1, &id) < 0))
 		*group = read_etc(rootfd, "/etc/group", &in->group_len);
 	in->group = *group;
 }
@@ -300,9 +316,9 @@ static void check_backend(const struct backend *b, const struct run_plan *plan, 
 {
 	struct failure f = { 0 };
 	if (box && (plan->needs & PLAN_NEEDS_MAP_AUTO) && !(b->supports & PLAN_NEEDS_MAP_AUTO)) {
-		log_error("box '%s' was made in auto mode, whose subordinate ids need user "
+		log_error("box '%s' was made in %s mode, whose subordinate ids need user "
 			  "namespaces: the %s backend cannot run it",
-			  box, b->name);
+			  box, map_mode_name(plan->idmap.mode), b->name);
 		exit(EXIT_SETUP);
 	}
 	if (backend_check(b, plan, &f) < 0)
@@ -361,6 +377,9 @@ static int run_or_enter(int argc, char **argv, bool enter)
 		die_errno(errno, "cannot use '%s' as a root filesystem", cfg.target);
 	if (!is_box)
 		mapping_for_dir(rootfd, cfg.target, cfg.map, &map);
+	/* A directory is changed only where the run may write it. */
+	if (!is_box && map.mode == MAP_KEEP_ID && !cfg.read_only && !cfg.ephemeral)
+		keep_id_prepare_dir(rootfd, &map, cfg.target);
 
 	struct run_plan plan = { 0 };
 	make_run_plan(&cfg, rootfs, rootfd, &map, is_box, &plan);

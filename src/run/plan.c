@@ -9,13 +9,15 @@
 
 /* The user's --uid: a number, or a name in the rootfs' /etc/passwd (whose
  * entry then gives the group too). Without one, the mode's own: root, or
- * the caller's ids in user mode. */
+ * the caller's ids in user and keep-id mode (where they are the same
+ * inside as outside: the caller logs in as themselves). */
 static int resolve_uid(const struct plan_input *in, struct run_plan *p, bool *have_pw,
 		       struct failure *f)
 {
 	const char *arg = in->cfg->uid;
-	p->uid = in->idmap->mode == MAP_USER ? p->host_uid : 0;
-	p->gid = in->idmap->mode == MAP_USER ? p->host_gid : 0;
+	bool own = in->idmap->mode == MAP_USER || in->idmap->mode == MAP_KEEP_ID;
+	p->uid = own ? p->host_uid : 0;
+	p->gid = own ? p->host_gid : 0;
 	*have_pw = false;
 	if (arg) {
 		uint32_t id;
@@ -50,6 +52,20 @@ static int resolve_gid(const struct plan_input *in, struct run_plan *p, struct f
 				 arg);
 	p->gid = id;
 	return 0;
+}
+
+/* The groups of a user (not root) of subordinate ids, from /etc/group:
+ * with one id mapped there is no other group to take. */
+static void resolve_groups(const struct plan_input *in, struct run_plan *p, bool have_pw)
+{
+	p->n_groups = 0;
+	if (!idmap_subordinate(&p->idmap) || p->uid == 0 || !have_pw || !in->group)
+		return;
+	uint32_t gids[PLAN_GROUPS_MAX];
+	size_t n = group_member_gids(in->group, in->group_len, p->pw.name, gids, PLAN_GROUPS_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (gids[i] != p->gid)
+			p->groups[p->n_groups++] = gids[i];
 }
 
 static void add_mount(struct run_plan *p, enum plan_mount_kind kind, unsigned flags,
@@ -197,6 +213,7 @@ int plan_build(const struct plan_input *in, struct run_plan *p, struct failure *
 	int r = resolve_uid(in, p, &have_pw, f);
 	if (r == 0)
 		r = resolve_gid(in, p, f);
+	resolve_groups(in, p, r == 0 && have_pw);
 	if (r == 0)
 		r = plan_mounts(in, p, f);
 	if (r == 0)

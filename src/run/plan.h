@@ -67,6 +67,9 @@ enum {
 	PLAN_NEEDS_PULSE = 1u << 11,	/* --pulse */
 };
 
+/* Supplementary groups a command takes from the rootfs, at most. */
+#define PLAN_GROUPS_MAX 32
+
 struct run_plan {
 	const char *rootfs; /* absolute, canonical host path */
 	bool read_only;
@@ -83,6 +86,11 @@ struct run_plan {
 	gid_t host_gid;
 	uid_t uid; /* the command's ids inside */
 	gid_t gid;
+	/* With subordinate ids, a user other than root: the groups the
+	 * rootfs' /etc/group makes it a member of, besides gid (as a login
+	 * has them). */
+	gid_t groups[PLAN_GROUPS_MAX];
+	size_t n_groups;
 
 	char **envp;
 	const char *shell;    /* the login shell, run when argv is NULL */
@@ -132,7 +140,9 @@ struct plan_input {
 	const char *box;    /* the box's name (its hostname), or NULL for a directory */
 	const char *passwd; /* the rootfs' /etc/passwd, or NULL */
 	size_t passwd_len;
-	const char *group; /* its /etc/group, or NULL (read only for a --gid name) */
+	/* its /etc/group, or NULL (read for a --gid name, and for the groups
+	 * of a user of subordinate ids) */
+	const char *group;
 	size_t group_len;
 	char *const *host_env;	       /* the caller's environment */
 	const struct desktop *desktop; /* --home, --x11...: what the host has, or NULL */

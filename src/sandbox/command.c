@@ -62,7 +62,8 @@ static void enter_workdir(const struct command *c)
  * with set*id as su would (which drops every capability unless the
  * command runs as root). Root inside is the caller and keeps the caller's
  * supplementary groups, so that a file that denies one of them access
- * denies the box too; another user of the box has its own group only.
+ * denies the box too; another user of the box has its own group and
+ * those the box's /etc/group gives it.
  *
  * --gpu: /dev/dri's nodes are root:video and root:render, 0660, on the
  * host, and the caller opens them as a member of those groups, which no
@@ -72,10 +73,16 @@ static void enter_workdir(const struct command *c)
  */
 static void become_user(const struct run_plan *p)
 {
-	if (!idmap_subordinate(&p->idmap) || (p->uid == 0 && p->gid == 0))
+	/* Root that is root already (a run's, and exec's in auto mode, where
+	 * the caller is root) keeps its groups; exec's in keep-id mode
+	 * joins as the caller and becomes root here. */
+	if (!idmap_subordinate(&p->idmap) ||
+	    (p->uid == 0 && p->gid == 0 && getuid() == 0 && getgid() == 0))
 		return;
-	gid_t gid = p->gid;
-	if (!p->keep_groups && setgroups(1, &gid) < 0)
+	gid_t groups[1 + PLAN_GROUPS_MAX] = { p->gid };
+	for (size_t i = 0; i < p->n_groups; i++)
+		groups[1 + i] = p->groups[i];
+	if (!p->keep_groups && setgroups(1 + p->n_groups, groups) < 0)
 		die_errno(errno, "cannot set the supplementary groups");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		die_errno(errno, "cannot change to group %u", (unsigned)p->gid);

@@ -115,6 +115,7 @@ static const struct {
 	{ "os-id", set_str, offsetof(struct box_conf, os_id) },
 	{ "os-version", set_str, offsetof(struct box_conf, os_version) },
 	{ "fixups", set_str, offsetof(struct box_conf, fixups) },
+	{ "fixups-declined", set_str, offsetof(struct box_conf, fixups_declined) },
 	{ "backend", set_str, offsetof(struct box_conf, backend) },
 	{ "arch", set_str, offsetof(struct box_conf, arch) },
 	{ "size", set_size, 0 },
@@ -210,6 +211,8 @@ char *box_conf_format(const struct box_conf *conf)
 	put(f, "os-id", conf->os_id);
 	put(f, "os-version", conf->os_version);
 	put(f, "fixups", conf->fixups);
+	if (conf->fixups_declined && *conf->fixups_declined)
+		put(f, "fixups-declined", conf->fixups_declined);
 	put(f, "backend", conf->backend);
 	put(f, "arch", conf->arch);
 	if (conf->has_size)
@@ -252,6 +255,7 @@ void box_conf_free(struct box_conf *conf)
 	free(conf->os_id);
 	free(conf->os_version);
 	free(conf->fixups);
+	free(conf->fixups_declined);
 	free(conf->backend);
 	free(conf->arch);
 	free(conf->image_digest);

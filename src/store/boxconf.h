@@ -21,7 +21,11 @@ struct box_conf {
 	char *created; /* ISO 8601, UTC */
 	char *os_id;   /* os-release ID and VERSION_ID, or NULL */
 	char *os_version;
-	char *fixups;  /* "apt,dpkg", or NULL */
+	char *fixups; /* "apt,dpkg", or NULL */
+	/* The keep-id fixups ("user,sudo") that a run does not make on its
+	 * own: taken out by `fixup --undo`, or "user" declined where the box
+	 * gives the caller's name to another id. NULL: none. */
+	char *fixups_declined;
 	char *backend; /* --backend given to create (ns, proot), or NULL: auto */
 	char *arch;    /* the rootfs' architecture (Debian's name), or NULL: unknown */
 	/* The rootfs' disk usage in bytes when create made it, as du counts

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/resolve.h"
+#include "store/etcfile.h"
 #include "store/hosts.h"
 #include "util/cleanup.h"
 #include "util/io.h"
@@ -23,7 +24,7 @@
 #define HOSTS_MAX      (16u << 20)
 #define FIXUP_PATH_MAX 128
 
-static const char *const names[] = { "apt", "dpkg", "pacman", "hosts" };
+static const char *const names[] = { "apt", "dpkg", "pacman", "hosts", "user", "sudo" };
 #define N_FIXUPS (sizeof(names) / sizeof(names[0]))
 
 const char *fixup_name(enum fixup fx)
@@ -148,75 +149,6 @@ static const struct owned_file owned_files[] = {
 	  "exit 101\n" },
 };
 
-/* Read the regular file name in dirfd, never following a link there: a
- * symbolic link is -ELOOP, anything not regular -EINVAL (and is not
- * opened: no FIFO to block on, no device to poke). */
-static int read_at(int dirfd, const char *name, size_t max, char **buf, size_t *len)
-{
-	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode))
-		return -ELOOP;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	/* O_NOFOLLOW and O_NONBLOCK still: the name may have been replaced
-	 * since. */
-	_cleanup_close_ int fd =
-	    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	return read_regular(fd, max, buf, len);
-}
-
-/* Fill the new file: content, exact mode (not the umask's), the owner of
- * the file it replaces, and on disk before it takes the final name. */
-static int fill_temp(int fd, const char *content, size_t len, const struct stat *like, mode_t mode)
-{
-	int r = write_all(fd, content, len);
-	if (r < 0)
-		return r;
-	if (fchmod(fd, mode) < 0)
-		return -errno;
-	if (like && (like->st_uid != geteuid() || like->st_gid != getegid()) &&
-	    fchown(fd, like->st_uid, like->st_gid) < 0)
-		return -errno;
-	return fsync(fd) < 0 ? -errno : 0;
-}
-
-/* Replace name in dirfd with content, atomically: a temporary file in the
- * same directory, renamed over it. A reader sees the old file or the new
- * one, never half of one. like: the file replaced, whose owner to keep. */
-static int write_atomic(int dirfd, const char *name, const char *content, size_t len, mode_t mode,
-			const struct stat *like)
-{
-	char tmp[300];
-	int fd = -1;
-	for (unsigned i = 0; fd < 0 && i < 100; i++) {
-		snprintf(tmp, sizeof(tmp), ".%.200s.nschroot-%d-%u", name, (int)getpid(), i);
-		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			return -errno;
-	}
-	if (fd < 0)
-		return -EEXIST;
-
-	int r = fill_temp(fd, content, len, like, mode);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	/* rename(2) replaces a link at the final name rather than writing
-	 * through it; this check is policy, not the safety: something the
-	 * rootfs put there as a link is refused, not silently replaced. */
-	struct stat st;
-	if (r == 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		r = -ELOOP;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0)
-		unlinkat(dirfd, tmp, 0);
-	return r;
-}
-
 static void owned_path(const struct owned_file *o, char path[FIXUP_PATH_MAX])
 {
 	snprintf(path, FIXUP_PATH_MAX, "%s/%s", strcmp(o->dir, "/") == 0 ? "" : o->dir, o->name);
@@ -229,7 +161,7 @@ static int is_ours(int dirfd, const struct owned_file *o, bool check_mode)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_at(dirfd, o->name, OWNED_FILE_MAX, &buf, &len);
+	int r = etc_read_at(dirfd, o->name, OWNED_FILE_MAX, &buf, &len);
 	if (r == -EFBIG)
 		return 0;
 	if (r < 0)
@@ -282,7 +214,7 @@ static int apply_owned(int rootfd, const struct owned_file *o, bool *done, struc
 		if (!S_ISREG(st.st_mode))
 			return fail(f, -EEXIST, "cannot write '%s': not a regular file", path);
 	}
-	int r = write_atomic(dirfd, o->name, o->content, strlen(o->content), o->mode, NULL);
+	int r = etc_write_atomic(dirfd, o->name, o->content, strlen(o->content), o->mode, NULL);
 	if (r == -ELOOP)
 		return fail(f, r, "refusing to write through the symbolic link '%s'", path);
 	if (r < 0)
@@ -449,7 +381,7 @@ static int edit_pacman(int rootfd, bool undo, bool *done, struct failure *f)
 		return fail(f, -ELOOP, "refusing to write through the symbolic link '%s'", path);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_at(dirfd, "pacman.conf", PACMAN_CONF_MAX, &buf, &len);
+	int r = etc_read_at(dirfd, "pacman.conf", PACMAN_CONF_MAX, &buf, &len);
 	if (r < 0)
 		return fail(f, r, "cannot read '%s'", path);
 
@@ -467,7 +399,7 @@ static int edit_pacman(int rootfd, bool undo, bool *done, struct failure *f)
 	else
 		pacman_apply_text(buf, len, &e);
 	if (e.changed) {
-		r = write_atomic(dirfd, "pacman.conf", e.out, e.len, st.st_mode & 07777, &st);
+		r = etc_write_atomic(dirfd, "pacman.conf", e.out, e.len, st.st_mode & 07777, &st);
 		if (r < 0)
 			return fail(f, r, "cannot write '%s'", path);
 	}
@@ -506,8 +438,8 @@ static int hosts_write(int dirfd, const struct hosts_text *t, const struct stat 
 	if (t->remove && unlinkat(dirfd, "hosts", 0) < 0)
 		return fail(f, errno, "cannot remove '/etc/hosts'");
 	int r = t->remove ? 0
-			  : write_atomic(dirfd, "hosts", t->out, t->len,
-					 st ? st->st_mode & 07777 : 0644, st);
+			  : etc_write_atomic(dirfd, "hosts", t->out, t->len,
+					     st ? st->st_mode & 07777 : 0644, st);
 	if (r == -ELOOP)
 		return fail(f, r, "refusing to write through the symbolic link '/etc/hosts'");
 	return r < 0 ? fail(f, r, "cannot write '/etc/hosts'") : 0;
@@ -535,7 +467,7 @@ static int fixup_hosts(int rootfd, const char *hostname, bool undo, bool *done, 
 		return hosts_not_regular(rootfd, &st, f);
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	int r = exists ? read_at(dirfd, "hosts", HOSTS_MAX, &buf, &len) : 0;
+	int r = exists ? etc_read_at(dirfd, "hosts", HOSTS_MAX, &buf, &len) : 0;
 	if (r == -EFBIG)
 		return 0;
 	if (r < 0)
@@ -558,7 +490,76 @@ static const struct owned_file *owned_file(enum fixup fx)
 	return NULL;
 }
 
-static int run_fixups(int rootfd, unsigned which, const char *hostname, bool undo, unsigned *result,
+/* The sudoers drop-in of the fixup "sudo": its content names the uid, so
+ * it is made for the caller (and recognised by undo as the same caller's).
+ * A '#' followed by digits is a uid in sudoers, not a comment. */
+static void sudo_file(const struct keep_user *u, struct owned_file *o, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "# Written by nschroot (fixup \"sudo\"): in a keep-id box the caller, uid %u\n"
+		 "# inside as outside, may run anything as anyone without a password.\n"
+		 "# 'nschroot fixup --undo --sudo' removes this file.\n"
+		 "#%u ALL=(ALL:ALL) NOPASSWD: ALL\n",
+		 (unsigned)u->uid, (unsigned)u->uid);
+	*o = (struct owned_file){ FIXUP_SUDO, "/etc/sudoers.d", "nschroot-keep-id",
+				  0440,	      FOREIGN_REPLACE,	buf };
+}
+
+/* Whether the box has sudo: its drop-in directory, or the program. */
+static bool has_sudo(int rootfd)
+{
+	static const char *const paths[] = { "/etc/sudoers.d", "/usr/bin/sudo" };
+	for (size_t i = 0; i < 2; i++) {
+		int fd = open_in_root(rootfd, paths[i], O_PATH);
+		if (fd >= 0) {
+			close(fd);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The keep-id fixups, user and sudo. */
+static int keep_id_fixup(int rootfd, enum fixup fx, const struct keep_user *u, bool undo,
+			 bool *done, unsigned *taken, struct failure *f)
+{
+	if (fx == FIXUP_USER)
+		return undo ? keep_user_undo(rootfd, u, done, f)
+			    : keep_user_apply(rootfd, u, done, taken, f);
+	char content[512];
+	struct owned_file o;
+	sudo_file(u, &o, content, sizeof(content));
+	if (undo)
+		return undo_owned(rootfd, &o, done, f);
+	if (!has_sudo(rootfd))
+		return 0;
+	return apply_owned(rootfd, &o, done, f);
+}
+
+struct fixup_run {
+	int rootfd;
+	const char *hostname;
+	const struct keep_user *user;
+	bool undo;
+	unsigned *taken;
+};
+
+static int run_one(const struct fixup_run *c, enum fixup fx, bool *done, struct failure *f)
+{
+	const struct owned_file *o = owned_file(fx);
+	if (o)
+		return c->undo ? undo_owned(c->rootfd, o, done, f)
+			       : apply_owned(c->rootfd, o, done, f);
+	if (fx == FIXUP_HOSTS)
+		return fixup_hosts(c->rootfd, c->hostname, c->undo, done, f);
+	if (fx == FIXUP_PACMAN)
+		return edit_pacman(c->rootfd, c->undo, done, f);
+	if (!c->user)
+		return 0;
+	return keep_id_fixup(c->rootfd, fx, c->user, c->undo, done, c->taken, f);
+}
+
+static int run_fixups(const struct fixup_run *c, unsigned which, unsigned *result,
 		      struct failure *f)
 {
 	*result = 0;
@@ -567,15 +568,7 @@ static int run_fixups(int rootfd, unsigned which, const char *hostname, bool und
 		if (!(which & fx))
 			continue;
 		bool done = false;
-		const struct owned_file *o = owned_file(fx);
-		int r;
-		if (o)
-			r = undo ? undo_owned(rootfd, o, &done, f)
-				 : apply_owned(rootfd, o, &done, f);
-		else if (fx == FIXUP_HOSTS)
-			r = fixup_hosts(rootfd, hostname, undo, &done, f);
-		else
-			r = edit_pacman(rootfd, undo, &done, f);
+		int r = run_one(c, fx, &done, f);
 		if (r < 0)
 			return r;
 		if (done)
@@ -584,13 +577,30 @@ static int run_fixups(int rootfd, unsigned which, const char *hostname, bool und
 	return 0;
 }
 
+int fixups_apply_for(int rootfd, unsigned which, const char *hostname, const struct keep_user *u,
+		     unsigned *applied, unsigned *taken, struct failure *f)
+{
+	unsigned unused = 0;
+	if (taken)
+		*taken = 0;
+	struct fixup_run c = { rootfd, hostname, u, false, taken ? taken : &unused };
+	return run_fixups(&c, which, applied, f);
+}
+
+int fixups_undo_for(int rootfd, unsigned which, const struct keep_user *u, unsigned *undone,
+		    struct failure *f)
+{
+	struct fixup_run c = { rootfd, NULL, u, true, NULL };
+	return run_fixups(&c, which, undone, f);
+}
+
 int fixups_apply(int rootfd, unsigned which, const char *hostname, unsigned *applied,
 		 struct failure *f)
 {
-	return run_fixups(rootfd, which, hostname, false, applied, f);
+	return fixups_apply_for(rootfd, which, hostname, NULL, applied, NULL, f);
 }
 
 int fixups_undo(int rootfd, unsigned which, unsigned *undone, struct failure *f)
 {
-	return run_fixups(rootfd, which, NULL, true, undone, f);
+	return fixups_undo_for(rootfd, which, NULL, undone, f);
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "store/keep-user.h"
 #include "store/os-release.h"
 #include "util/failure.h"
 
@@ -15,10 +16,14 @@ enum fixup {
 	FIXUP_DPKG = 1 << 1,   /* /usr/sbin/policy-rc.d exiting 101 */
 	FIXUP_PACMAN = 1 << 2, /* pacman.conf: no DownloadUser, DisableSandbox */
 	FIXUP_HOSTS = 1 << 3,  /* /etc/hosts: localhost, and the hostname resolves */
+	FIXUP_USER = 1 << 4,   /* keep-id: the caller's passwd and group entries (keep-user.h) */
+	FIXUP_SUDO = 1 << 5,   /* keep-id: /etc/sudoers.d/ lets the caller sudo */
 };
-#define FIXUP_ALL (FIXUP_APT | FIXUP_DPKG | FIXUP_PACMAN | FIXUP_HOSTS)
+#define FIXUP_KEEP_ID (FIXUP_USER | FIXUP_SUDO)
+#define FIXUP_ALL     (FIXUP_APT | FIXUP_DPKG | FIXUP_PACMAN | FIXUP_HOSTS | FIXUP_KEEP_ID)
 
-/* "apt", "dpkg", "pacman", "hosts"; NULL for anything but one of them. */
+/* "apt", "dpkg", "pacman", "hosts", "user", "sudo"; NULL for anything but
+ * one of them. */
 const char *fixup_name(enum fixup fx);
 
 /* The fixup called name, or -EINVAL. */
@@ -61,6 +66,21 @@ unsigned fixups_applicable(const struct os_release *os, bool root_mode);
  * fixups before the failing one stay applied and are in *applied. */
 int fixups_apply(int rootfd, unsigned which, const char *hostname, unsigned *applied,
 		 struct failure *f);
+
+/*
+ * fixups_apply with the keep-id fixups, for the caller u (without u, as in
+ * fixups_apply, they are left out): "user" adds u's passwd and group
+ * entries (keep_user_apply; *taken says which names the box has for other
+ * ids), "sudo" writes /etc/sudoers.d/nschroot-keep-id (mode 0440) letting
+ * u's uid run anything as anyone without a password, when the box has
+ * sudo (/etc/sudoers.d, or sudo in /usr/bin).
+ */
+int fixups_apply_for(int rootfd, unsigned which, const char *hostname, const struct keep_user *u,
+		     unsigned *applied, unsigned *taken, struct failure *f);
+
+/* fixups_undo with the keep-id fixups of u (left alone without u). */
+int fixups_undo_for(int rootfd, unsigned which, const struct keep_user *u, unsigned *undone,
+		    struct failure *f);
 
 /* Undo the fixups in which: remove the files nschroot wrote, when their
  * content is still exactly what it wrote; restore pacman.conf's original

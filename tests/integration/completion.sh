@@ -126,9 +126,9 @@ for mode in $modes; do
 	assert_eq "$mode: help COMMAND" "$all_commands" "$(comp "$mode" 'nschroot help ')"
 	assert_eq "$mode: run --ma gives --map=" "--map=" "$(comp "$mode" 'nschroot run --ma')"
 	assert_match "$mode: with no space after --map=" '^-o nospace$' "$(cat "$TMP/compopt")"
-	assert_eq "$mode: --map= values" "auto${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
+	assert_eq "$mode: --map= values" "auto${nl}keep-id${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
 	assert_eq "$mode: --map=r" "root" "$(comp "$mode" 'nschroot run --map=r')"
-	assert_eq "$mode: --map VALUE, as a separate word" "auto${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
+	assert_eq "$mode: --map VALUE, as a separate word" "auto${nl}keep-id${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
 	assert_eq "$mode: --net= values" "host${nl}none" "$(comp "$mode" 'nschroot run --net=')"
 	assert_eq "$mode: --dev= values" "host${nl}minimal" "$(comp "$mode" 'nschroot enter --dev=')"
 	assert_eq "$mode: --fakeroot= values" "none${nl}seccomp" "$(comp "$mode" 'nschroot run --fakeroot=')"
@@ -154,7 +154,7 @@ for mode in $modes; do
 		"$(comp "$mode" 'nschroot create --progress=')"
 	assert_eq "$mode: create --progress VALUE, as a separate word" "always${nl}auto${nl}never" \
 		"$(comp "$mode" 'nschroot create --progress ')"
-	assert_eq "$mode: create --map= values: root and auto" "auto${nl}root" "$(comp "$mode" 'nschroot create --map=')"
+	assert_eq "$mode: create --map= values: root, auto and keep-id" "auto${nl}keep-id${nl}root" "$(comp "$mode" 'nschroot create --map=')"
 	assert_eq "$mode: nothing for create's NAME, which is new" "" "$(comp "$mode" 'nschroot create ')"
 	assert_eq "$mode: create's SOURCE completes files" "./tfile${nl}./tree" \
 		"$(comp "$mode" 'nschroot create --progress never --no-fixup new ./t')"
@@ -217,7 +217,7 @@ if command -v fish >/dev/null; then
 	}
 	check "fish -n completions/nschroot.fish" fish -n "$COMPLETIONS/nschroot.fish"
 	assert_eq "fish: commands" "$all_commands" "$(fish_complete 'nschroot ')"
-	assert_eq "fish: --map= values" "--map=auto${nl}--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
+	assert_eq "fish: --map= values" "--map=auto${nl}--map=keep-id${nl}--map=root${nl}--map=user" "$(fish_complete 'nschroot run --map=')"
 	assert_eq "fish: box names and directories for TARGET" "alpha${nl}beta${nl}tree/" \
 		"$(fish_complete 'nschroot run ')"
 	assert_eq "fish: create --progress= values" \

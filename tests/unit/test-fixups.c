@@ -162,7 +162,7 @@ static void test_names(void)
 		{ FIXUP_APT, "apt" },
 		{ FIXUP_APT | FIXUP_DPKG, "apt,dpkg" },
 		{ FIXUP_HOSTS | FIXUP_PACMAN, "pacman,hosts" },
-		{ FIXUP_ALL, "apt,dpkg,pacman,hosts" },
+		{ FIXUP_ALL, "apt,dpkg,pacman,hosts,user,sudo" },
 	};
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		char *s = fixups_format(sets[i].set);
@@ -720,6 +720,66 @@ static void test_pacman(void)
 	test_root_close(&r);
 }
 
+/* The keep-id fixups: the caller's entries, never a second name or id,
+ * and the sudoers drop-in where there is sudo; undo takes out only them. */
+static void test_keep_id(void)
+{
+	struct test_root r = test_root_new(base, "keep-id");
+	struct failure f = { 0 };
+	const struct keep_user u = { 1001, 1001, "me", "mine", "/home/me", "/bin/zsh" };
+	static const char passwd[] =
+	    "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh";
+	plant_dirs(r.dirfd, "etc");
+	plant_dirs(r.dirfd, "bin");
+	plant_file(r.dirfd, "etc/passwd", passwd, 0644);
+	plant_file(r.dirfd, "etc/group", "root:x:0:\n", 0644);
+	plant_file(r.dirfd, "bin/sh", "", 0755);
+	unsigned done = 0, taken = 0;
+	is_int(fixups_apply_for(r.fd, FIXUP_KEEP_ID, "box", &u, &done, &taken, &f), 0,
+	       "apply user and sudo");
+	is_int(done, FIXUP_USER, "user is applied; sudo is not, without sudo");
+	ok(has_text(r.dirfd, "etc/passwd",
+		    "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n"
+		    "me:*:1001:1001:,,,,nschroot:/home/me:/bin/sh\n"),
+	   "passwd: the entry after a newline, /bin/sh for a shell the box lacks");
+	ok(has_text(r.dirfd, "etc/group", "root:x:0:\nmine:*:1001:\n"), "group: the primary group");
+	is_int(mode_at(r.dirfd, "etc/passwd"), 0644, "passwd keeps its mode");
+	is_int(type_at(r.dirfd, "etc/sudoers.d"), 0, "no sudoers.d is made without sudo");
+	is_int(fixups_apply_for(r.fd, FIXUP_KEEP_ID, "box", &u, &done, &taken, &f), 0, "again");
+	is_int(done, FIXUP_USER, "reports user still");
+	ok(has_text(r.dirfd, "etc/group", "root:x:0:\nmine:*:1001:\n"), "and adds nothing twice");
+
+	plant_dirs(r.dirfd, "etc/sudoers.d");
+	is_int(fixups_apply_for(r.fd, FIXUP_SUDO, "box", &u, &done, &taken, &f), 0, "sudo");
+	is_int(done, FIXUP_SUDO, "is applied once sudoers.d is there");
+	ok(contains(r.dirfd, "etc/sudoers.d/nschroot-keep-id",
+		    "\n#1001 ALL=(ALL:ALL) NOPASSWD: ALL\n"),
+	   "the drop-in grants the uid");
+	is_int(mode_at(r.dirfd, "etc/sudoers.d/nschroot-keep-id"), 0440, "mode 0440");
+	is_int(fixups_undo_for(r.fd, FIXUP_ALL, &u, &done, &f), 0, "undo");
+	is_int(done, FIXUP_KEEP_ID, "undoes both");
+	ok(has_text(r.dirfd, "etc/passwd",
+		    "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n"),
+	   "passwd as it was, but for its last newline");
+	ok(has_text(r.dirfd, "etc/group", "root:x:0:\n"), "group as it was");
+	is_int(type_at(r.dirfd, "etc/sudoers.d/nschroot-keep-id"), 0, "the drop-in is gone");
+
+	/* The name is another uid's, the group name another gid's. */
+	plant_file(r.dirfd, "etc/passwd", "me:x:4242:4242::/:/bin/sh\n", 0644);
+	plant_file(r.dirfd, "etc/group", "mine:x:4242:\n", 0644);
+	is_int(fixups_apply_for(r.fd, FIXUP_USER, "box", &u, &done, &taken, &f), 0,
+	       "apply where the names are taken");
+	is_int(done, 0, "user is not applied");
+	is_int(taken, KEEP_USER_NAME_TAKEN | KEEP_GROUP_NAME_TAKEN, "both names are said taken");
+	ok(has_text(r.dirfd, "etc/passwd", "me:x:4242:4242::/:/bin/sh\n"), "passwd is unchanged");
+	/* The uid has an entry: it is kept. */
+	plant_file(r.dirfd, "etc/passwd", "other:x:1001:1001::/:/bin/sh\n", 0644);
+	is_int(fixups_apply_for(r.fd, FIXUP_USER, "box", &u, &done, &taken, &f), 0,
+	       "apply where the uid has an entry");
+	ok(has_text(r.dirfd, "etc/passwd", "other:x:1001:1001::/:/bin/sh\n"), "which is kept");
+	test_root_close(&r);
+}
+
 int main(void)
 {
 	test_parse();
@@ -749,6 +809,7 @@ int main(void)
 		test_links();
 		test_pacman();
 		test_hosts();
+		test_keep_id();
 		is_int((long long)count_entries(AT_FDCWD, "/proc/self/fd"), (long long)fds,
 		       "no descriptor was leaked");
 	}

@@ -218,6 +218,26 @@ static void test_group(void)
 	free(buf);
 }
 
+/* A group's name by gid, and the groups that list a user. */
+static void test_members(void)
+{
+	static const char text[] = "root:x:0:\nsudo:x:27:alice,me\nbad:x:zz:me\n"
+				   "#c:x:5:me\nusers:x:100:me\nmeme:x:7:mem,meme\n";
+	char *name = NULL;
+	is_int(group_find_gid(text, strlen(text), 27, &name), 0, "gid 27 is found");
+	is_str(name, "sudo", "... named sudo");
+	free(name);
+	is_int(group_find_gid(text, strlen(text), 42, &name), -ENOENT, "gid 42 is not");
+	uint32_t gids[4] = { 0 };
+	is_int((long long)group_member_gids(text, strlen(text), "me", gids, 4), 2,
+	       "me is a member of two groups (comments and bad gids aside)");
+	ok(gids[0] == 27 && gids[1] == 100, "27 and 100, in file order");
+	is_int((long long)group_member_gids(text, strlen(text), "me", gids, 1), 1,
+	       "at most max of them");
+	is_int((long long)group_member_gids(text, strlen(text), "mem", gids, 4), 1,
+	       "a member name is matched whole");
+}
+
 static void test_free(void)
 {
 	struct pw_entry pw = { 0 };
@@ -236,6 +256,7 @@ int main(void)
 	test_passwd();
 	test_length();
 	test_group();
+	test_members();
 	test_free();
 	return done_testing();
 }
