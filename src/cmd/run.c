@@ -62,7 +62,7 @@ void check_box_map(const char *name, const struct box_conf *conf, enum map_mode 
 		return;
 	log_error("box '%s' is laid out for --map=%s; it cannot be entered with --map=%s", name,
 		  map_mode_name(conf->map), map_mode_name(asked));
-	if (map_mode_subordinate(asked))
+	if (map_mode_subordinate(asked) && map_mode_subordinate(conf->map))
 		log_hint("'nschroot remap %s --map=%s' converts its files to that layout", name,
 			 map_mode_name(asked));
 	exit(EXIT_SETUP);

@@ -183,7 +183,7 @@ for mode in $modes; do
 	assert_eq "$mode: config -- offers its help alone" "--help" "$(comp "$mode" 'nschroot config --')"
 	assert_eq "$mode: config NAME -- offers run's options to save, and --reset" "missing: ; extra: " \
 		"$(compare_opts "$config_opts" "$(comp "$mode" "nschroot config alpha --hostname x --" | sed 's/=$//')")"
-	assert_eq "$mode: config NAME --map= values" "auto${nl}root${nl}user" \
+	assert_eq "$mode: config NAME --map= values" "auto${nl}keep-id${nl}root${nl}user" \
 		"$(comp "$mode" 'nschroot config alpha -e X=1 --map=')"
 	for cmd in $COMMANDS; do
 		assert_eq "$mode: $cmd -- offers exactly the long options of 'help $cmd'" "missing: ; extra: " \

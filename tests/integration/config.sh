@@ -60,7 +60,7 @@ assert_eq "an operand: 125" 125 "$(nsrun config bb --hostname x sh 2>"$TMP/err";
 assert_match "... named" "unexpected argument 'sh'" "$(cat "$TMP/err")"
 assert_eq "--help among the options: 125" 125 "$(nsrun config bb --help 2>/dev/null; echo $?)"
 assert_eq "--map other than the box's: 125" 125 "$(nsrun config bb --map=auto 2>"$TMP/err"; echo $?)"
-assert_match "... with run's words" "box 'bb' was created with --map=root; it cannot be entered with --map=auto" \
+assert_match "... with run's words" "box 'bb' is laid out for --map=root; it cannot be entered with --map=auto" \
 	"$(cat "$TMP/err")"
 assert_eq "--reset with options: 125" 125 "$(nsrun config bb --reset --hostname x 2>/dev/null; echo $?)"
 assert_eq "no box: 125" 125 "$(nsrun config nosuchbox --hostname x 2>/dev/null; echo $?)"
