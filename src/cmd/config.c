@@ -84,6 +84,7 @@ static void save(const char *name, char *const *opts, size_t n, enum map_mode as
 	if (store_open_box(name, BOX_USE, &box, &f) < 0)
 		die_failure(&f);
 	_cleanup_close_ int lock = lock_conf(box.lock, name);
+	(void)lock; /* held to the end, released by its cleanup */
 	/* Read again under the lock: another config may have written it. */
 	box_conf_free(&box.conf);
 	if (store_read_conf(box.lock, name, &box.conf, &f) < 0)
