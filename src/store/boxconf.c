@@ -25,6 +25,18 @@ static int set_str(struct box_conf *c, const char *v, size_t n, size_t field)
 	return 0;
 }
 
+/* A list that may be empty, as none: box_conf_format writes no key for
+ * an empty one, so that it reads back the same. */
+static int set_list(struct box_conf *c, const char *v, size_t n, size_t field)
+{
+	if (strnlen(v, n))
+		return set_str(c, v, n, field);
+	char **p = (char **)((char *)c + field);
+	free(*p);
+	*p = NULL;
+	return 0;
+}
+
 /* A size is only a figure to show: one that is not a number is unknown,
  * not an error that would make the box unusable. */
 static int set_size(struct box_conf *c, const char *v, size_t n, size_t field)
@@ -115,7 +127,7 @@ static const struct {
 	{ "os-id", set_str, offsetof(struct box_conf, os_id) },
 	{ "os-version", set_str, offsetof(struct box_conf, os_version) },
 	{ "fixups", set_str, offsetof(struct box_conf, fixups) },
-	{ "fixups-declined", set_str, offsetof(struct box_conf, fixups_declined) },
+	{ "fixups-declined", set_list, offsetof(struct box_conf, fixups_declined) },
 	{ "backend", set_str, offsetof(struct box_conf, backend) },
 	{ "arch", set_str, offsetof(struct box_conf, arch) },
 	{ "size", set_size, 0 },

@@ -2,8 +2,9 @@
 /* boxes/NAME/box.conf, read at every run of the box. What box_conf_format
  * writes, box_conf_parse must read back as the same box: a box that
  * changes its map mode or subordinate ranges after a rewrite would be run
- * with ids its files were not made with. The fixups value is parsed too,
- * as fixup --undo does. */
+ * with ids its files were not made with, and one that loses a remap under
+ * way would run half converted. The fixups value is parsed too, as fixup
+ * --undo does. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -52,8 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	fuzz_assert(c.version >= 1 && c.version <= BOX_CONF_VERSION);
-	fuzz_assert(c.map == MAP_ROOT || c.map == MAP_USER || c.map == MAP_AUTO);
-	if (c.map == MAP_AUTO)
+	fuzz_assert(c.map == MAP_ROOT || c.map == MAP_USER || c.map == MAP_AUTO ||
+		    c.map == MAP_KEEP_ID);
+	if (map_mode_subordinate(c.map))
 		fuzz_assert(c.subuids.n > 0 && c.subgids.n > 0);
 	check_fixups(c.fixups);
 
@@ -68,6 +70,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(same_value(c.os_id, again.os_id));
 	fuzz_assert(same_value(c.os_version, again.os_version));
 	fuzz_assert(same_value(c.fixups, again.fixups));
+	fuzz_assert(same_value(c.fixups_declined, again.fixups_declined));
+	fuzz_assert(same_value(c.run_options, again.run_options));
+	fuzz_assert(again.remap_to == c.remap_to);
+	if (c.remap_to != MAP_UNSET) {
+		fuzz_assert(fuzz_same_ranges(&c.remap_subuids, &again.remap_subuids));
+		fuzz_assert(fuzz_same_ranges(&c.remap_subgids, &again.remap_subgids));
+		fuzz_assert(c.remap_since.tv_sec == again.remap_since.tv_sec &&
+			    c.remap_since.tv_nsec == again.remap_since.tv_nsec);
+	}
 	fuzz_assert(fuzz_same_ranges(&c.subuids, &again.subuids));
 	fuzz_assert(fuzz_same_ranges(&c.subgids, &again.subgids));
 
