@@ -17,6 +17,7 @@
 #include "cmd/mapping.h"
 #include "cmd/run.h"
 #include "cmd/runopts.h"
+#include "base/programs.h"
 #include "base/resolve.h"
 #include "base/userns.h"
 #include "run/options.h"
@@ -268,6 +269,19 @@ static void find_shares(const struct run_config *cfg, struct run_plan *plan)
 	}
 }
 
+/* --net=pasta: the pasta program, found before anything starts. */
+static char *find_pasta(void)
+{
+	char *pasta = find_program("NSCHROOT_PASTA", "pasta");
+	if (!pasta) {
+		log_error("cannot use --net=pasta: pasta is not installed");
+		log_hint("install it: apt-get install passt (dnf install passt, pacman -S passt),");
+		log_hint("or set NSCHROOT_PASTA to its path");
+		exit(EXIT_SETUP);
+	}
+	return pasta;
+}
+
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
@@ -288,6 +302,8 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		find_shares(cfg, plan);
 		in.desktop = &plan->found;
 	}
+	if (cfg->net == NET_PASTA)
+		plan->pasta = find_pasta();
 	struct failure f = { 0 };
 	if (plan_build(&in, plan, &f) < 0)
 		die_failure(&f);
