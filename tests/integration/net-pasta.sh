@@ -22,7 +22,7 @@ echo hello-from-the-box >"$tree/www/index.html"
 tar -C "$tree" -czf "$TMP/bb.tar.gz" .
 nsrun create --map=auto --progress=never bb "$TMP/bb.tar.gz" >/dev/null ||
 	skip_all "cannot create the busybox box"
-plan 26
+plan 28
 
 # A free TCP port of the host's loopback.
 free_port() {
@@ -143,6 +143,10 @@ assert_match "... saying why" "--publish needs --net=pasta" "$err"
 err=$(NSCHROOT_PASTA=/nonexistent nsrun run --net=pasta bb touch /ran 2>&1)
 assert_eq "without pasta: 125, with the hint" "125 yes" \
 	"$? $(echo "$err" | grep -q 'apt-get install passt' && echo yes)"
+
+out=$(nsrun doctor 2>&1)
+assert_match "doctor has a pasta line" "^OK +pasta: /" "$out"
+assert_match "... and one for /dev/net/tun" "^OK +/dev/net/tun: mode 0666" "$out"
 
 # --- Saved options ---------------------------------------------------------------
 hp=$(free_port)
