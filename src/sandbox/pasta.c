@@ -38,18 +38,35 @@
  * 127.0.0.1 services are not the box's. */
 static char **pasta_argv(const struct run_plan *p, pid_t init)
 {
-	/* the fixed ones, -t none, -u none, the pid, the NULL */
-	size_t n = 11 + 4 + 2 * p->n_publish + 2;
-	char **argv = calloc(n, sizeof(*argv));
-	static char pid[24];
+	static char userns[40], netns[40];
+	snprintf(userns, sizeof(userns), "/proc/%d/ns/user", (int)init);
+	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)init);
+	/* Namespaces by path, not by pid: pasta would then watch /proc/PID/ns
+	 * with inotify for the namespace's end, which an undumpable init
+	 * refuses (and a warning each run); nschroot ends pasta itself. */
+	const char *fixed[] = { "pasta",
+				"--config-net",
+				"--quiet",
+				"--foreground",
+				"--no-map-gw",
+				"-T",
+				"none",
+				"-U",
+				"none",
+				"-P",
+				"/proc/self/fd/3",
+				"--userns",
+				userns,
+				"--netns",
+				netns,
+				"--no-netns-quit" };
+	size_t n_fixed = sizeof(fixed) / sizeof(*fixed);
+	/* the fixed ones, the published ports or -t none -u none, the NULL */
+	char **argv = calloc(n_fixed + 2 * p->n_publish + 4 + 1, sizeof(*argv));
 	if (!argv)
 		die_errno(ENOMEM, "cannot start pasta");
-	snprintf(pid, sizeof(pid), "%d", (int)init);
-	const char *fixed[] = { "pasta",       "--config-net", "--quiet",	 "--foreground",
-				"--no-map-gw", "-T",	       "none",		 "-U",
-				"none",	       "-P",	       "/proc/self/fd/3" };
 	size_t i = 0;
-	for (; i < sizeof(fixed) / sizeof(*fixed); i++)
+	for (; i < n_fixed; i++)
 		argv[i] = (char *)fixed[i];
 	bool tcp = false, udp = false;
 	for (size_t k = 0; k < p->n_publish; k++) {
@@ -66,7 +83,6 @@ static char **pasta_argv(const struct run_plan *p, pid_t init)
 		argv[i++] = "-u";
 		argv[i++] = "none";
 	}
-	argv[i] = pid;
 	return argv;
 }
 

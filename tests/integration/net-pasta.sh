@@ -22,7 +22,7 @@ echo hello-from-the-box >"$tree/www/index.html"
 tar -C "$tree" -czf "$TMP/bb.tar.gz" .
 nsrun create --map=auto --progress=never bb "$TMP/bb.tar.gz" >/dev/null ||
 	skip_all "cannot create the busybox box"
-plan 28
+plan 30
 
 # A free TCP port of the host's loopback.
 free_port() {
@@ -45,6 +45,8 @@ host_ns=$(readlink /proc/self/ns/net)
 box_ns=$(nsrun run --net=pasta bb readlink /proc/self/ns/net)
 assert_match "--net=pasta: a network namespace of the box's own" "^net:" "$box_ns"
 check "... not the host's" test "$box_ns" != "$host_ns"
+assert_eq "... and nothing said on stderr (pasta is quiet)" "" \
+	"$(nsrun run --net=pasta bb true 2>&1)"
 assert_match "... with an interface that has an address besides lo" "inet [0-9.]+/" \
 	"$(nsrun run --net=pasta bb ip -o addr | grep -v ' lo ')"
 
@@ -147,6 +149,11 @@ assert_eq "without pasta: 125, with the hint" "125 yes" \
 out=$(nsrun doctor 2>&1)
 assert_match "doctor has a pasta line" "^OK +pasta: /" "$out"
 assert_match "... and one for /dev/net/tun" "^OK +/dev/net/tun: mode 0666" "$out"
+
+nsrun create --map=keep-id --progress=never kb "$TMP/bb.tar.gz" >/dev/null
+assert_match "a keep-id box (the caller as themselves) has the network too" \
+	"^uid=$(id -u)[( ].*inet [0-9.]+/" \
+	"$(nsrun run --net=pasta --ephemeral kb sh -c 'id; ip -o -4 addr | grep -v " lo "' | tr '\n' ' ')"
 
 # --- Saved options ---------------------------------------------------------------
 hp=$(free_port)
