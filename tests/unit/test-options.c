@@ -3,6 +3,7 @@
  * bind destination is where a host directory lands inside the rootfs, so
  * what is refused here is as important as what is accepted. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run/options.h"
@@ -191,6 +192,41 @@ static void test_modes(void)
 	is_int(fr, FAKEROOT_DEFAULT, "a refused --fakeroot leaves the output alone");
 }
 
+static void publish_ok(const char *arg, const char *spec, bool udp)
+{
+	struct publish_spec ps = { 0 };
+	const char *why = NULL;
+	is_int(parse_publish_spec(arg, &ps, &why), 0, "publish '%s' is accepted", arg);
+	is_str(ps.spec, spec, "publish '%s' is pasta's '%s'", arg, spec);
+	is_int(ps.udp, udp, "publish '%s' is %s", arg, udp ? "udp" : "tcp");
+	free(ps.spec);
+}
+
+static void publish_refused(const char *arg)
+{
+	struct publish_spec ps = { 0 };
+	const char *why = NULL;
+	is_int(parse_publish_spec(arg, &ps, &why), -EINVAL, "publish '%s' is refused", arg);
+	ok(why && *why, "publish '%s': the reason is given", arg);
+}
+
+/* --publish: 127.0.0.1 unless an address is given, never all of them. */
+static void test_publish(void)
+{
+	publish_ok("8080:80", "127.0.0.1/8080:80", false);
+	publish_ok("8080:80/tcp", "127.0.0.1/8080:80", false);
+	publish_ok("5353:53/udp", "127.0.0.1/5353:53", true);
+	publish_ok("0.0.0.0:8080:80", "0.0.0.0/8080:80", false);
+	publish_ok("[::1]:8080:80", "::1/8080:80", false);
+	publish_refused("80");
+	publish_refused("8080:80/sctp");
+	publish_refused("host:8080:80");
+	publish_refused("8080:0");
+	publish_refused("70000:80");
+	publish_refused("[::1:8080:80");
+	publish_refused(":80");
+}
+
 int main(void)
 {
 	test_bind();
@@ -198,5 +234,6 @@ int main(void)
 	test_env();
 	test_unsetenv();
 	test_modes();
+	test_publish();
 	return done_testing();
 }
