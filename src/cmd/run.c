@@ -22,6 +22,7 @@
 #include "base/userns.h"
 #include "run/options.h"
 #include "run/plan.h"
+#include "run/resolv.h"
 #include "proot/proot.h"
 #include "sandbox/pty.h"
 #include "sandbox/sandbox.h"
@@ -282,6 +283,26 @@ static char *find_pasta(void)
 	return pasta;
 }
 
+/* --net=pasta: the host's resolv.conf works through pasta's NAT unless its
+ * servers are on the host's loopback (a local stub): then the stub's
+ * upstream servers, where systemd-resolved lists them. */
+static const char *pasta_resolv_conf(bool *loopback)
+{
+	char text[4096];
+	_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (n <= 0)
+		return NULL;
+	text[n] = '\0';
+	if (!(*loopback = resolv_loopback_only(text)))
+		return NULL;
+	if (access(RESOLV_UPSTREAM, R_OK) == 0)
+		return RESOLV_UPSTREAM;
+	log_warning("the host's name servers are on its loopback, out of the box's reach: "
+		    "no DNS inside with --net=pasta");
+	return NULL;
+}
+
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
@@ -302,8 +323,10 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		find_shares(cfg, plan);
 		in.desktop = &plan->found;
 	}
-	if (cfg->net == NET_PASTA)
+	if (cfg->net == NET_PASTA) {
 		plan->pasta = find_pasta();
+		in.resolv = pasta_resolv_conf(&plan->pasta_no_dns);
+	}
 	struct failure f = { 0 };
 	if (plan_build(&in, plan, &f) < 0)
 		die_failure(&f);

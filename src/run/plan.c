@@ -125,7 +125,8 @@ static int plan_mounts(const struct plan_input *in, struct run_plan *p, struct f
 	add_mount(p, PLAN_DEV, cfg->dev == DEV_HOST ? PLAN_HOST : 0, NULL, "/dev");
 	add_mount(p, PLAN_SYS, 0, NULL, "/sys");
 	add_mount(p, PLAN_RUN, PLAN_OPTIONAL, NULL, "/run");
-	add_mount(p, PLAN_RESOLV, PLAN_OPTIONAL, "/etc/resolv.conf", "/etc/resolv.conf");
+	add_mount(p, PLAN_RESOLV, PLAN_OPTIONAL, in->resolv ? in->resolv : "/etc/resolv.conf",
+		  "/etc/resolv.conf");
 	if (in->desktop) {
 		if (desktop_paths_make(in->desktop, p->uid, &p->desktop) < 0)
 			return fail(f, ENOMEM, "cannot plan the mounts");

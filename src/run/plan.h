@@ -103,6 +103,7 @@ struct run_plan {
 	/* --net=pasta: the pasta program (the command layer finds it) and
 	 * the ports it publishes. */
 	char *pasta;
+	bool pasta_no_dns; /* the host's name servers are a loopback stub: -D none */
 	const struct publish_spec *publish;
 	size_t n_publish;
 	bool fakeroot;	   /* the seccomp fake-root filter */
@@ -144,6 +145,7 @@ struct plan_input {
 	const char *rootfs;
 	const struct idmap *idmap;
 	const char *box;    /* the box's name (its hostname), or NULL for a directory */
+	const char *resolv; /* the host's resolver file to bind, NULL: /etc/resolv.conf */
 	const char *passwd; /* the rootfs' /etc/passwd, or NULL */
 	size_t passwd_len;
 	/* its /etc/group, or NULL (read for a --gid name, and for the groups

@@ -63,8 +63,9 @@ static char **pasta_argv(const struct run_plan *p, pid_t init)
 				netns,
 				"--no-netns-quit" };
 	size_t n_fixed = sizeof(fixed) / sizeof(*fixed);
-	/* the fixed ones, the published ports or -t none -u none, the NULL */
-	char **argv = calloc(n_fixed + 2 * p->n_publish + 4 + 1, sizeof(*argv));
+	/* the fixed ones, the published ports or -t none -u none, -D none,
+	 * the NULL */
+	char **argv = calloc(n_fixed + 2 * p->n_publish + 4 + 2 + 1, sizeof(*argv));
 	if (!argv)
 		die_errno(ENOMEM, "cannot start pasta");
 	size_t i = 0;
@@ -83,6 +84,12 @@ static char **pasta_argv(const struct run_plan *p, pid_t init)
 	}
 	if (!udp) {
 		argv[i++] = "-u";
+		argv[i++] = "none";
+	}
+	/* A loopback stub pasta cannot use, and would complain of: the box
+	 * asks the stub's upstream servers itself (run.c). */
+	if (p->pasta_no_dns) {
+		argv[i++] = "-D";
 		argv[i++] = "none";
 	}
 	return argv;

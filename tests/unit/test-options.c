@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run/options.h"
+#include "run/resolv.h"
 #include "tap.h"
 
 static void bind_ok(const char *arg, enum mount_kind kind, const char *src, const char *dest)
@@ -227,6 +228,19 @@ static void test_publish(void)
 	publish_refused(":80");
 }
 
+/* --net=pasta's resolver: a loopback stub alone is out of the box's reach. */
+static void test_resolv(void)
+{
+	ok(resolv_loopback_only("nameserver 127.0.0.53\noptions edns0\n"),
+	   "systemd-resolved's stub");
+	ok(resolv_loopback_only("# x\nnameserver 127.0.0.1\nnameserver ::1\n"),
+	   "127.0.0.1 and ::1");
+	ok(!resolv_loopback_only("nameserver 10.255.255.53\n"), "a server elsewhere");
+	ok(!resolv_loopback_only("nameserver 127.0.0.53\nnameserver 1.1.1.1\n"), "one elsewhere");
+	ok(!resolv_loopback_only("search example.org\n"), "no server at all");
+	ok(!resolv_loopback_only("nameserver1 127.0.0.1\n"), "not a nameserver line");
+}
+
 int main(void)
 {
 	test_bind();
@@ -235,5 +249,6 @@ int main(void)
 	test_unsetenv();
 	test_modes();
 	test_publish();
+	test_resolv();
 	return done_testing();
 }
