@@ -12,7 +12,7 @@ _nschroot_commands='run enter create list info rm export fixup remap exec ps con
 # which cannot be saved); -h and --help apart.
 _nschroot_run_opts='--map= --bind --ro-bind --tmpfs -w --chdir
 	-e --env --unsetenv --keep-env --hostname --uid --gid
-	--read-only --ephemeral --net= --dev= --proc= --preserve-fd --fakeroot= --cap-add
+	--read-only --ephemeral --net= --publish --dev= --proc= --preserve-fd --fakeroot= --cap-add
 	--cap-drop --no-new-privs --home --x11 --wayland --pulse --gpu --desktop --backend='
 
 # The names of capabilities(7), for --cap-add and --cap-drop.
@@ -25,7 +25,7 @@ _nschroot_takes_arg()
 	run:* | enter:* | config:*)
 		case $2 in
 		--map | --bind | --ro-bind | --tmpfs | -w | --chdir | -e | --env | --unsetenv | \
-			--hostname | --uid | --gid | --net | --dev | --proc | --preserve-fd | --fakeroot | \
+			--hostname | --uid | --gid | --net | --publish | --dev | --proc | --preserve-fd | --fakeroot | \
 			--cap-add | --cap-drop | --backend)
 			return 0
 			;;
@@ -131,7 +131,7 @@ _nschroot_option_arg()
 	export:--compress) _nschroot_values gzip xz zstd none ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
 	*:--map) _nschroot_values root user auto keep-id ;;
-	*:--net) _nschroot_values host none ;;
+	*:--net) _nschroot_values host none pasta ;;
 	*:--dev) _nschroot_values minimal host ;;
 	*:--proc) _nschroot_values fresh host ;;
 	*:--fakeroot) _nschroot_values seccomp none ;;

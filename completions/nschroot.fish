@@ -26,7 +26,7 @@ function __nschroot_state
             return
         case run enter
             set takes_arg --map --bind --ro-bind --tmpfs -w --chdir -e --env \
-                --unsetenv --hostname --uid --gid --net --dev --proc --preserve-fd --fakeroot \
+                --unsetenv --hostname --uid --gid --net --publish --dev --proc --preserve-fd --fakeroot \
                 --cap-add --cap-drop --backend
         case create
             set takes_arg --map --progress --backend --arch
@@ -163,7 +163,8 @@ complete $opts -l gid -x -d 'Run with GID (number or name)'
 complete $opts -l read-only -d 'Mount the rootfs read-only'
 complete $opts -l ephemeral -d 'Write to an overlay over the rootfs (=DIR: keep it in DIR)'
 complete $opts -l net -x -d Network \
-    -a 'host\t"The host\'s network" none\t"Only loopback"'
+    -a 'host\t"The host\'s network" none\t"Only loopback" pasta\t"A network of its own, connected by pasta"'
+complete $opts -l publish -x -d 'With --net=pasta, forward [ADDR:]HOSTPORT:PORT[/udp]'
 complete $opts -l dev -x -d '/dev inside' \
     -a 'minimal\t"A minimal /dev" host\t"The host\'s /dev"'
 complete $opts -l gpu -d 'Bind /dev/dri'

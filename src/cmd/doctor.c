@@ -363,6 +363,26 @@ static void check_landlock(struct report *rep)
  * caller outside), so the host's range decides. The file shows the range
  * as this user namespace sees it, as getgid() does.
  */
+/* --net=pasta: pasta, and the tun device it opens as the caller. */
+static void check_pasta(struct report *rep)
+{
+	_cleanup_free_ char *pasta = find_program("NSCHROOT_PASTA", "pasta");
+	if (pasta)
+		line(rep, OK, "pasta", "%s", pasta);
+	else
+		line(rep, WARN, "pasta", "not found: no --net=pasta (apt-get install passt)");
+	struct stat st;
+	if (stat("/dev/net/tun", &st) < 0)
+		line(rep, WARN, "/dev/net/tun", "%s: no --net=pasta", strerror(errno));
+	else if (access("/dev/net/tun", R_OK | W_OK) < 0)
+		line(rep, WARN, "/dev/net/tun",
+		     "mode %04o: pasta cannot open it as you, no --net=pasta "
+		     "(udev makes it 0666)",
+		     (unsigned)(st.st_mode & 07777));
+	else
+		line(rep, OK, "/dev/net/tun", "mode %04o", (unsigned)(st.st_mode & 07777));
+}
+
 static void check_ping(struct report *rep)
 {
 	static const char path[] = "/proc/sys/net/ipv4/ping_group_range";
@@ -513,6 +533,7 @@ int cmd_doctor(int argc, char **argv)
 	check_seccomp(&rep);
 	check_landlock(&rep);
 	check_ping(&rep);
+	check_pasta(&rep);
 	check_foreign(&rep);
 	check_store(&rep);
 	fflush(stdout);

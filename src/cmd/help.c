@@ -28,7 +28,10 @@
 	"      --read-only        mount the rootfs read-only\n"                                    \
 	"      --ephemeral[=DIR]  write to an overlay over the rootfs, not to it: the\n"           \
 	"                           writes vanish with the run (or stay in DIR/upper)\n"           \
-	"      --net=MODE         host (default) or none (only loopback)\n"                        \
+	"      --net=MODE         host (default), none (only loopback) or pasta (a\n"              \
+	"                           network of its own, connected by pasta)\n"                     \
+	"      --publish [ADDR:]HOSTPORT:PORT[/udp]  with --net=pasta, forward the\n"              \
+	"                           host's HOSTPORT (on ADDR: 127.0.0.1) to PORT\n"                \
 	"      --dev=MODE         minimal (default) or host (bind the host's /dev)\n"              \
 	"      --proc=MODE        fresh (default) or host (bind the host's /proc,\n"               \
 	"                           which shows the box every host process)\n"                     \

@@ -17,10 +17,12 @@
 #include "cmd/mapping.h"
 #include "cmd/run.h"
 #include "cmd/runopts.h"
+#include "base/programs.h"
 #include "base/resolve.h"
 #include "base/userns.h"
 #include "run/options.h"
 #include "run/plan.h"
+#include "run/resolv.h"
 #include "proot/proot.h"
 #include "sandbox/pty.h"
 #include "sandbox/sandbox.h"
@@ -268,6 +270,39 @@ static void find_shares(const struct run_config *cfg, struct run_plan *plan)
 	}
 }
 
+/* --net=pasta: the pasta program, found before anything starts. */
+static char *find_pasta(void)
+{
+	char *pasta = find_program("NSCHROOT_PASTA", "pasta");
+	if (!pasta) {
+		log_error("cannot use --net=pasta: pasta is not installed");
+		log_hint("install it: apt-get install passt (dnf install passt, pacman -S passt),");
+		log_hint("or set NSCHROOT_PASTA to its path");
+		exit(EXIT_SETUP);
+	}
+	return pasta;
+}
+
+/* --net=pasta: the host's resolv.conf works through pasta's NAT unless its
+ * servers are on the host's loopback (a local stub): then the stub's
+ * upstream servers, where systemd-resolved lists them. */
+static const char *pasta_resolv_conf(bool *loopback)
+{
+	char text[4096];
+	_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (n <= 0)
+		return NULL;
+	text[n] = '\0';
+	if (!(*loopback = resolv_loopback_only(text)))
+		return NULL;
+	if (access(RESOLV_UPSTREAM, R_OK) == 0)
+		return RESOLV_UPSTREAM;
+	log_warning("the host's name servers are on its loopback, out of the box's reach: "
+		    "no DNS inside with --net=pasta");
+	return NULL;
+}
+
 void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 		   const struct idmap *map, bool is_box, struct run_plan *plan)
 {
@@ -287,6 +322,10 @@ void make_run_plan(const struct run_config *cfg, const char *rootfs, int rootfd,
 	if (cfg->shares) {
 		find_shares(cfg, plan);
 		in.desktop = &plan->found;
+	}
+	if (cfg->net == NET_PASTA) {
+		plan->pasta = find_pasta();
+		in.resolv = pasta_resolv_conf(&plan->pasta_no_dns);
 	}
 	struct failure f = { 0 };
 	if (plan_build(&in, plan, &f) < 0)

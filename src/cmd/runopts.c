@@ -51,6 +51,7 @@ enum {
 	OPT_PULSE,
 	OPT_GPU,
 	OPT_DESKTOP,
+	OPT_PUBLISH,
 };
 
 static const struct option run_options[] = {
@@ -67,6 +68,7 @@ static const struct option run_options[] = {
 	{ "gid", required_argument, NULL, OPT_GID },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "net", required_argument, NULL, OPT_NET },
+	{ "publish", required_argument, NULL, OPT_PUBLISH },
 	{ "dev", required_argument, NULL, OPT_DEV },
 	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "preserve-fd", required_argument, NULL, OPT_PRESERVE_FD },
@@ -158,6 +160,15 @@ static void add_preserve_fd(struct run_config *cfg, const char *arg)
 	APPEND(cfg->preserve_fds, cfg->n_preserve_fds, (int)fd);
 }
 
+static void add_publish(struct run_config *cfg, const char *arg)
+{
+	struct publish_spec s;
+	const char *why;
+	if (parse_publish_spec(arg, &s, &why) < 0)
+		run_usage("invalid --publish '%s': %s", arg, why);
+	APPEND(cfg->publish, cfg->n_publish, s);
+}
+
 static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 {
 	struct cap_op op = { .add = opt == OPT_CAP_ADD };
@@ -185,7 +196,7 @@ static void set_run_value(struct run_config *cfg, int opt)
 			   "root, user, auto or keep-id");
 		break;
 	case OPT_NET:
-		PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host or none");
+		PARSE_MODE(parse_net_mode, optarg, &cfg->net, "--net", "host, none or pasta");
 		break;
 	case OPT_DEV:
 		PARSE_MODE(parse_dev_mode, optarg, &cfg->dev, "--dev", "minimal or host");
@@ -289,6 +300,9 @@ static void apply_run_option(struct run_config *cfg, int opt, char **argv, const
 	case OPT_CAP_DROP:
 		add_cap_op(cfg, opt, optarg);
 		break;
+	case OPT_PUBLISH:
+		add_publish(cfg, optarg);
+		break;
 	case ':':
 		run_usage("%s: option '%s' needs an argument", cmd, argv[optind - 1]);
 	case '?':
@@ -365,6 +379,10 @@ void run_options_check(struct run_config *cfg, const char *cmd)
 	 * a contradiction, not a choice to make silently. */
 	if (cfg->ephemeral && cfg->read_only)
 		die_usage("%s: --ephemeral and --read-only contradict each other", cmd);
+	/* A port is published by pasta alone: with the host's network it
+	 * would need no publishing, with none there is nothing to reach. */
+	if (cfg->n_publish && cfg->net != NET_PASTA)
+		die_usage("%s: --publish needs --net=pasta", cmd);
 }
 
 void saved_options_load(const struct box_conf *c, const char *box, struct saved_options *out)

@@ -10,6 +10,7 @@ static const struct name_value needs_options[] = {
 	{ "--read-only", PLAN_NEEDS_READ_ONLY },
 	{ "--ro-bind", PLAN_NEEDS_RO_BIND },
 	{ "--net=none", PLAN_NEEDS_NET_NONE },
+	{ "--net=pasta and --publish", PLAN_NEEDS_NET_PASTA },
 	{ "--cap-add and --cap-drop", PLAN_NEEDS_CAPS },
 	{ "--hostname", PLAN_NEEDS_HOSTNAME },
 	{ "--map=auto or keep-id", PLAN_NEEDS_MAP_AUTO },

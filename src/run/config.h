@@ -8,7 +8,7 @@
 #include "base/caps.h"
 #include "base/idmap.h"
 
-enum net_mode { NET_HOST, NET_NONE };
+enum net_mode { NET_HOST, NET_NONE, NET_PASTA };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
 enum proc_mode { PROC_FRESH, PROC_HOST };
 enum fakeroot_mode { FAKEROOT_DEFAULT, FAKEROOT_SECCOMP, FAKEROOT_NONE };
@@ -26,6 +26,13 @@ enum {
 	SHARE_PULSE = 1u << 3,
 	SHARE_GPU = 1u << 4,
 	SHARE_ALL = (1u << 5) - 1,
+};
+
+/* --publish [ADDR:]HOSTPORT:PORT[/tcp|/udp]: spec is pasta's form of it,
+ * ADDR/HOSTPORT:PORT, for its -t (tcp) or -u (udp). */
+struct publish_spec {
+	bool udp;
+	char *spec;
 };
 
 struct mount_spec {
@@ -50,6 +57,8 @@ struct run_config {
 
 	enum map_mode map;
 	enum net_mode net;
+	struct publish_spec *publish; /* --publish, in order (--net=pasta) */
+	size_t n_publish;
 	enum dev_mode dev;
 	enum proc_mode proc;
 	enum fakeroot_mode fakeroot;

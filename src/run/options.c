@@ -126,7 +126,8 @@ int parse_unsetenv_spec(const char *arg, struct env_op *out, const char **why)
 		return r;                                                                          \
 	}
 
-PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE })
+PARSE_ENUM(parse_net_mode, enum net_mode, { "host", NET_HOST }, { "none", NET_NONE },
+	   { "pasta", NET_PASTA })
 PARSE_ENUM(parse_dev_mode, enum dev_mode, { "minimal", DEV_MINIMAL }, { "host", DEV_HOST })
 PARSE_ENUM(parse_proc_mode, enum proc_mode, { "fresh", PROC_FRESH }, { "host", PROC_HOST })
 PARSE_ENUM(parse_backend, enum backend_choice, { "auto", BACKEND_AUTO }, { "ns", BACKEND_NS },

@@ -5,6 +5,12 @@
 
 /* The parsers return 0, or -EINVAL with *why set to a static reason. */
 
+/* --publish [ADDR:]HOSTPORT:PORT[/tcp|/udp] into pasta's spec
+ * ADDR/HOSTPORT:PORT. ADDR is 127.0.0.1 when not given: a published port
+ * is the caller's alone unless another address is asked for; an IPv6
+ * ADDR is written in brackets. */
+int parse_publish_spec(const char *arg, struct publish_spec *out, const char **why);
+
 /* --bind/--ro-bind SRC[:DEST]: DEST defaults to SRC; DEST must be
  * absolute and may not contain "..". The first ':' separates them. */
 int parse_bind_spec(const char *arg, enum mount_kind kind, struct mount_spec *out,

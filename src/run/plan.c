@@ -125,7 +125,8 @@ static int plan_mounts(const struct plan_input *in, struct run_plan *p, struct f
 	add_mount(p, PLAN_DEV, cfg->dev == DEV_HOST ? PLAN_HOST : 0, NULL, "/dev");
 	add_mount(p, PLAN_SYS, 0, NULL, "/sys");
 	add_mount(p, PLAN_RUN, PLAN_OPTIONAL, NULL, "/run");
-	add_mount(p, PLAN_RESOLV, PLAN_OPTIONAL, "/etc/resolv.conf", "/etc/resolv.conf");
+	add_mount(p, PLAN_RESOLV, PLAN_OPTIONAL, in->resolv ? in->resolv : "/etc/resolv.conf",
+		  "/etc/resolv.conf");
 	if (in->desktop) {
 		if (desktop_paths_make(in->desktop, p->uid, &p->desktop) < 0)
 			return fail(f, ENOMEM, "cannot plan the mounts");
@@ -149,6 +150,7 @@ static unsigned plan_needs(const struct run_config *cfg, const struct run_plan *
 	n |= cfg->read_only ? PLAN_NEEDS_READ_ONLY : 0;
 	n |= cfg->ephemeral ? PLAN_NEEDS_EPHEMERAL : 0;
 	n |= cfg->net == NET_NONE ? PLAN_NEEDS_NET_NONE : 0;
+	n |= cfg->net == NET_PASTA ? PLAN_NEEDS_NET_PASTA : 0;
 	n |= p->caps_given ? PLAN_NEEDS_CAPS : 0;
 	n |= cfg->hostname ? PLAN_NEEDS_HOSTNAME : 0;
 	n |= idmap_subordinate(&p->idmap) ? PLAN_NEEDS_MAP_AUTO : 0;
@@ -200,6 +202,8 @@ int plan_build(const struct plan_input *in, struct run_plan *p, struct failure *
 	 * name. */
 	p->hostname = cfg->hostname ? cfg->hostname : in->box;
 	p->net = cfg->net;
+	p->publish = cfg->publish;
+	p->n_publish = cfg->n_publish;
 	p->fakeroot = cfg->fakeroot == FAKEROOT_SECCOMP ||
 		      (cfg->fakeroot == FAKEROOT_DEFAULT && p->idmap.mode == MAP_ROOT);
 	p->no_new_privs = cfg->no_new_privs;
@@ -237,5 +241,6 @@ void plan_free(struct run_plan *p)
 	desktop_paths_free(&p->desktop);
 	desktop_free(&p->found);
 	free(p->mounts);
+	free(p->pasta);
 	*p = (struct run_plan){ 0 };
 }

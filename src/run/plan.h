@@ -61,10 +61,11 @@ enum {
 	PLAN_NEEDS_MAP_AUTO = 1u << 5,	/* subordinate ids: --map=auto or keep-id, or such a box */
 	PLAN_NEEDS_FAKEROOT = 1u << 6,	/* --fakeroot=seccomp */
 	PLAN_NEEDS_NO_NEW_PRIVS = 1u << 7,
-	PLAN_NEEDS_EPHEMERAL = 1u << 8, /* --ephemeral */
-	PLAN_NEEDS_X11 = 1u << 9,	/* --x11 */
-	PLAN_NEEDS_WAYLAND = 1u << 10,	/* --wayland */
-	PLAN_NEEDS_PULSE = 1u << 11,	/* --pulse */
+	PLAN_NEEDS_EPHEMERAL = 1u << 8,	 /* --ephemeral */
+	PLAN_NEEDS_X11 = 1u << 9,	 /* --x11 */
+	PLAN_NEEDS_WAYLAND = 1u << 10,	 /* --wayland */
+	PLAN_NEEDS_PULSE = 1u << 11,	 /* --pulse */
+	PLAN_NEEDS_NET_PASTA = 1u << 12, /* --net=pasta, --publish */
 };
 
 /* Supplementary groups a command takes from the rootfs, at most. */
@@ -99,6 +100,12 @@ struct run_plan {
 	const char *home;     /* HOME inside */
 	const char *hostname; /* --hostname, a box's name, or NULL: the host's */
 	enum net_mode net;
+	/* --net=pasta: the pasta program (the command layer finds it) and
+	 * the ports it publishes. */
+	char *pasta;
+	bool pasta_no_dns; /* the host's name servers are a loopback stub: -D none */
+	const struct publish_spec *publish;
+	size_t n_publish;
 	bool fakeroot;	   /* the seccomp fake-root filter */
 	bool no_new_privs; /* for the command */
 	bool caps_given;   /* --cap-add/--cap-drop: caps is the command's set */
@@ -138,6 +145,7 @@ struct plan_input {
 	const char *rootfs;
 	const struct idmap *idmap;
 	const char *box;    /* the box's name (its hostname), or NULL for a directory */
+	const char *resolv; /* the host's resolver file to bind, NULL: /etc/resolv.conf */
 	const char *passwd; /* the rootfs' /etc/passwd, or NULL */
 	size_t passwd_len;
 	/* its /etc/group, or NULL (read for a --gid name, and for the groups

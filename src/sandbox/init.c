@@ -26,6 +26,7 @@
 #include "sandbox/landlock.h"
 #include "sandbox/mounts.h"
 #include "sandbox/nested.h"
+#include "sandbox/pasta.h"
 #include "sandbox/net.h"
 #include "sandbox/pty.h"
 #include "sandbox/seccomp.h"
@@ -107,8 +108,11 @@ static pid_t start_command(const struct sandbox *sb, int pty_slave)
 	int r = nested_enter(p, &f);
 	if (r < 0)
 		die_failure(&f);
-	if (p->net == NET_NONE && (r = net_loopback_up()) < 0)
+	if (p->net != NET_HOST && (r = net_loopback_up()) < 0)
 		die_errno(r, "cannot bring the loopback interface up");
+	/* Before init becomes undumpable: pasta opens its namespaces. */
+	if (p->net == NET_PASTA)
+		pasta_wait_in_init(sb->net_sock);
 	/* Where the kernel has no Landlock scoping, the run goes on without
 	 * it (doctor says so). */
 	r = landlock_scope_self();

@@ -11,6 +11,7 @@ struct sandbox {
 	const struct run_plan *plan;
 	sigset_t caller_sigmask; /* restored for the command */
 	int pty_sock;		 /* init's end of the socket the box's terminal goes through */
+	int net_sock;		 /* --net=pasta: init's end of the socket to wait for pasta on */
 };
 
 /* In the first child, pid 1 of the new namespaces: set up, start the

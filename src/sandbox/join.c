@@ -56,7 +56,7 @@ static void enter(const struct join *j)
 {
 	const struct run_plan *p = j->plan;
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-		    CLONE_NEWCGROUP | (p->net == NET_NONE ? CLONE_NEWNET : 0);
+		    CLONE_NEWCGROUP | (p->net != NET_HOST ? CLONE_NEWNET : 0);
 	if (setns(j->pidfd, flags) < 0)
 		die_errno(errno, "cannot join the instance's namespaces");
 	close(j->pidfd);

@@ -259,9 +259,9 @@ static int setup_run(int rootfd, struct failure *skipped, struct failure *f)
  * /etc/resolv.conf as a dangling link into /run/systemd/resolve: the link's
  * target is created inside the rootfs (in /run, a tmpfs of ours) to mount
  * on. A tree that has none and cannot be written gets none. */
-static int setup_resolv(int rootfd, struct failure *skipped, struct failure *f)
+static int setup_resolv(int rootfd, const char *src, struct failure *skipped, struct failure *f)
 {
-	_cleanup_close_ int host = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
+	_cleanup_close_ int host = open(src, O_PATH | O_CLOEXEC);
 	if (host < 0)
 		return 0; /* the host has none: nothing to share */
 	_cleanup_close_ int dst = mkfile_in_root(rootfd, "/etc/resolv.conf");
@@ -277,7 +277,7 @@ static int setup_resolv(int rootfd, struct failure *skipped, struct failure *f)
 	if (fstat(dst, &st) < 0 || !S_ISREG(st.st_mode))
 		return fail(f, EINVAL, "cannot mount on '/etc/resolv.conf': not a regular file");
 	int r = bind_locked_on(host, dst, false, MOUNT_ATTR_RDONLY | ATTR_LOCKDOWN);
-	return r < 0 ? fail(f, r, "cannot bind the host's /etc/resolv.conf") : 0;
+	return r < 0 ? fail(f, r, "cannot bind the host's %s", src) : 0;
 }
 
 static int setup_user_mount(int rootfd, const struct plan_mount *m, struct failure *f)
@@ -387,7 +387,7 @@ static int setup_step(int rootfd, const struct run_plan *p, const struct plan_mo
 	case PLAN_RUN:
 		return setup_run(rootfd, skipped, f);
 	case PLAN_RESOLV:
-		return setup_resolv(rootfd, skipped, f);
+		return setup_resolv(rootfd, m->src, skipped, f);
 	case PLAN_RUNTIME:
 		return setup_runtime(rootfd, p, m->dest, f);
 	case PLAN_SOCKET:

@@ -33,6 +33,6 @@
  */
 int nested_enter(const struct run_plan *p, struct failure *f)
 {
-	int flags = CLONE_NEWNS | (p->net == NET_NONE ? CLONE_NEWNET : 0);
+	int flags = CLONE_NEWNS | (p->net != NET_HOST ? CLONE_NEWNET : 0);
 	return userns_unshare(flags, &p->idmap, p->uid, p->gid, "the nested user namespace", f);
 }

@@ -15,6 +15,7 @@
 #include "base/userns.h"
 #include "sandbox/init.h"
 #include "sandbox/outer.h"
+#include "sandbox/pasta.h"
 #include "sandbox/pty.h"
 #include "sandbox/relay.h"
 #include "sandbox/sandbox.h"
@@ -25,7 +26,7 @@
 
 int ns_run(struct run_plan *p, struct failure *f)
 {
-	struct sandbox sb = { .plan = p, .pty_sock = -1 };
+	struct sandbox sb = { .plan = p, .pty_sock = -1, .net_sock = -1 };
 	sigset_t set;
 	block_signals(p, &set, &sb.caller_sigmask);
 
@@ -35,6 +36,12 @@ int ns_run(struct run_plan *p, struct failure *f)
 	if (p->tty_mask && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pty) < 0)
 		die_errno(errno, "cannot make a socket pair");
 	sb.pty_sock = pty[1];
+	/* --net=pasta: init says when its network namespace is there, and
+	 * waits until pasta has configured it (pasta.c). */
+	int net[2] = { -1, -1 };
+	if (p->net == NET_PASTA && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net) < 0)
+		die_errno(errno, "cannot make a socket pair");
+	sb.net_sock = net[1];
 
 	/* The child holds the read end of the lifeline: it sees EOF once
 	 * nschroot is gone (and, in auto mode, waits on it for its maps).
@@ -57,11 +64,15 @@ int ns_run(struct run_plan *p, struct failure *f)
 		close(status[0]);
 		if (pty[0] >= 0)
 			close(pty[0]);
+		if (net[0] >= 0)
+			close(net[0]);
 		sandbox_init(&sb, lifeline[0], status[1]);
 	}
 	close(status[1]);
 	if (pty[1] >= 0)
 		close(pty[1]);
+	if (net[1] >= 0)
+		close(net[1]);
 	if (pid < 0) {
 		/* Nothing started: all as it was, for another backend. */
 		close(lifeline[0]);
@@ -69,11 +80,26 @@ int ns_run(struct run_plan *p, struct failure *f)
 		close(status[0]);
 		if (pty[0] >= 0)
 			close(pty[0]);
+		if (net[0] >= 0)
+			close(net[0]);
 		sigprocmask(SIG_SETMASK, &sb.caller_sigmask, NULL);
 		return r;
 	}
 	if (r < 0) {
 		log_failure(f);
+		return EXIT_SETUP;
+	}
+	pid_t pasta = 0;
+	if (net[0] >= 0) {
+		pasta = pasta_start(p, pid, net[0]);
+		close(net[0]);
+	}
+	if (pasta < 0) {
+		int wstatus;
+		wait_child(pid, &wstatus);
+		close(status[0]);
+		if (pty[0] >= 0)
+			close(pty[0]);
 		return EXIT_SETUP;
 	}
 	/* Joinable by exec from now on; a record left by a killed nschroot
@@ -84,6 +110,7 @@ int ns_run(struct run_plan *p, struct failure *f)
 	struct relay relay;
 	relay_init(&relay, p->tty_mask);
 	int st = wait_for_status(pid, status[0], pty[0], &relay, &set);
+	pasta_stop(pasta);
 	if (recorded)
 		instance_forget(p->instance_dir, pid);
 	return st;

@@ -129,7 +129,7 @@ for mode in $modes; do
 	assert_eq "$mode: --map= values" "auto${nl}keep-id${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map=')"
 	assert_eq "$mode: --map=r" "root" "$(comp "$mode" 'nschroot run --map=r')"
 	assert_eq "$mode: --map VALUE, as a separate word" "auto${nl}keep-id${nl}root${nl}user" "$(comp "$mode" 'nschroot run --map ')"
-	assert_eq "$mode: --net= values" "host${nl}none" "$(comp "$mode" 'nschroot run --net=')"
+	assert_eq "$mode: --net= values" "host${nl}none${nl}pasta" "$(comp "$mode" 'nschroot run --net=')"
 	assert_eq "$mode: --dev= values" "host${nl}minimal" "$(comp "$mode" 'nschroot enter --dev=')"
 	assert_eq "$mode: --fakeroot= values" "none${nl}seccomp" "$(comp "$mode" 'nschroot run --fakeroot=')"
 	assert_eq "$mode: --cap-drop NAME, in either case" "CAP_SYS_BOOT" \

@@ -12,7 +12,7 @@ require_subids
 command -v proot >/dev/null || skip_all "proot is not installed (apt-get install proot)"
 NOUSERNS=$NSCHROOT_TEST_HELPERS/nouserns
 [ -x "$NOUSERNS" ] || skip_all "the nouserns test helper is not built"
-plan 80
+plan 81
 
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -155,7 +155,7 @@ assert_eq "what the command leaves behind goes with it" "" \
 # OPTION|WHAT THE MESSAGE NAMES
 for pair in "--read-only|--read-only" "--ro-bind=$TMP/shared:/mnt|--ro-bind" \
 	"--net=none|--net=none" "--cap-drop=ALL|--cap-add and --cap-drop" "--hostname=h|--hostname" \
-	"--fakeroot=seccomp|--fakeroot=seccomp"; do
+	"--fakeroot=seccomp|--fakeroot=seccomp" "--net=pasta|--net=pasta and --publish"; do
 	opt=${pair%%|*}
 	err=$(nsrun run --backend=proot "$opt" "$root" touch /ran 2>&1)
 	assert_eq "--backend=proot $opt: 125, naming the option and the backend" \

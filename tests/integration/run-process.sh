@@ -78,7 +78,7 @@ Try 'nschroot help $1'." "$err"
 usage_error "a missing TARGET" "run: missing TARGET" run
 usage_error "an unknown option" "run: unknown option '--frobnicate'" run --frobnicate "$root" true
 usage_error "a bad --map value" "invalid --map 'sideways': expected root, user, auto or keep-id" run --map=sideways "$root" true
-usage_error "a bad --net value" "invalid --net 'cable': expected host or none" run --net=cable "$root" true
+usage_error "a bad --net value" "invalid --net 'cable': expected host, none or pasta" run --net=cable "$root" true
 err=$(nsrun run "$TMP/missing" true 2>&1)
 assert_status "a nonexistent directory: 125" 125 nsrun run "$TMP/missing" true
 assert_eq "a nonexistent directory: one line" \

@@ -3,9 +3,11 @@
  * bind destination is where a host directory lands inside the rootfs, so
  * what is refused here is as important as what is accepted. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run/options.h"
+#include "run/resolv.h"
 #include "tap.h"
 
 static void bind_ok(const char *arg, enum mount_kind kind, const char *src, const char *dest)
@@ -191,6 +193,54 @@ static void test_modes(void)
 	is_int(fr, FAKEROOT_DEFAULT, "a refused --fakeroot leaves the output alone");
 }
 
+static void publish_ok(const char *arg, const char *spec, bool udp)
+{
+	struct publish_spec ps = { 0 };
+	const char *why = NULL;
+	is_int(parse_publish_spec(arg, &ps, &why), 0, "publish '%s' is accepted", arg);
+	is_str(ps.spec, spec, "publish '%s' is pasta's '%s'", arg, spec);
+	is_int(ps.udp, udp, "publish '%s' is %s", arg, udp ? "udp" : "tcp");
+	free(ps.spec);
+}
+
+static void publish_refused(const char *arg)
+{
+	struct publish_spec ps = { 0 };
+	const char *why = NULL;
+	is_int(parse_publish_spec(arg, &ps, &why), -EINVAL, "publish '%s' is refused", arg);
+	ok(why && *why, "publish '%s': the reason is given", arg);
+}
+
+/* --publish: 127.0.0.1 unless an address is given, never all of them. */
+static void test_publish(void)
+{
+	publish_ok("8080:80", "127.0.0.1/8080:80", false);
+	publish_ok("8080:80/tcp", "127.0.0.1/8080:80", false);
+	publish_ok("5353:53/udp", "127.0.0.1/5353:53", true);
+	publish_ok("0.0.0.0:8080:80", "0.0.0.0/8080:80", false);
+	publish_ok("[::1]:8080:80", "::1/8080:80", false);
+	publish_refused("80");
+	publish_refused("8080:80/sctp");
+	publish_refused("host:8080:80");
+	publish_refused("8080:0");
+	publish_refused("70000:80");
+	publish_refused("[::1:8080:80");
+	publish_refused(":80");
+}
+
+/* --net=pasta's resolver: a loopback stub alone is out of the box's reach. */
+static void test_resolv(void)
+{
+	ok(resolv_loopback_only("nameserver 127.0.0.53\noptions edns0\n"),
+	   "systemd-resolved's stub");
+	ok(resolv_loopback_only("# x\nnameserver 127.0.0.1\nnameserver ::1\n"),
+	   "127.0.0.1 and ::1");
+	ok(!resolv_loopback_only("nameserver 10.255.255.53\n"), "a server elsewhere");
+	ok(!resolv_loopback_only("nameserver 127.0.0.53\nnameserver 1.1.1.1\n"), "one elsewhere");
+	ok(!resolv_loopback_only("search example.org\n"), "no server at all");
+	ok(!resolv_loopback_only("nameserver1 127.0.0.1\n"), "not a nameserver line");
+}
+
 int main(void)
 {
 	test_bind();
@@ -198,5 +248,7 @@ int main(void)
 	test_env();
 	test_unsetenv();
 	test_modes();
+	test_publish();
+	test_resolv();
 	return done_testing();
 }
