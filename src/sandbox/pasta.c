@@ -107,7 +107,8 @@ static _Noreturn void exec_pasta(const struct run_plan *p, char **argv, int pidf
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		_exit(EXIT_SETUP);
-	if (dup2(pidfile, 3) < 0)
+	/* dup2 onto itself would leave the close-on-exec flag. */
+	if (pidfile == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(pidfile, 3) < 0)
 		_exit(EXIT_SETUP);
 	int keep = 3;
 	close_from_3_except(&keep, 1);
