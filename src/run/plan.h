@@ -103,19 +103,19 @@ struct run_plan {
 	/* --net=pasta: the pasta program (the command layer finds it) and
 	 * the ports it publishes. */
 	char *pasta;
-	bool pasta_no_dns; /* the host's name servers are a loopback stub: -D none */
 	const struct publish_spec *publish;
 	size_t n_publish;
 	bool fakeroot;	   /* the seccomp fake-root filter */
 	bool no_new_privs; /* for the command */
 	bool caps_given;   /* --cap-add/--cap-drop: caps is the command's set */
-	uint64_t caps;
-	const int *preserve_fds; /* sorted */
-	size_t n_preserve_fds;
-	unsigned needs; /* PLAN_NEEDS_* */
+	bool pasta_no_dns; /* the host's name servers are a loopback stub: -D none */
 	/* --gpu: the command keeps the caller's supplementary groups (the
 	 * host's video and render groups open /dev/dri's nodes). */
 	bool keep_groups;
+	uint64_t caps;
+	const int *preserve_fds; /* sorted */
+	size_t n_preserve_fds;
+	unsigned needs;		      /* PLAN_NEEDS_* */
 	struct desktop_paths desktop; /* where --x11, --wayland, --pulse went inside */
 	/* What desktop_find found on the host, for the command layer to fill
 	 * in and plan_input to point to: the mounts' host paths are its. */

@@ -18,14 +18,11 @@ bool resolv_loopback_only(const char *text)
 	bool any = false;
 	for (const char *line = text; line && *line;) {
 		const char *end = strchrnul(line, '\n');
-		const char *p = line;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if ((size_t)(end - p) > 10 && strncmp(p, "nameserver", 10) == 0 &&
-		    (p[10] == ' ' || p[10] == '\t')) {
+		/* Blanks stop at the line's end: strspn takes no '\n'. */
+		const char *p = line + strspn(line, " \t");
+		if (strncmp(p, "nameserver", 10) == 0 && (p[10] == ' ' || p[10] == '\t')) {
 			p += 10;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
+			p += strspn(p, " \t");
 			size_t len = strcspn(p, " \t\n#;");
 			if (!loopback_address(p, len))
 				return false;
