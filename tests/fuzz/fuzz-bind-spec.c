@@ -78,7 +78,8 @@ static void check_modes(const char *arg)
 		fuzz_assert(map != MAP_UNSET && strcmp(map_mode_name(map), arg) == 0);
 	enum net_mode net;
 	if (parse_net_mode(arg, &net) == 0)
-		fuzz_assert(strcmp(arg, "host") == 0 || strcmp(arg, "none") == 0);
+		fuzz_assert(strcmp(arg, "host") == 0 || strcmp(arg, "none") == 0 ||
+			    strcmp(arg, "pasta") == 0);
 	enum dev_mode dev;
 	if (parse_dev_mode(arg, &dev) == 0)
 		fuzz_assert(strcmp(arg, "minimal") == 0 || strcmp(arg, "host") == 0);
