@@ -338,6 +338,17 @@ static void check_seccomp(struct report *rep)
 		line(rep, OK, "seccomp", "filters available");
 }
 
+/* A build choice (meson -Disal), said so that a slow import is explained. */
+static void check_gzip(struct report *rep)
+{
+	if (HAVE_ISAL)
+		line(rep, OK, "gzip", "ISA-L inflates and deflates in create and export");
+	else
+		line(rep, WARN, "gzip",
+		     "built without libisal: zlib inflates and deflates, several times slower "
+		     "(rebuild with libisal-dev installed)");
+}
+
 static void check_landlock(struct report *rep)
 {
 	static const char without[] = "runs go on without it, and a guest with the host network "
@@ -535,6 +546,7 @@ int cmd_doctor(int argc, char **argv)
 	check_ping(&rep);
 	check_pasta(&rep);
 	check_foreign(&rep);
+	check_gzip(&rep);
 	check_store(&rep);
 	fflush(stdout);
 	return rep.failed ? 1 : 0;
