@@ -34,7 +34,7 @@ _nschroot_takes_arg()
 	exec:--instance | exec:--uid | exec:--gid | exec:-w | exec:--chdir | exec:-e | exec:--env | \
 		exec:--unsetenv | \
 		create:--map | create:--progress | create:--backend | create:--arch | create:--from | \
-		export:--compress | \
+		export:--compress | export:--level | \
 		export:--format | export:--progress | remap:--map | remap:--progress)
 		return 0
 		;;
@@ -129,6 +129,7 @@ _nschroot_option_arg()
 	create:--progress | export:--progress | remap:--progress) _nschroot_values auto always never ;;
 	remap:--map) _nschroot_values auto keep-id ;;
 	export:--compress) _nschroot_values gzip xz zstd none ;;
+	export:--level) _nschroot_values 1 2 3 4 5 6 7 8 9 ;;
 	export:--format) _nschroot_values tar oci-archive docker-archive ;;
 	*:--map) _nschroot_values root user auto keep-id ;;
 	*:--net) _nschroot_values host none pasta ;;
@@ -306,7 +307,7 @@ _nschroot_create()
 # export: [OPTIONS] NAME FILE|-. NAME is a box; FILE is new or replaced.
 _nschroot_export()
 {
-	_nschroot_before_operands '--compress= --format= --progress= -h --help' && return
+	_nschroot_before_operands '--compress= --level= --format= --progress= -h --help' && return
 	if [[ -z $first ]] || ((cword == first)); then
 		_nschroot_box_names
 	elif ((cword == first + 1)); then

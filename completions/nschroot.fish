@@ -33,7 +33,7 @@ function __nschroot_state
         case exec
             set takes_arg --instance --uid --gid -w --chdir -e --env --unsetenv
         case export
-            set takes_arg --compress --format --progress
+            set takes_arg --compress --level --format --progress
         case config
             # config NAME [OPTIONS]: the box first, then options alone.
             test $n -eq 2; and echo config:box; or echo config:options
@@ -223,6 +223,7 @@ complete $opts -l format -x -d 'Archive format' \
     -a 'tar\t"A tarball, the default" oci-archive\t"An OCI image layout in a tar" docker-archive\t"An image as docker save writes it"'
 complete $opts -l compress -x -d 'Compression' \
     -a 'gzip\t"The default" xz\t"xz" zstd\t"zstd" none\t"No compression"'
+complete $opts -l level -x -d 'Compression level (gzip 1-9, xz 0-9, zstd 1-19)'
 complete $opts -s h -l help -d 'Show help'
 complete -c nschroot -n '__nschroot_is export:options export:arg0' -a '(__nschroot_boxes)'
 complete -c nschroot -n '__nschroot_is export:arg1' -F

@@ -7,7 +7,7 @@
  *   nschroot-archive extract [--progress=auto|always|never] [--size=BYTES]
  *                            [--image=oci|oci-archive|docker-archive
  *                             [--ref=REF]] [--arch=ARCH] DIR
- *   nschroot-archive write [--compress=gzip|xz|zstd|none]
+ *   nschroot-archive write [--compress=gzip|xz|zstd|none] [--level=N]
  *                          [--format=tar|oci-archive|docker-archive
  *                           --image-config=JSON [--image-tag=TAG]]
  *                          [--progress=auto|always|never] DIR
@@ -40,7 +40,8 @@
  * config object but its rootfs, which nschroot builds from box.conf;
  * --image-tag the name the image is given (docker-archive's tag, the OCI
  * index's ref name; "latest" there without it). The default
- * --compress is gzip, none for docker-archive (as docker save writes it).
+ * --compress is gzip, none for docker-archive (as docker save writes it);
+ * --level is the compressor's (compression_levels), its own by default.
  *
  * --in-userns: nschroot started us in a user namespace it mapped (auto
  * mode: with the subordinate ids); only the mount namespace is ours to
@@ -86,7 +87,7 @@ static const char usage_text[] =
     "                                [--image=oci|oci-archive|docker-archive [--ref=REF]]\n"
     "                                [--arch=ARCH]\n"
     "                                [--in-userns [--keep-ids=UIDS:GIDS] | --unconfined] DIR\n"
-    "       nschroot-archive write [--compress=gzip|xz|zstd|none]\n"
+    "       nschroot-archive write [--compress=gzip|xz|zstd|none] [--level=N]\n"
     "                              [--format=tar|oci-archive|docker-archive\n"
     "                               --image-config=JSON [--image-tag=TAG]]\n"
     "                              [--progress=auto|always|never]\n"
@@ -115,6 +116,7 @@ struct options {
 	enum mode mode;
 	enum compression compress;
 	bool compress_given;
+	int level; /* -1: the compressor's default */
 	struct image_options image;
 	const char *dir;
 	uint64_t size;
@@ -178,6 +180,7 @@ enum {
 	OPT_PROGRESS = CHAR_MAX + 1,
 	OPT_SIZE,
 	OPT_COMPRESS,
+	OPT_LEVEL,
 	OPT_FORMAT,
 	OPT_IMAGE_CONFIG,
 	OPT_IMAGE_TAG,
@@ -201,6 +204,7 @@ static void only_write(const struct options *o, const char *opt)
 static void take_output_option(int c, struct options *o)
 {
 	int value;
+	uint32_t level;
 	switch (c) {
 	case OPT_COMPRESS:
 		only_write(o, "--compress");
@@ -208,6 +212,12 @@ static void take_output_option(int c, struct options *o)
 			usage_error("invalid --compress '%s' (gzip, xz, zstd or none)", optarg);
 		o->compress = (enum compression)value;
 		o->compress_given = true;
+		break;
+	case OPT_LEVEL:
+		only_write(o, "--level");
+		if (parse_u32(optarg, 0, 99, &level) < 0)
+			usage_error("invalid --level '%s'", optarg);
+		o->level = (int)level;
 		break;
 	case OPT_FORMAT:
 		only_write(o, "--format");
@@ -272,6 +282,7 @@ static void take_option(int c, struct options *o, char **argv)
 			usage_error("invalid --size '%s': a number of bytes", optarg);
 		break;
 	case OPT_COMPRESS:
+	case OPT_LEVEL:
 	case OPT_FORMAT:
 	case OPT_IMAGE_CONFIG:
 	case OPT_IMAGE_TAG:
@@ -302,6 +313,19 @@ static void take_option(int c, struct options *o, char **argv)
 	}
 }
 
+/* The compression's level, where one is given. */
+static void check_level(const struct options *o)
+{
+	int lo, hi;
+	if (o->level < 0)
+		return;
+	if (!compression_levels(o->compress, &lo, &hi))
+		usage_error("--level needs a compression");
+	if (o->level < lo || o->level > hi)
+		usage_error("--level=%d: %s takes %d-%d", o->level,
+			    value_to_name(compression_names, (int)o->compress, "?"), lo, hi);
+}
+
 /* What the options say together. */
 static void check_options(struct options *o)
 {
@@ -312,6 +336,7 @@ static void check_options(struct options *o)
 	if (o->choice.ref && o->source == SOURCE_AUTO)
 		usage_error("--ref needs --image");
 	if (o->image.format == FORMAT_TAR) {
+		check_level(o);
 		if (o->image.config || o->image.tag)
 			usage_error("--image-config and --image-tag are for an image --format");
 		return;
@@ -322,6 +347,7 @@ static void check_options(struct options *o)
 		usage_error("--format=%s cannot have --compress=%s",
 			    value_to_name(export_format_names, (int)o->image.format, "?"),
 			    value_to_name(compression_names, (int)o->compress, "?"));
+	check_level(o);
 	if (!o->image.config)
 		usage_error("an image --format needs --image-config");
 	if (o->image.format == FORMAT_DOCKER_ARCHIVE && !o->image.tag)
@@ -337,6 +363,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "image-config", required_argument, NULL, OPT_IMAGE_CONFIG },
 		{ "image-tag", required_argument, NULL, OPT_IMAGE_TAG },
@@ -354,6 +381,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 	o->progress = isatty(STDERR_FILENO);
 	o->compress = COMPRESS_GZIP;
+	o->level = -1;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1)
@@ -589,7 +617,9 @@ static int archive_tree(const struct options *o, struct reporter *rep, struct fa
 	progress_start(&rep->bar, o->progress, 0, "exporting");
 	struct archive_hooks hooks = { .progress = on_progress, .warning = on_warning, .ctx = rep };
 	struct write_stats st = { 0 };
-	struct write_options wo = { o->compress, -1, -1 };
+	struct write_options wo = {
+		.compress = o->compress, .level = o->level, .root_uid = -1, .root_gid = -1
+	};
 	if (o->unconfined) {
 		wo.root_uid = getuid();
 		wo.root_gid = getgid();

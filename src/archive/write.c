@@ -11,6 +11,7 @@
 
 #include "archive/libarchive.h"
 #include "base/resolve.h"
+#include "util/io.h"
 #include "util/parse.h"
 
 /*
@@ -29,37 +30,15 @@ static int check_dir_readable(const char *path, struct failure *f)
 	return 0;
 }
 
-/*
- * Only the filters that libarchive runs in-process: where it was built
- * without a library it falls back, with ARCHIVE_WARN, to running the
- * program of that name, which would be found in what is by then the box's
- * root. Anything but ARCHIVE_OK is refused. Compressed output is not padded
- * to a whole tar block: decompressors take trailing zeros as garbage.
- */
-int write_add_filter(struct archive *out, enum compression c, struct failure *f)
+/* Uncompressed, in whole tar blocks as tar writes them, unless told that
+ * the output is compressed downstream: then not padded, since
+ * decompressors take trailing zeros as garbage. */
+int write_setup_tar(struct archive *out, bool unpadded, struct failure *f)
 {
-	static int (*const filters[])(struct archive *) = {
-		[COMPRESS_GZIP] = archive_write_add_filter_gzip,
-		[COMPRESS_XZ] = archive_write_add_filter_xz,
-		[COMPRESS_ZSTD] = archive_write_add_filter_zstd,
-	};
-	if (c == COMPRESS_NONE)
-		return 0;
-	/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): each c but NONE has its filter */
-	if (filters[c](out) != ARCHIVE_OK)
-		return fail_said(f, ENOTSUP,
-				 "cannot compress with %s: libarchive was built without it",
-				 value_to_name(compression_names, c, "?"));
-	if (archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK)
+	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
+	    (unpadded && archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK))
 		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
 	return 0;
-}
-
-int write_setup_tar(struct archive *out, enum compression c, struct failure *f)
-{
-	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
-		return fail_said(f, EIO, "cannot set up libarchive: %s", archive_message(out));
-	return write_add_filter(out, c, f);
 }
 
 /*
@@ -211,16 +190,59 @@ int write_tree_to(struct archive *out, const struct write_options *wo,
 	return 0;
 }
 
-int write_archive(int fd, const struct write_options *wo, const struct archive_hooks *h,
-		  struct write_stats *st, struct failure *f)
+/* The tar writer's output, hashed and handed to the compressor. */
+struct tar_sink {
+	struct zout *z;
+	struct digest *diff;
+	struct failure failure; /* the compressor's, once it has failed */
+};
+
+static la_ssize_t to_compressor(struct archive *tar, void *ctx, const void *buf, size_t n)
+{
+	struct tar_sink *s = ctx;
+	if (s->diff)
+		digest_update(s->diff, buf, n);
+	int r = zout_write(s->z, buf, n, &s->failure);
+	if (r < 0) {
+		archive_set_error(tar, -r, "%s", s->failure.what);
+		return -1;
+	}
+	return (la_ssize_t)n;
+}
+
+int write_tar_to(const struct tar_output *o, const struct write_options *wo,
+		 const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
 	_cleanup_archive_ struct archive *out = archive_write_new();
 	if (!out)
 		return fail(f, ENOMEM, "cannot set up libarchive");
-	int r = write_setup_tar(out, wo->compress, f);
+	struct tar_sink s = { .diff = o->diff };
+	struct zout_options zo = { wo->compress, wo->level };
+	int r = zout_open(&zo, o->sink, o->ctx, &s.z, f);
 	if (r < 0)
 		return r;
-	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
-		return fail_archive_write(f, out, ".");
-	return write_tree_to(out, wo, h, st, f);
+	r = write_setup_tar(out, o->unpadded || wo->compress != COMPRESS_NONE, f);
+	if (r == 0 && archive_write_open2(out, &s, NULL, to_compressor, NULL, NULL) != ARCHIVE_OK)
+		r = fail_archive_write(f, out, ".");
+	if (r == 0)
+		r = write_tree_to(out, wo, h, st, f);
+	/* The compressor's own failure says more than the tar writer's. */
+	if (r < 0 && failed(&s.failure))
+		*f = s.failure;
+	if (r == 0)
+		r = zout_close(s.z, f);
+	zout_free(s.z);
+	return r;
+}
+
+static int fd_sink(void *ctx, const void *buf, size_t n)
+{
+	return write_all(*(int *)ctx, buf, n);
+}
+
+int write_archive(int fd, const struct write_options *wo, const struct archive_hooks *h,
+		  struct write_stats *st, struct failure *f)
+{
+	struct tar_output o = { .sink = fd_sink, .ctx = &fd };
+	return write_tar_to(&o, wo, h, st, f);
 }

@@ -45,17 +45,34 @@
 
 struct export_opts {
 	const char *compress;
+	const char *level; /* NULL: the compressor's default */
 	const char *progress;
 	enum export_format format;
 	const char *name;
 	const char *file;
 };
 
+/* --level, for the compression chosen: its own range (util/parse.c). */
+static void check_level(const struct export_opts *o)
+{
+	int lo, hi, value;
+	uint32_t level;
+	if (!o->level)
+		return;
+	name_to_value(compression_names, o->compress, &value);
+	if (!compression_levels((enum compression)value, &lo, &hi))
+		die_usage("--level needs a compression: --compress=none has no level");
+	if (parse_u32(o->level, 0, UINT32_MAX, &level) < 0 || level < (uint32_t)lo ||
+	    level > (uint32_t)hi)
+		die_usage("invalid --level '%s': %s takes %d to %d", o->level, o->compress, lo, hi);
+}
+
 static void parse_export(int argc, char **argv, struct export_opts *o)
 {
-	enum { OPT_COMPRESS = CHAR_MAX + 1, OPT_FORMAT };
+	enum { OPT_COMPRESS = CHAR_MAX + 1, OPT_FORMAT, OPT_LEVEL };
 	static const struct option opts[] = {
 		{ "compress", required_argument, NULL, OPT_COMPRESS },
+		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		OPTION_PROGRESS,
 		{ "help", no_argument, NULL, 'h' },
@@ -63,8 +80,12 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 	};
 	*o = (struct export_opts){ .progress = "auto" };
 	int opt, value;
-	/* --compress and --format are left to this loop. */
+	/* --compress, --level and --format are left to this loop. */
 	while ((opt = archive_command_option(argc, argv, opts, "export", &o->progress)) != -1) {
+		if (opt == OPT_LEVEL) {
+			o->level = optarg;
+			continue;
+		}
 		if (opt == OPT_FORMAT) {
 			if (name_to_value(export_format_names, optarg, &value) < 0)
 				die_usage("invalid --format '%s': expected tar, oci-archive or "
@@ -84,6 +105,7 @@ static void parse_export(int argc, char **argv, struct export_opts *o)
 	if (o->format == FORMAT_OCI_ARCHIVE && strcmp(o->compress, "xz") == 0)
 		die_usage("--format=oci-archive cannot have --compress=xz: OCI images have "
 			  "no xz layers (gzip, zstd or none)");
+	check_level(o);
 	take_box_operands(argc, argv, "export", "FILE", &o->name, &o->file);
 }
 
@@ -372,8 +394,8 @@ static int copy_spool(int spool, int outfd)
 
 /* The helper's command line: argv, with room for the image's options. */
 struct helper_argv {
-	char *argv[10];
-	char *compress, *progress, *format, *config, *tag;
+	char *argv[11];
+	char *compress, *level, *progress, *format, *config, *tag;
 };
 
 static void helper_argv(const struct export_opts *o, const struct idmap *map, char *helper,
@@ -382,11 +404,12 @@ static void helper_argv(const struct export_opts *o, const struct idmap *map, ch
 	if (asprintf(&a->compress, "--compress=%s", o->compress) < 0 ||
 	    asprintf(&a->progress, "--progress=%s", o->progress) < 0 ||
 	    asprintf(&a->format, "--format=%s",
-		     value_to_name(export_format_names, (int)o->format, "tar")) < 0)
+		     value_to_name(export_format_names, (int)o->format, "tar")) < 0 ||
+	    (o->level && asprintf(&a->level, "--level=%s", o->level) < 0))
 		die_errno(ENOMEM, "cannot run nschroot-archive");
 	size_t n = 0;
-	char *const args[] = { helper,	  "write",   a->compress, a->progress,
-			       a->format, a->config, a->tag };
+	char *const args[] = { helper,	    "write",   a->compress, a->level,
+			       a->progress, a->format, a->config,   a->tag };
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
 		if (args[i])
 			a->argv[n++] = args[i];
@@ -398,6 +421,7 @@ static void helper_argv(const struct export_opts *o, const struct idmap *map, ch
 static void free_helper_argv(struct helper_argv *a)
 {
 	free(a->compress);
+	free(a->level);
 	free(a->progress);
 	free(a->format);
 	free(a->config);

@@ -223,6 +223,9 @@ static void help_export(void)
 	      "      --format=FORMAT    tar (the default), oci-archive or docker-archive\n"
 	      "      --compress=FILTER  gzip (the default), xz, zstd or none (the default for\n"
 	      "                         docker-archive); oci-archive takes no xz\n"
+	      "      --level=N          the compression's level: gzip 1-9 (1-3 ISA-L's, 3 the\n"
+	      "                         default, where built with it; else 6), xz 0-9 (6),\n"
+	      "                         zstd 1-19 (3); xz and zstd use every CPU\n"
 	      "      --progress=WHEN    auto (on a terminal), always or never\n"
 	      "  -h, --help             show this help\n",
 	      stdout);

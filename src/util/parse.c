@@ -74,6 +74,21 @@ const struct name_value compression_names[] = {
 	{ NULL, 0 },
 };
 
+bool compression_levels(enum compression c, int *lo, int *hi)
+{
+	/* zstd's 20-22 ("ultra") take hundreds of MB a thread: left out. */
+	static const int range[][2] = {
+		[COMPRESS_GZIP] = { 1, 9 },
+		[COMPRESS_XZ] = { 0, 9 },
+		[COMPRESS_ZSTD] = { 1, 19 },
+	};
+	if (c == COMPRESS_NONE || (unsigned)c >= sizeof(range) / sizeof(range[0]))
+		return false;
+	*lo = range[c][0];
+	*hi = range[c][1];
+	return true;
+}
+
 const struct name_value export_format_names[] = {
 	{ "tar", FORMAT_TAR },
 	{ "oci-archive", FORMAT_OCI_ARCHIVE },

@@ -34,6 +34,10 @@ const char *value_to_name(const struct name_value *t, int value, const char *fal
 enum compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZSTD };
 extern const struct name_value compression_names[];
 
+/* The levels --level takes for compression c, into *lo and *hi (gzip 1-9,
+ * xz 0-9, zstd 1-19): false for none, which has no level. */
+bool compression_levels(enum compression c, int *lo, int *hi);
+
 /* What export writes (--format): a tarball, or a one-layer container image
  * as an OCI layout or as `docker save` writes it, each in a tar. */
 enum export_format { FORMAT_TAR, FORMAT_OCI_ARCHIVE, FORMAT_DOCKER_ARCHIVE };

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The command line: help, version, usage errors, TARGET classification.
 . "$(dirname "$0")/../lib.sh"
-plan 31
+plan 33
 
 out=$("$NSCHROOT" --help)
 assert_status "--help exits 0" 0 "$NSCHROOT" --help
@@ -68,4 +68,13 @@ assert_match "a missing directory is named with the reason" \
 	"cannot use '$TMP/missing' as a root filesystem: No such file or directory" "$err"
 err=$("$NSCHROOT" run --preserve-fd 77 / true 2>&1)
 assert_match "--preserve-fd of a closed descriptor is refused" "77: not an open file descriptor" "$err"
+
+# The start-up path loads no archive or compression code (DESIGN.md, "The
+# start-up path"): nschroot neither needs those libraries (a dynamic
+# build) nor holds their code (a static one); its helper does.
+assert_eq "nschroot needs no archive or compression library" "" \
+	"$(readelf -d "$NSCHROOT" | grep NEEDED | grep -E 'lib(archive|isal|z|lzma|zstd|nettle)\.')"
+syms=$(nm "$NSCHROOT" 2>&1)
+assert_match "nschroot has its symbols, none of libarchive's or ISA-L's" "^ok$" \
+	"$(printf '%s\n' "$syms" | grep -q ' main$' && ! printf '%s\n' "$syms" | grep -Eq ' (archive_read_new|isal_inflate|isal_deflate)$' && echo ok)"
 done_testing

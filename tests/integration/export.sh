@@ -6,7 +6,7 @@
 # errors; a box in use; an interrupted export.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 50
+plan 79
 
 export NSCHROOT_HOME="$TMP/store"
 export HOME="$TMP/home"
@@ -73,6 +73,17 @@ assert_eq "and the new box runs" "0 busybox" "$(nsrun run bb2 sh -c 'echo $(id -
 assert_eq "the FIFO comes back a FIFO" fifo "$(stat -c %F "$TMP/store/boxes/bb2/rootfs/fifo" | sed 's/.*fifo.*/fifo/')"
 
 # --- Every compression ----------------------------------------------------
+# 5 MB that do not compress: the compressor's ring of 1 MB buffers wraps.
+head -c 5000000 /dev/urandom >"$rootfs/noise"
+noise_sum=$(sha256sum <"$rootfs/noise")
+# unpacked_same DIR: the tree tar extracted into DIR holds the box's files.
+unpacked_same() {
+	[ "$(sha256sum <"$1/noise")" = "$noise_sum" ] && cmp -s "$1/bin/busybox" "$rootfs/bin/busybox"
+}
+# extracted_same ARCHIVE DIR: GNU tar extracts ARCHIVE into DIR, the same.
+extracted_same() { tar -xf "$1" -C "$2" 2>/dev/null && unpacked_same "$2"; }
+have_bsdtar=false
+command -v bsdtar >/dev/null && have_bsdtar=true
 for c in gzip xz zstd none; do
 	nsrun export --compress=$c --progress=never bb "$TMP/out/bb.$c" 2>/dev/null
 	assert_eq "--compress=$c exits 0" 0 $?
@@ -83,10 +94,42 @@ for c in gzip xz zstd none; do
 	none) want=$(printf './' | od -An -tx1 | tr -d ' \n') ;;
 	esac
 	assert_match "--compress=$c: its magic bytes" "^$want" "$(magic "$TMP/out/bb.$c")"
-	check "--compress=$c: tar reads the archive whole" \
-		sh -c 'tar -tf "$1" | grep -qx ./bin/busybox' sh "$TMP/out/bb.$c"
+	mkdir "$TMP/x.$c"
+	check "--compress=$c: GNU tar extracts it, the same files" \
+		extracted_same "$TMP/out/bb.$c" "$TMP/x.$c"
+	if $have_bsdtar; then
+		check "--compress=$c: bsdtar reads it whole" \
+			sh -c 'bsdtar -tf "$1" | grep -qx ./noise' sh "$TMP/out/bb.$c"
+	else
+		skip_one "--compress=$c: bsdtar reads it whole" "no bsdtar (libarchive-tools)"
+	fi
+	out=$(nsrun create --progress=never "bb-$c" "$TMP/out/bb.$c")
+	assert_match "--compress=$c: create takes it back" "^Created box 'bb-$c' \(busybox\)" "$out"
+	check "--compress=$c: ... with the same files" unpacked_same "$TMP/store/boxes/bb-$c/rootfs"
+	nsrun rm "bb-$c" >/dev/null
 done
+check "gzip's own check passes (CRC and length)" gzip -t "$TMP/out/bb.gzip"
 assert_status "an unknown --compress is refused" 125 nsrun export --compress=bzip2 bb "$TMP/out/x"
+
+# --- Levels ---------------------------------------------------------------
+rm -f "$rootfs/noise"
+for cl in gzip:1 gzip:9 xz:0 zstd:19; do
+	c=${cl%:*} l=${cl#*:}
+	nsrun export --compress=$c --level=$l --progress=never bb "$TMP/out/lvl.$l.$c"
+	assert_eq "--compress=$c --level=$l exits 0" 0 $?
+	check "--compress=$c --level=$l: tar reads it whole" \
+		sh -c 'tar -tf "$1" | grep -qx ./bin/busybox' sh "$TMP/out/lvl.$l.$c"
+done
+assert_eq "gzip --level=9 is smaller than --level=1" true \
+	"$([ "$(stat -c %s "$TMP/out/lvl.9.gzip")" -lt "$(stat -c %s "$TMP/out/lvl.1.gzip")" ] && echo true)"
+err=$(nsrun export --level=10 bb "$TMP/out/x" 2>&1)
+assert_match "gzip --level=10 is refused: 125, gzip's range" \
+	"^125 nschroot: invalid --level '10': gzip takes 1 to 9" "$? $err"
+err=$(nsrun export --compress=none --level=3 bb "$TMP/out/x" 2>&1)
+assert_match "--level with --compress=none is refused" \
+	"^125 nschroot: --level needs a compression" "$? $err"
+assert_status "--level=fast is refused" 125 nsrun export --compress=zstd --level=fast bb "$TMP/out/x"
+assert_eq "a refused --level writes nothing" "" "$(ls -A "$TMP/out" | grep -x x)"
 
 # --- Standard output ------------------------------------------------------
 out=$(nsrun export --progress=never bb - 2>/dev/null | "$NSCHROOT" create --progress=never bb3 -)
@@ -100,6 +143,11 @@ assert_eq "with one clear message" "nschroot: cannot write the archive: No space
 err=$(nsrun export --progress=never bb - 2>&1 >/dev/full)
 assert_eq "export - to a full standard output: 125 and the message" \
 	"125 nschroot: cannot write the archive: No space left on device" "$? $err"
+for c in zstd xz none; do
+	err=$(nsrun export --compress=$c --progress=never bb /dev/full 2>&1)
+	assert_eq "--compress=$c to /dev/full: 125 and the message" \
+		"125 nschroot: cannot write the archive: No space left on device" "$? $err"
+done
 err=$(nsrun export bb "$TMP/no/such/dir/x.tar" 2>&1)
 assert_match "a missing directory: one line" "^nschroot: cannot create a temporary file beside '$TMP/no/such/dir/x.tar': No such file or directory$" "$err"
 assert_status "export of a missing box: 125" 125 nsrun export nobox "$TMP/out/x"
