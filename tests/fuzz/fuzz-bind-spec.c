@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The mount arguments of run and enter (--bind, --ro-bind, --tmpfs) and the
- * mode options. A destination is where the user's mount lands inside the
+/* The mount arguments of run and enter (--bind, --ro-bind, --tmpfs), the
+ * mode options and --publish. A destination is where the user's mount lands inside the
  * box: the parser promises it is absolute and has no ".." component, and
  * mounts.c relies on that. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,50 @@ static void check_modes(const char *arg)
 		fuzz_assert(strcmp(arg, "seccomp") == 0 || strcmp(arg, "none") == 0);
 }
 
+/* A port as pasta's spec holds it: 1-65535, written as %u writes it. */
+static bool port_ok(const char *s, size_t len)
+{
+	char buf[8];
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	char *end;
+	unsigned long v = strtoul(buf, &end, 10);
+	char again[8];
+	snprintf(again, sizeof(again), "%lu", v);
+	return *end == '\0' && v >= 1 && v <= 65535 && strcmp(again, buf) == 0;
+}
+
+/* --publish: what pasta is given is ADDR/HOSTPORT:PORT, ADDR a real IPv4
+ * or IPv6 address (a '/' or ':' out of place would change what pasta
+ * binds), the protocol udp exactly when the argument says /udp. */
+static void check_publish(const char *arg)
+{
+	struct publish_spec p = { 0 };
+	const char *why = NULL;
+	int r = parse_publish_spec(arg, &p, &why);
+	if (r < 0) {
+		fuzz_assert((r == -EINVAL || r == -ENOMEM) && why != NULL);
+		return;
+	}
+	size_t len = strlen(arg);
+	fuzz_assert(p.udp == (len >= 4 && strcmp(arg + len - 4, "/udp") == 0));
+	char *slash = strrchr(p.spec, '/');
+	fuzz_assert(slash != NULL);
+	char addr[64];
+	fuzz_assert((size_t)(slash - p.spec) < sizeof(addr));
+	memcpy(addr, p.spec, (size_t)(slash - p.spec));
+	addr[slash - p.spec] = '\0';
+	unsigned char bin[16];
+	fuzz_assert(inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1);
+	const char *colon = strchr(slash + 1, ':');
+	fuzz_assert(colon != NULL);
+	fuzz_assert(port_ok(slash + 1, (size_t)(colon - slash - 1)));
+	fuzz_assert(port_ok(colon + 1, strlen(colon + 1)));
+	free(p.spec);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* An argv string: it ends at the first NUL. */
@@ -98,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bind(arg, MOUNT_RO_BIND);
 	check_tmpfs(arg);
 	check_modes(arg);
+	check_publish(arg);
 	free(arg);
 	return 0;
 }
