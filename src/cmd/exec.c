@@ -33,7 +33,8 @@
 #include "util/log.h"
 #include "util/parse.h"
 
-enum { OPT_INSTANCE = CHAR_MAX + 1, OPT_UID, OPT_GID, OPT_UNSETENV, OPT_KEEP_ENV };
+/* exec's own option; the others are run's, by run's codes. */
+enum { OPT_INSTANCE = OPT_RUN_END };
 
 static void exec_option(int opt, struct run_config *cfg, uint32_t *instance, char **argv)
 {
@@ -46,16 +47,10 @@ static void exec_option(int opt, struct run_config *cfg, uint32_t *instance, cha
 			die_usage("invalid --instance '%s': the pid of an instance's init", optarg);
 		break;
 	case 'w':
-		cfg->chdir = optarg;
-		break;
 	case OPT_UID:
-		cfg->uid = optarg;
-		break;
 	case OPT_GID:
-		cfg->gid = optarg;
-		break;
 	case OPT_KEEP_ENV:
-		cfg->keep_env = true;
+		set_run_value(cfg, opt);
 		break;
 	case 'e':
 	case OPT_UNSETENV:

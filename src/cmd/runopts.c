@@ -24,36 +24,6 @@
 #include "util/log.h"
 #include "util/parse.h"
 
-enum {
-	OPT_MAP = CHAR_MAX + 1,
-	OPT_BIND,
-	OPT_RO_BIND,
-	OPT_TMPFS,
-	OPT_UNSETENV,
-	OPT_KEEP_ENV,
-	OPT_HOSTNAME,
-	OPT_UID,
-	OPT_GID,
-	OPT_READ_ONLY,
-	OPT_NET,
-	OPT_DEV,
-	OPT_PROC,
-	OPT_PRESERVE_FD,
-	OPT_FAKEROOT,
-	OPT_BACKEND,
-	OPT_CAP_ADD,
-	OPT_CAP_DROP,
-	OPT_NO_NEW_PRIVS,
-	OPT_EPHEMERAL,
-	OPT_HOME,
-	OPT_X11,
-	OPT_WAYLAND,
-	OPT_PULSE,
-	OPT_GPU,
-	OPT_DESKTOP,
-	OPT_PUBLISH,
-};
-
 static const struct option run_options[] = {
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "bind", required_argument, NULL, OPT_BIND },
@@ -188,7 +158,7 @@ static void add_cap_op(struct run_config *cfg, int opt, const char *arg)
 
 /* One option of run or enter (getopt_long's opt, with optarg), into cfg:
  * the modes and values that take no further parsing. */
-static void set_run_value(struct run_config *cfg, int opt)
+void set_run_value(struct run_config *cfg, int opt)
 {
 	switch (opt) {
 	case OPT_MAP:

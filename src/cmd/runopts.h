@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,6 +17,39 @@
  * grows. The strings in cfg point into the argument vector parsed, which
  * must outlive cfg.
  */
+/* getopt_long's codes of the run options that have no short form; exec
+ * takes some of them too. */
+enum run_option {
+	OPT_MAP = CHAR_MAX + 1,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_UNSETENV,
+	OPT_KEEP_ENV,
+	OPT_HOSTNAME,
+	OPT_UID,
+	OPT_GID,
+	OPT_READ_ONLY,
+	OPT_NET,
+	OPT_DEV,
+	OPT_PROC,
+	OPT_PRESERVE_FD,
+	OPT_FAKEROOT,
+	OPT_BACKEND,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_NO_NEW_PRIVS,
+	OPT_EPHEMERAL,
+	OPT_HOME,
+	OPT_X11,
+	OPT_WAYLAND,
+	OPT_PULSE,
+	OPT_GPU,
+	OPT_DESKTOP,
+	OPT_PUBLISH,
+	OPT_RUN_END, /* the first code free for a command's own */
+};
+
 struct run_opts_ctx {
 	const char *cmd; /* "run", "enter", "config", "exec": names usage errors */
 	/* Parsing the options saved in this box: an error names the box and
@@ -36,6 +70,10 @@ int run_options_parse(int argc, char **argv, struct run_config *cfg, struct run_
 /* What the options say together, checked once all are parsed (a
  * contradiction is a usage error of cmd); preserved descriptors sorted. */
 void run_options_check(struct run_config *cfg, const char *cmd);
+
+/* One run option that takes a value or none but no further parsing into a
+ * list (-w, --uid, --gid, --keep-env, the modes...), by its getopt code. */
+void set_run_value(struct run_config *cfg, int opt);
 
 /* -e NAME[=VALUE] (opt 'e') or --unsetenv NAME (any other opt) added to
  * cfg's environment operations; a usage error ends the process. */
