@@ -33,6 +33,12 @@ int unpack_start(const struct unpack_input *in, struct unpack **out, struct fail
  * read again. */
 int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f);
 
+/* Once the tar reader is done with the stream, instead of unpack_finish:
+ * the stream read on to the end of the gzip member it is in, so that the
+ * member's CRC-32 and length are checked, but no further (more input may
+ * not come soon: a pipe). 0, or -errno with f saying why. */
+int unpack_settle(struct unpack *u, struct failure *f);
+
 /* libarchive's read callback over the decompressed stream: pass it to
  * archive_read_open() with the unpack as its client data. */
 la_ssize_t unpack_read(struct archive *a, void *ctx, const void **buf);
