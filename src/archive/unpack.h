@@ -21,9 +21,9 @@ struct unpack_input {
 	uint64_t off, len;
 };
 
-/* Start decompressing the input (gzip, bzip2, xz, lzma, lzip, zstd, lz4,
- * compress, or nothing). 0 with *out set, or -errno with f saying why:
- * "cannot read the archive: …". */
+/* Start decompressing the input (gzip, with ISA-L where nschroot has
+ * libisal; bzip2, xz, lzma, lzip, zstd, lz4, compress, or nothing). 0 with
+ * *out set, or -errno with f saying why: "cannot read the archive: …". */
 int unpack_start(const struct unpack_input *in, struct unpack **out, struct failure *f);
 
 /* Once the tar reader is done with the stream: the rest of it read, up to
