@@ -372,6 +372,9 @@ int extract_archive(const struct extract_input *x, const struct extract_options 
 		return fail_read(f, in, u);
 	struct run run = { u, x->progress_base };
 	r = read_entries(in, out, x, o, &run, h, st, f);
+	/* gzip's trailer comes after the tar's end: checked too. */
+	if (r == 0 && !x->in.digest)
+		r = unpack_settle(u, f);
 	if (r < 0)
 		return r;
 	/* Directories get their final modes and times only now. */

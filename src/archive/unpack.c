@@ -16,6 +16,12 @@
  * data decoded before it, with the same errno and words, as if libarchive
  * had met it in-process.
  *
+ * gzip, most tarballs and image layers, is inflated with ISA-L instead
+ * (inflate.c) where nschroot was built with libisal: the first bytes, read
+ * on the caller's thread, choose; libarchive's filters get them first when
+ * the input is something else. The errors keep their place the same way,
+ * with libarchive's "truncated gzip input" for a member cut short.
+ *
  * The worker blocks in two places only: waiting for a free buffer, and in
  * poll(2) on the input together with the stop pipe, so unpack_free() ends
  * it at once even when the input is a pipe whose writer has gone quiet.
@@ -35,6 +41,7 @@
 #include <unistd.h>
 
 #include "archive/digest.h"
+#include "archive/inflate.h"
 #include "archive/libarchive.h"
 
 #define SLOTS	  4
@@ -47,7 +54,8 @@ struct unpack {
 	bool started;
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* a slot was filled or freed, or the worker stopped */
-	struct archive *dec;
+	struct archive *dec;	/* libarchive's filters, or */
+	struct gz_inflate *gz;	/* ISA-L's inflate: gzip */
 	struct unpack_input input;
 	bool from_file;	 /* fd is a regular file: a read never waits for long */
 	uint64_t offset; /* read so far of a range */
@@ -56,6 +64,11 @@ struct unpack {
 	struct digest digest;
 	int stop[2]; /* the stop pipe: written once by unpack_free() */
 	char *in;    /* compressed input, as read */
+	/* The first bytes of the input, read by unpack_start() into in, or
+	 * the errno that reading them failed with: libarchive's first read. */
+	size_t first_len;
+	int first_err;
+	const char *first_why;
 	/* The worker's: the rest of the decoder's last block, not yet copied. */
 	const char *pending;
 	size_t pending_len;
@@ -68,66 +81,88 @@ struct unpack {
 	bool held;     /* the tar reader holds slot tail */
 	bool stopping; /* unpack_free() was called */
 	bool done;     /* the worker has stopped: end of input, or err */
-	int err;       /* errno or libarchive's code, 0 at end of input */
+	/* gzip: the worker is inside a member, its trailer not yet checked. */
+	bool member_open;
+	int err; /* errno or libarchive's code, 0 at end of input */
 	char msg[256];
 };
 
 /* A range of a regular file (an image's blob): read where it lies, never
  * past its end. */
-static la_ssize_t range_read(struct archive *a, struct unpack *u, const void **out)
+static ssize_t range_read(struct unpack *u, char *buf, size_t cap, const char **why)
 {
 	uint64_t left = u->input.len - u->offset;
-	size_t want = left < READ_BLOCK ? (size_t)left : READ_BLOCK;
+	size_t want = left < cap ? (size_t)left : cap;
 	if (want == 0)
 		return 0;
 	ssize_t n;
 	do
-		n = pread(u->input.fd, u->in, want, (off_t)(u->input.off + u->offset));
+		n = pread(u->input.fd, buf, want, (off_t)(u->input.off + u->offset));
 	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		archive_set_error(a, errno, "read error");
-		return -1;
-	}
+	if (n < 0)
+		return -errno;
 	if (n == 0) {
-		archive_set_error(a, EIO, "the file is shorter than its index says");
-		return -1;
+		*why = "the file is shorter than its index says";
+		return -EIO;
 	}
 	u->offset += (uint64_t)n;
-	atomic_fetch_add(&u->raw_bytes, (uint64_t)n);
-	*out = u->in;
 	return n;
 }
 
-/* Wait for input or the stop pipe; then read. */
-static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
+/* Read the input into buf, waiting for it or the stop pipe: the length
+ * read, 0 at its end, or -errno (ECANCELED: stopped), with *why the words
+ * for it. */
+static ssize_t input_read(struct unpack *u, char *buf, size_t cap, const char **why)
 {
-	struct unpack *u = ctx;
+	*why = "read error";
+	ssize_t n = 0;
 	if (u->input.ranged)
-		return range_read(a, u, out);
+		n = range_read(u, buf, cap, why);
 	struct pollfd p[2] = { { .fd = u->input.fd, .events = POLLIN },
 			       { .fd = u->stop[0], .events = POLLIN } };
-	for (;;) {
+	while (!u->input.ranged) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			archive_set_error(a, errno, "read error");
-			return -1;
+			return -errno;
 		}
 		if (p[1].revents) {
-			archive_set_error(a, ECANCELED, "stopped");
-			return -1;
+			*why = "stopped";
+			return -ECANCELED;
 		}
-		ssize_t n = read(u->input.fd, u->in, READ_BLOCK);
+		n = read(u->input.fd, buf, cap);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0) {
-			archive_set_error(a, errno, "read error");
-			return -1;
-		}
-		atomic_fetch_add(&u->raw_bytes, (uint64_t)n);
-		*out = u->in;
-		return n;
+		if (n < 0)
+			return -errno;
+		break;
 	}
+	if (n > 0)
+		atomic_fetch_add(&u->raw_bytes, (uint64_t)n);
+	return n;
+}
+
+/* libarchive's read callback: the first bytes, read already, then more. */
+static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
+{
+	struct unpack *u = ctx;
+	const char *why = u->first_why;
+	ssize_t n;
+	if (u->first_len > 0)
+		n = (ssize_t)u->first_len;
+	else if (u->first_err)
+		n = -u->first_err;
+	else
+		n = input_read(u, u->in, READ_BLOCK, &why);
+	if (u->first_len == 0)
+		u->first_err = 0;
+	u->first_len = 0;
+	if (n < 0) {
+		archive_set_error(a, (int)-n, "%s", why);
+		return -1;
+	}
+	*out = u->in;
+	return n;
 }
 
 /* The decoder's next block into u->pending; false at the end of the stream
@@ -150,6 +185,44 @@ static bool next_block(struct unpack *u)
 	return true;
 }
 
+#if HAVE_ISAL
+/* The worker's error: errno, or -1 (libarchive's ARCHIVE_ERRNO_MISC) for
+ * the data's own, and the words. */
+static void worker_error(struct unpack *u, int err, const char *why)
+{
+	u->err = err;
+	snprintf(u->msg, sizeof(u->msg), "%s", why);
+}
+
+/* fill() with ISA-L: inflated straight into the slot. */
+static bool gz_fill(struct unpack *u, unsigned s, size_t *len)
+{
+	*len = 0;
+	while (*len < SLOT_SIZE && !gz_inflate_ended(u->gz)) {
+		const char *why;
+		if (gz_inflate_needs_input(u->gz)) {
+			if (!u->from_file && *len > 0)
+				return true;
+			ssize_t n = input_read(u, u->in, READ_BLOCK, &why);
+			if (n < 0)
+				worker_error(u, (int)-n, why);
+			else if (n == 0 && (why = gz_inflate_finish(u->gz)))
+				worker_error(u, -1, why);
+			if (n <= 0)
+				return false;
+			gz_inflate_input(u->gz, u->in, (size_t)n);
+		}
+		long n = gz_inflate_run(u->gz, u->slot[s] + *len, SLOT_SIZE - *len, &why);
+		if (n < 0) {
+			worker_error(u, -1, why);
+			return false;
+		}
+		*len += (size_t)n;
+	}
+	return !gz_inflate_ended(u->gz);
+}
+#endif
+
 /* Fill slot s; false once the stream has ended or failed, with *len what
  * the slot got before. From a regular file the slot is filled up (fewer
  * hand-overs); from a pipe it goes over after each block, since data the
@@ -158,6 +231,10 @@ static bool next_block(struct unpack *u)
  * buffer). */
 static bool fill(struct unpack *u, unsigned s, size_t *len)
 {
+#if HAVE_ISAL
+	if (u->gz)
+		return gz_fill(u, s, len);
+#endif
 	*len = 0;
 	do {
 		if (u->pending_len == 0 && !next_block(u))
@@ -193,6 +270,9 @@ static void *worker(void *arg)
 		if (u->input.digest)
 			digest_update(&u->digest, u->slot[s], len);
 		pthread_mutex_lock(&u->lock);
+#if HAVE_ISAL
+		u->member_open = u->gz && gz_inflate_in_member(u->gz);
+#endif
 		if (len > 0) {
 			u->len[s] = len;
 			u->head = (s + 1) % SLOTS;
@@ -239,26 +319,50 @@ la_ssize_t unpack_read(struct archive *a, void *ctx, const void **buf)
 	return n;
 }
 
-int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f)
+/* Under lock: the stream taken and dropped until the worker has stopped,
+ * or (!whole) until it is between gzip members. */
+static void drain(struct unpack *u, bool whole)
 {
-	pthread_mutex_lock(&u->lock);
 	for (;;) {
 		release_held(u);
-		while (u->filled == 0 && !u->done)
+		while (u->filled == 0 && !u->done && (whole || u->member_open))
 			pthread_cond_wait(&u->changed, &u->lock);
 		if (u->filled == 0)
 			break;
 		u->held = true;
 	}
-	int err = u->err;
-	pthread_mutex_unlock(&u->lock);
-	if (err > 0)
-		return fail(f, err, "cannot read the archive");
-	if (err)
+}
+
+/* The worker's error, once it has stopped. */
+static int worker_failure(const struct unpack *u, struct failure *f)
+{
+	if (u->err > 0)
+		return fail(f, u->err, "cannot read the archive");
+	if (u->err)
 		return fail_said(f, EIO, "cannot read the archive: %s", u->msg);
+	return 0;
+}
+
+int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f)
+{
+	pthread_mutex_lock(&u->lock);
+	drain(u, true);
+	pthread_mutex_unlock(&u->lock);
+	int r = worker_failure(u, f);
+	if (r < 0)
+		return r;
 	/* The worker has stopped: its digest is ours to finish. */
 	digest_final(&u->digest, hex);
 	return 0;
+}
+
+int unpack_settle(struct unpack *u, struct failure *f)
+{
+	pthread_mutex_lock(&u->lock);
+	drain(u, false);
+	bool done = u->done;
+	pthread_mutex_unlock(&u->lock);
+	return done ? worker_failure(u, f) : 0;
 }
 
 uint64_t unpack_raw_bytes(const struct unpack *u)
@@ -281,6 +385,9 @@ void unpack_free(struct unpack *u)
 	}
 	if (u->dec)
 		archive_read_free(u->dec);
+#if HAVE_ISAL
+	gz_inflate_free(u->gz);
+#endif
 	for (unsigned i = 0; i < SLOTS; i++)
 		free(u->slot[i]);
 	free(u->in);
@@ -312,6 +419,44 @@ static int setup_decoder(struct archive *dec)
 	return archive_read_support_format_raw(dec) == ARCHIVE_OK ? 0 : -1;
 }
 
+/* The first bytes of the input, enough to tell gzip by its magic (1f 8b
+ * 08), into u->in; a failed read is kept for libarchive's first. */
+static void read_first(struct unpack *u)
+{
+	while (u->first_len < 3) {
+		ssize_t n =
+		    input_read(u, u->in + u->first_len, READ_BLOCK - u->first_len, &u->first_why);
+		if (n < 0)
+			u->first_err = (int)-n;
+		if (n <= 0)
+			return;
+		u->first_len += (size_t)n;
+	}
+}
+
+/* The decoder for what read_first() got: ISA-L's for gzip, else
+ * libarchive's filters, which fail now on an empty or unreadable input. */
+static int open_decoder(struct unpack *u, struct failure *f)
+{
+#if HAVE_ISAL
+	if (gz_is_gzip(u->in, u->first_len)) {
+		if (!(u->gz = gz_inflate_new()))
+			return fail(f, ENOMEM, "cannot set up the gzip decoder");
+		gz_inflate_input(u->gz, u->in, u->first_len);
+		u->first_len = 0;
+		u->member_open = true;
+		return 0;
+	}
+#endif
+	struct archive_entry *e;
+	if (!(u->dec = archive_read_new()) || setup_decoder(u->dec) < 0)
+		return fail(f, ENOMEM, "cannot set up libarchive");
+	if (archive_read_open(u->dec, u, NULL, source_read, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(u->dec, &e) != ARCHIVE_OK)
+		return fail_archive_read(f, u->dec, unpack_raw_bytes(u) == 0);
+	return 0;
+}
+
 int unpack_start(const struct unpack_input *in, struct unpack **out, struct failure *f)
 {
 	struct unpack *u = calloc(1, sizeof(*u));
@@ -332,17 +477,16 @@ int unpack_start(const struct unpack_input *in, struct unpack **out, struct fail
 	bool ok = (u->in = malloc(READ_BLOCK)) != NULL;
 	for (unsigned i = 0; ok && i < SLOTS; i++)
 		ok = (u->slot[i] = malloc(SLOT_SIZE)) != NULL;
-	if (!ok || !(u->dec = archive_read_new()) || setup_decoder(u->dec) < 0) {
+	if (!ok) {
 		unpack_free(u);
 		return fail(f, ENOMEM, "cannot set up libarchive");
 	}
 
-	/* The filters are chosen here, on the caller's thread, from the first
-	 * block; an empty or unreadable input fails now. */
-	struct archive_entry *e;
-	if (archive_read_open(u->dec, u, NULL, source_read, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(u->dec, &e) != ARCHIVE_OK) {
-		int r = fail_archive_read(f, u->dec, unpack_raw_bytes(u) == 0);
+	/* The decoder is chosen here, on the caller's thread, from the first
+	 * bytes. */
+	read_first(u);
+	int r = open_decoder(u, f);
+	if (r < 0) {
 		unpack_free(u);
 		return r;
 	}

@@ -21,9 +21,9 @@ struct unpack_input {
 	uint64_t off, len;
 };
 
-/* Start decompressing the input (gzip, bzip2, xz, lzma, lzip, zstd, lz4,
- * compress, or nothing). 0 with *out set, or -errno with f saying why:
- * "cannot read the archive: …". */
+/* Start decompressing the input (gzip, with ISA-L where nschroot has
+ * libisal; bzip2, xz, lzma, lzip, zstd, lz4, compress, or nothing). 0 with
+ * *out set, or -errno with f saying why: "cannot read the archive: …". */
 int unpack_start(const struct unpack_input *in, struct unpack **out, struct failure *f);
 
 /* Once the tar reader is done with the stream: the rest of it read, up to
@@ -32,6 +32,12 @@ int unpack_start(const struct unpack_input *in, struct unpack **out, struct fail
  * -errno with f saying why (the input's error). The tar reader must not
  * read again. */
 int unpack_finish(struct unpack *u, char hex[DIGEST_HEX_LEN + 1], struct failure *f);
+
+/* Once the tar reader is done with the stream, instead of unpack_finish:
+ * the stream read on to the end of the gzip member it is in, so that the
+ * member's CRC-32 and length are checked, but no further (more input may
+ * not come soon: a pipe). 0, or -errno with f saying why. */
+int unpack_settle(struct unpack *u, struct failure *f);
 
 /* libarchive's read callback over the decompressed stream: pass it to
  * archive_read_open() with the unpack as its client data. */

@@ -261,9 +261,58 @@ static void take_image_settings(struct box_conf *conf, struct box_conf *image)
 	conf->image_user = steal_pointer(&image->image_user);
 }
 
-/* Fixups, the disk usage (so that list need not measure it) and box.conf
- * in the staging directory: everything but the rename. 0, or -errno with
- * f set. */
+/* What finish_in_userns does, and what it found. */
+struct finish_work {
+	int rootfd;
+	bool fixup; /* apply the fixups in which */
+	unsigned which;
+	const char *hostname;
+	const struct keep_user *user; /* NULL: no keep-id fixups */
+	const char *rootfs;
+};
+
+struct finish_found {
+	unsigned applied, taken;
+	uint64_t size;
+};
+
+static int finish_fn(void *ctx, void *result, struct failure *f)
+{
+	const struct finish_work *w = ctx;
+	struct finish_found *found = result;
+	if (w->fixup) {
+		int r = fixups_apply_for(w->rootfd, w->which, w->hostname, w->user, &found->applied,
+					 &found->taken, f);
+		if (r < 0)
+			return r;
+	}
+	found->size = store_tree_usage(w->rootfs);
+	return 0;
+}
+
+/*
+ * The fixups, then the disk usage (so that list need not measure it), in
+ * one child as the root of the box's user namespace: one namespace, and
+ * one run of newuidmap and newgidmap, for both. As fixups_in_userns and
+ * usage_in_userns would: a failure is the fixups' (or, without fixups,
+ * the caller measures what it can).
+ */
+static int finish_in_userns(const struct idmap *map, const struct finish_work *w,
+			    struct finish_found *found, struct failure *f)
+{
+	*found = (struct finish_found){ 0 };
+	int r = userns_call(map, finish_fn, (void *)w, found, sizeof(*found), f);
+	if (r < 0 && w->fixup)
+		return r;
+	if (r < 0) {
+		*f = (struct failure){ 0 };
+		found->size = store_tree_usage(w->rootfs);
+	}
+	return 0;
+}
+
+/* Fixups, the disk usage and box.conf in the staging directory:
+ * everything but the rename. 0, or -errno with f set. */
 static int finish_staging(int stagefd, const char *rootfs, const struct create_opts *o,
 			  const struct idmap *map, const struct subids *ids, const char *source,
 			  struct box_conf *image, struct box_conf *conf, struct failure *f)
@@ -277,24 +326,29 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 	const char *arch = NULL;
 	if (arch_of_rootfs(rootfd, &arch) < 0)
 		arch = NULL;
-	unsigned applied = 0, declined = 0;
-	if (o->fixup && have_os) {
-		/* A box runs under its name as its hostname (run --hostname
-		 * aside). */
-		unsigned which = fixups_applicable(&os, map->mode == MAP_ROOT);
-		struct keep_user u;
-		bool keep = map->mode == MAP_KEEP_ID && keep_user_of_caller(&u) == 0;
-		unsigned taken = 0;
-		int r = fixups_in_userns(map, rootfd, which | (keep ? FIXUP_KEEP_ID : 0), o->name,
-					 keep ? &u : NULL, false, &applied, &taken, f);
-		if (r < 0)
-			return r;
-		if (keep)
-			keep_user_warn_taken(&u, taken, o->name);
-		/* Said once: runs do not try again (keepid.h). */
-		if (keep && taken && !(applied & FIXUP_USER))
-			declined = FIXUP_USER;
-	}
+	/* A box runs under its name as its hostname (run --hostname aside). */
+	struct keep_user u;
+	bool keep = o->fixup && have_os && map->mode == MAP_KEEP_ID && keep_user_of_caller(&u) == 0;
+	struct finish_work w = {
+		.rootfd = rootfd,
+		.fixup = o->fixup && have_os,
+		.which = have_os ? fixups_applicable(&os, map->mode == MAP_ROOT) |
+				       (keep ? FIXUP_KEEP_ID : 0)
+				 : 0,
+		.hostname = o->name,
+		.user = keep ? &u : NULL,
+		.rootfs = rootfs,
+	};
+	struct finish_found found;
+	int r = finish_in_userns(map, &w, &found, f);
+	if (r < 0)
+		return r;
+	unsigned applied = found.applied, declined = 0;
+	if (keep)
+		keep_user_warn_taken(&u, found.taken, o->name);
+	/* Said once: runs do not try again (keepid.h). */
+	if (keep && found.taken && !(applied & FIXUP_USER))
+		declined = FIXUP_USER;
 	*conf = (struct box_conf){
 		.map = map->mode,
 		.source = strdup(source),
@@ -316,10 +370,9 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		conf->subgids = ids->gids;
 	}
 	take_image_settings(conf, image);
-	char *const paths[] = { (char *)rootfs };
-	usage_in_userns(map, paths, 1, &conf->size);
+	conf->size = found.size;
 	conf->has_size = true;
-	int r = store_write_conf(stagefd, conf);
+	r = store_write_conf(stagefd, conf);
 	if (r < 0)
 		return fail(f, r, "cannot write box.conf");
 	if (syncfs(stagefd) < 0)
