@@ -12,13 +12,15 @@
 
 #include "archive/layer.h"
 #include "archive/libarchive.h"
+#include "archive/links.h"
 #include "archive/unpack.h"
 #include "util/cleanup.h"
 
 /*
  * SECURE_NODOTDOT and SECURE_NOABSOLUTEPATHS refuse such names, in entries
- * and in hard links' targets. SECURE_SYMLINKS refuses to write through a
- * symlink already on disk (one an earlier entry made), which is how
+ * and in hard links' targets. SECURE_SYMLINKS (or, for a tarball inside
+ * the confinement, links.c, the same check made cheaper) refuses to write
+ * through a symlink already on disk (one an earlier entry made), which is how
  * an archive would otherwise put `lnk -> /etc` and then `lnk/passwd`, or
  * replace a directory it made by a symlink and write below it. UNLINK is
  * left out on purpose: with it, libarchive removes such a symlink and goes
@@ -34,9 +36,15 @@
  * others (trusted.*) fail with a warning.
  */
 #define WRITE_FLAGS                                                                                \
-	(ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |                       \
-	 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |    \
-	 ARCHIVE_EXTRACT_XATTR)
+	(ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |                \
+	 ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR)
+
+/* Whether links.c checks for links rather than libarchive (a tarball
+ * extracted in the confinement). */
+static bool own_link_checks(const struct extract_input *x, const struct extract_options *o)
+{
+	return o->confined && !x->layer;
+}
 
 /* Device nodes skipped so far, so that hard links to them are skipped too. */
 struct skipped {
@@ -157,6 +165,8 @@ static int fail_hostile(struct failure *f, const char *path, const char *why)
 struct run {
 	const struct unpack *u;
 	uint64_t base;
+	int flags;	/* the writer's */
+	bool own_links; /* links.c checks for links, not libarchive */
 };
 
 static void progress(const struct archive_hooks *h, const struct run *u)
@@ -185,15 +195,37 @@ static int copy_data(struct archive *in, struct archive *out, const char *path, 
  * way) comes back as ARCHIVE_FAILED without an errno; real failures to
  * create (ENOSPC, EACCES) carry one.
  */
+static int write_header(struct archive *out, struct archive_entry *e, const struct run *u,
+			const struct archive_hooks *h, struct failure *f)
+{
+	const char *path = archive_entry_pathname(e);
+	const char *why = NULL;
+	int r = u->own_links ? links_check(e, &why, f) : 0;
+	if (r == -EPERM && why)
+		return fail_hostile(f, path, why);
+	if (r < 0)
+		return r;
+	/* What links.c could not tell, libarchive checks. */
+	if (r == 1)
+		archive_write_disk_set_options(out, u->flags | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+	int rr = archive_warned(archive_write_header(out, e), out, h, path);
+	if (r == 1)
+		archive_write_disk_set_options(out, u->flags);
+	if (rr != ARCHIVE_OK)
+		return archive_system_errno(out) ? fail_write(f, out, path)
+						 : fail_hostile(f, path, archive_message(out));
+	return 0;
+}
+
 static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
 		       const struct run *u, const struct archive_hooks *h, struct extract_stats *st,
 		       struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
-	if (archive_warned(archive_write_header(out, e), out, h, path) != ARCHIVE_OK)
-		return archive_system_errno(out) ? fail_write(f, out, path)
-						 : fail_hostile(f, path, archive_message(out));
-	int r = copy_data(in, out, path, u, h, st, f);
+	int r = write_header(out, e, u, h, f);
+	if (r < 0)
+		return r;
+	r = copy_data(in, out, path, u, h, st, f);
 	if (r < 0)
 		return r;
 	if (archive_warned(archive_write_finish_entry(out), out, h, path) != ARCHIVE_OK)
@@ -362,15 +394,19 @@ int extract_archive(const struct extract_input *x, const struct extract_options 
 	/* The tar reader has no filter of its own: unpack.c decompresses. */
 	if (archive_read_support_format_tar(in) != ARCHIVE_OK)
 		return fail_read(f, in, NULL);
-	int flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0);
-	if (archive_write_disk_set_options(out, flags) != ARCHIVE_OK)
+	struct run run = { .flags = WRITE_FLAGS | (o->keep_owners ? ARCHIVE_EXTRACT_OWNER : 0),
+			   .own_links = own_link_checks(x, o),
+			   .base = x->progress_base };
+	if (!run.own_links)
+		run.flags |= ARCHIVE_EXTRACT_SECURE_SYMLINKS;
+	if (archive_write_disk_set_options(out, run.flags) != ARCHIVE_OK)
 		return fail_write(f, out, ".");
 	int r = unpack_start(&x->in, &u, f);
 	if (r < 0)
 		return r;
 	if (archive_read_open(in, u, NULL, unpack_read, NULL) != ARCHIVE_OK)
 		return fail_read(f, in, u);
-	struct run run = { u, x->progress_base };
+	run.u = u;
 	r = read_entries(in, out, x, o, &run, h, st, f);
 	/* gzip's trailer comes after the tar's end: checked too. */
 	if (r == 0 && !x->in.digest)

@@ -23,6 +23,9 @@ struct extract_stats {
  * bits are dropped. */
 struct extract_options {
 	bool keep_owners;
+	/* The process is confined to the tree (confine.c): a tarball's links
+	 * are checked by links.c, not libarchive (faster). */
+	bool confined;
 	uint32_t uids, gids;
 };
 

@@ -653,6 +653,7 @@ int main(int argc, char **argv)
 	confine_preload();
 	struct failure f = { 0 };
 	int r = o.unconfined ? stay_in(o.dir, &f) : confine_to(o.dir, o.in_userns, &f);
+	o.extract.confined = !o.unconfined;
 	if (r < 0) {
 		log_failure(&f);
 		return EXIT_SETUP;

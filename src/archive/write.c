@@ -213,15 +213,16 @@ static la_ssize_t to_compressor(struct archive *tar, void *ctx, const void *buf,
 int write_tar_to(const struct tar_output *o, const struct write_options *wo,
 		 const struct archive_hooks *h, struct write_stats *st, struct failure *f)
 {
-	_cleanup_archive_ struct archive *out = archive_write_new();
-	if (!out)
-		return fail(f, ENOMEM, "cannot set up libarchive");
 	struct tar_sink s = { .diff = o->diff };
 	struct zout_options zo = { wo->compress, wo->level };
 	int r = zout_open(&zo, o->sink, o->ctx, &s.z, f);
 	if (r < 0)
 		return r;
-	r = write_setup_tar(out, o->unpadded || wo->compress != COMPRESS_NONE, f);
+	struct archive *out = archive_write_new();
+	if (!out)
+		r = fail(f, ENOMEM, "cannot set up libarchive");
+	if (r == 0)
+		r = write_setup_tar(out, o->unpadded || wo->compress != COMPRESS_NONE, f);
 	if (r == 0 && archive_write_open2(out, &s, NULL, to_compressor, NULL, NULL) != ARCHIVE_OK)
 		r = fail_archive_write(f, out, ".");
 	if (r == 0)
@@ -231,6 +232,12 @@ int write_tar_to(const struct tar_output *o, const struct write_options *wo,
 		*f = s.failure;
 	if (r == 0)
 		r = zout_close(s.z, f);
+	/* Freed while the compressor is there: after a failure, libarchive
+	 * still ends the archive through to_compressor (a reader of an
+	 * uncompressed one, create from a directory, sees a whole archive,
+	 * and the failure is said once, by us). */
+	if (out)
+		archive_write_free(out);
 	zout_free(s.z);
 	return r;
 }
