@@ -408,29 +408,27 @@ assert_eq "a hostile entry after 6 MB: nothing written outside the directory" "d
 # gzip filter itself waits for input to fill its buffer): what was read must
 # reach the tar reader at once, and the refusal must stop the worker, which
 # waits for more input, without waiting for the writer.
-mkfifo "$TMP/late.fifo"
-(cat "$TMP/late.tar"; exec sleep 120) > "$TMP/late.fifo" &
-writer=$!
-rm -rf "$TMP/late/sub/dir"
-mkdir -m 700 "$TMP/late/sub/dir"
-timeout 30 "$ARCHIVE" extract "$TMP/late/sub/dir" < "$TMP/late.fifo" >/dev/null 2>&1
-status=$?
-kill "$writer" 2>/dev/null
-wait "$writer" 2>/dev/null
+# from_open_pipe FILE: extract FILE from a FIFO whose writer stays open
+# after it (sleeping), under a 30 s timeout; status its status.
+from_open_pipe() {
+	rm -f "$TMP/open.fifo"
+	mkfifo "$TMP/open.fifo"
+	(cat "$1"; exec sleep 120) > "$TMP/open.fifo" &
+	writer=$!
+	rm -rf "$TMP/late/sub/dir"
+	mkdir -m 700 "$TMP/late/sub/dir"
+	timeout 30 "$ARCHIVE" extract "$TMP/late/sub/dir" < "$TMP/open.fifo" >/dev/null 2>&1
+	status=$?
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+}
+from_open_pipe "$TMP/late.tar"
 assert_eq "refused while the pipe's writer stays open: status 125, not stuck (124)" 125 "$status"
 # The same with gzip, and a whole .tar.gz: done once the member's trailer
 # is checked, without waiting for the writer to close the pipe (ISA-L).
 for f in late big; do
 	[ $isal = 1 ] || break
-	mkfifo "$TMP/$f.gz.fifo"
-	(cat "$TMP/$f.tar.gz"; exec sleep 120) > "$TMP/$f.gz.fifo" &
-	writer=$!
-	rm -rf "$TMP/late/sub/dir"
-	mkdir -m 700 "$TMP/late/sub/dir"
-	timeout 30 "$ARCHIVE" extract "$TMP/late/sub/dir" < "$TMP/$f.gz.fifo" >/dev/null 2>&1
-	status=$?
-	kill "$writer" 2>/dev/null
-	wait "$writer" 2>/dev/null
+	from_open_pipe "$TMP/$f.tar.gz"
 	[ $f = late ] && want=125 || want=0
 	assert_eq "$f.tar.gz while the pipe's writer stays open: status $want, not stuck (124)" \
 		$want "$status"
