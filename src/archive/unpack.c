@@ -55,7 +55,9 @@ struct unpack {
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* a slot was filled or freed, or the worker stopped */
 	struct archive *dec;	/* libarchive's filters, or */
-	struct gz_inflate *gz;	/* ISA-L's inflate: gzip */
+#if HAVE_ISAL
+	struct gz_inflate *gz; /* ISA-L's inflate: gzip */
+#endif
 	struct unpack_input input;
 	bool from_file;	 /* fd is a regular file: a read never waits for long */
 	uint64_t offset; /* read so far of a range */
