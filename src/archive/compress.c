@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The compression of export's output, on a thread of its own.
+ * The compression of export's output, overlapping the reading of the tree.
  *
  * libarchive compresses on the thread that reads the tree and makes the
- * tar: one after the other. Here the tar writer's output is copied into a
- * small ring of buffers and a worker compresses them, so that reading and
- * compressing overlap. gzip goes through ISA-L (deflate.c) where the build
- * has it and the level is one of ISA-L's (1-3, the default 3); otherwise,
- * and for xz and zstd, through libarchive's filter in "raw" format, xz and
- * zstd with a thread per CPU of their own (liblzma's multi-threaded
- * encoder, zstd's workers), as `xz -T0` and `zstd -T0` run.
+ * tar: one after the other. Here, for gzip, the tar writer's output is
+ * copied into a small ring of buffers and a worker compresses them, so that
+ * reading and compressing overlap: through ISA-L (deflate.c) where the
+ * build has it and the level is one of ISA-L's (1-3, the default 3), else
+ * through libarchive's filter in "raw" format. xz and zstd need no thread
+ * of ours: libarchive's filter, called on the caller's thread, hands the
+ * input to a thread per CPU of their own (liblzma's multi-threaded
+ * encoder, zstd's workers), as `xz -T0` and `zstd -T0` run, and returns
+ * without waiting for its compression; a ring would only add a copy.
  *
  * Errors: the worker's failure (the sink's errno, ENOSPC or EPIPE, or the
  * compressor's words) is recorded and the worker stops; the caller sees
@@ -43,8 +45,9 @@ struct zout {
 #if HAVE_ISAL
 	struct gz_deflate *gz; /* ISA-L's deflate */
 #endif
-	size_t fill; /* the caller's: bytes in slot head so far */
-	bool direct; /* no compression: written through, no thread */
+	size_t fill;	    /* the caller's: bytes in slot head so far */
+	bool direct;	    /* no compression: written through, no thread */
+	bool inline_filter; /* xz, zstd: their own threads compress; none of ours */
 
 	/* Under lock: slots tail.. are filled in order, head is the caller's. */
 	char *slot[SLOTS];
@@ -220,12 +223,23 @@ static int hand_over(struct zout *z, struct failure *f)
 	return r;
 }
 
-int zout_write(struct zout *z, const void *buf, size_t n, struct failure *f)
+/* On the caller's thread: written through, or to libarchive's filter. */
+static int write_inline(struct zout *z, const void *buf, size_t n, bool last, struct failure *f)
 {
 	if (z->direct) {
-		int r = z->sink(z->ctx, buf, n);
+		int r = n > 0 ? z->sink(z->ctx, buf, n) : 0;
 		return r < 0 ? fail(f, r, "cannot write the archive") : 0;
 	}
+	int r = compress_block(z, buf, n, last);
+	if (r < 0)
+		*f = z->failure;
+	return r;
+}
+
+int zout_write(struct zout *z, const void *buf, size_t n, struct failure *f)
+{
+	if (z->direct || z->inline_filter)
+		return write_inline(z, buf, n, false, f);
 	const char *p = buf;
 	while (n > 0) {
 		size_t room = SLOT_SIZE - z->fill;
@@ -245,8 +259,8 @@ int zout_write(struct zout *z, const void *buf, size_t n, struct failure *f)
 
 int zout_close(struct zout *z, struct failure *f)
 {
-	if (z->direct)
-		return 0;
+	if (z->direct || z->inline_filter)
+		return write_inline(z, "", 0, true, f);
 	int r = z->fill > 0 ? hand_over(z, f) : 0;
 	if (r < 0)
 		return r;
@@ -305,15 +319,23 @@ int zout_open(const struct zout_options *o, zout_sink_fn sink, void *ctx, struct
 	pthread_cond_init(&z->changed, NULL);
 	z->sink = sink;
 	z->ctx = ctx;
-	if (o->c == COMPRESS_NONE) {
-		z->direct = true;
-		*out = z;
-		return 0;
+	/* xz and zstd run threads of their own, which take the input
+	 * without waiting for its compression: a thread of ours would only
+	 * add a copy. */
+	z->direct = o->c == COMPRESS_NONE;
+	z->inline_filter = o->c == COMPRESS_XZ || o->c == COMPRESS_ZSTD;
+	int r = z->inline_filter ? open_filter(z, o, f) : 0;
+	if (r < 0 || z->direct || z->inline_filter) {
+		if (r < 0)
+			zout_free(z);
+		else
+			*out = z;
+		return r;
 	}
 	bool ok = true;
 	for (unsigned i = 0; ok && i < SLOTS; i++)
 		ok = (z->slot[i] = malloc(SLOT_SIZE)) != NULL;
-	int r = ok ? open_compressor(z, o, f) : fail(f, ENOMEM, "cannot set up the compressor");
+	r = ok ? open_compressor(z, o, f) : fail(f, ENOMEM, "cannot set up the compressor");
 	if (r == 0 && (r = -pthread_create(&z->thread, NULL, worker, z)) < 0)
 		fail(f, -r, "cannot start the compression thread");
 	if (r < 0) {

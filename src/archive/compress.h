@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* A compressed output on a thread of its own (compress.c): what the tar
- * writer writes is compressed there and handed to a sink, while the tree
- * is read on the caller's thread. */
+/* A compressed output (compress.c): what the tar writer writes is
+ * compressed while the tree is read on the caller's thread (by a thread of
+ * ours for gzip, by the compressor's own for xz and zstd) and handed to a
+ * sink. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +14,8 @@
 
 struct zout;
 
-/* Where the compressed bytes go, on the compressing thread: 0, or -errno
+/* Where the compressed bytes go, on the compressing thread (gzip) or the
+ * caller's (xz, zstd, none): 0, or -errno
  * (a failed write: ENOSPC, EPIPE). */
 typedef int (*zout_sink_fn)(void *ctx, const void *buf, size_t n);
 
