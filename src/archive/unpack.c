@@ -214,12 +214,18 @@ static bool gz_fill(struct unpack *u, unsigned s, size_t *len)
 				return false;
 			gz_inflate_input(u->gz, u->in, (size_t)n);
 		}
+		bool in_member = gz_inflate_in_member(u->gz);
 		long n = gz_inflate_run(u->gz, u->slot[s] + *len, SLOT_SIZE - *len, &why);
 		if (n < 0) {
 			worker_error(u, -1, why);
 			return false;
 		}
 		*len += (size_t)n;
+		/* A member's end, its trailer checked: said at once from a
+		 * pipe (member_open), whose next bytes may be long in coming,
+		 * even when the trailer came alone and made no output. */
+		if (in_member && !gz_inflate_in_member(u->gz) && !u->from_file)
+			return true;
 	}
 	return !gz_inflate_ended(u->gz);
 }

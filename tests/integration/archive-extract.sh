@@ -23,7 +23,7 @@ if "$NSCHROOT" doctor 2>/dev/null | grep -q "gzip: ISA-L inflates"; then
 else
 	isal=0
 fi
-plan $((122 + 2 * isal))
+plan $((122 + 3 * isal))
 
 # skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
 # NSCHROOT_TEST_MUST_WORK=1.
@@ -408,12 +408,17 @@ assert_eq "a hostile entry after 6 MB: nothing written outside the directory" "d
 # gzip filter itself waits for input to fill its buffer): what was read must
 # reach the tar reader at once, and the refusal must stop the worker, which
 # waits for more input, without waiting for the writer.
-# from_open_pipe FILE: extract FILE from a FIFO whose writer stays open
-# after it (sleeping), under a 30 s timeout; status its status.
+# from_open_pipe FILE [trailer-late]: extract FILE from a FIFO whose writer
+# stays open after it (sleeping), under a 30 s timeout; status its status.
+# trailer-late: FILE's last 8 bytes (a gzip trailer) a second after the rest.
 from_open_pipe() {
 	rm -f "$TMP/open.fifo"
 	mkfifo "$TMP/open.fifo"
-	(cat "$1"; exec sleep 120) > "$TMP/open.fifo" &
+	if [ "${2:-}" = trailer-late ]; then
+		(head -c -8 "$1"; sleep 1; tail -c 8 "$1"; exec sleep 120) > "$TMP/open.fifo" &
+	else
+		(cat "$1"; exec sleep 120) > "$TMP/open.fifo" &
+	fi
 	writer=$!
 	rm -rf "$TMP/late/sub/dir"
 	mkdir -m 700 "$TMP/late/sub/dir"
@@ -433,6 +438,13 @@ for f in late big; do
 	assert_eq "$f.tar.gz while the pipe's writer stays open: status $want, not stuck (124)" \
 		$want "$status"
 done
+# The trailer alone, a second after the rest: its check ends the member
+# (and the extraction) without waiting for the writer to close the pipe.
+if [ $isal = 1 ]; then
+	from_open_pipe "$TMP/big.tar.gz" trailer-late
+	assert_eq "a trailer that comes alone, the writer staying open: status 0, not stuck (124)" \
+		0 "$status"
+fi
 
 # --- ENOSPC: a small tmpfs in a namespace of the test's own -----------------
 small=$TMP/small
