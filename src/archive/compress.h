@@ -19,7 +19,7 @@ struct zout;
  * (a failed write: ENOSPC, EPIPE). */
 typedef int (*zout_sink_fn)(void *ctx, const void *buf, size_t n);
 
-/* How: compression c at level, one compression_levels gives, or -1 for
+/* How: compression c at level, one parse_compression_level gives, or -1 for
  * the compressor's default. None writes through, on the caller's thread. */
 struct zout_options {
 	enum compression c;

@@ -41,7 +41,7 @@
  * --image-tag the name the image is given (docker-archive's tag, the OCI
  * index's ref name; "latest" there without it). The default
  * --compress is gzip, none for docker-archive (as docker save writes it);
- * --level is the compressor's (compression_levels), its own by default.
+ * --level is the compressor's (parse_compression_level), its own by default.
  *
  * --in-userns: nschroot started us in a user namespace it mapped (auto
  * mode: with the subordinate ids); only the mount namespace is ours to
@@ -116,7 +116,8 @@ struct options {
 	enum mode mode;
 	enum compression compress;
 	bool compress_given;
-	int level; /* -1: the compressor's default */
+	const char *level_arg; /* --level, checked against the compression */
+	int level;	       /* -1: the compressor's default */
 	struct image_options image;
 	const char *dir;
 	uint64_t size;
@@ -204,7 +205,6 @@ static void only_write(const struct options *o, const char *opt)
 static void take_output_option(int c, struct options *o)
 {
 	int value;
-	uint32_t level;
 	switch (c) {
 	case OPT_COMPRESS:
 		only_write(o, "--compress");
@@ -215,9 +215,7 @@ static void take_output_option(int c, struct options *o)
 		break;
 	case OPT_LEVEL:
 		only_write(o, "--level");
-		if (parse_u32(optarg, 0, 99, &level) < 0)
-			usage_error("invalid --level '%s'", optarg);
-		o->level = (int)level;
+		o->level_arg = optarg;
 		break;
 	case OPT_FORMAT:
 		only_write(o, "--format");
@@ -314,16 +312,12 @@ static void take_option(int c, struct options *o, char **argv)
 }
 
 /* The compression's level, where one is given. */
-static void check_level(const struct options *o)
+static void check_level(struct options *o)
 {
-	int lo, hi;
-	if (o->level < 0)
-		return;
-	if (!compression_levels(o->compress, &lo, &hi))
-		usage_error("--level needs a compression");
-	if (o->level < lo || o->level > hi)
-		usage_error("--level=%d: %s takes %d-%d", o->level,
-			    value_to_name(compression_names, (int)o->compress, "?"), lo, hi);
+	char why[64];
+	if (o->level_arg &&
+	    parse_compression_level(o->compress, o->level_arg, &o->level, why, sizeof(why)) < 0)
+		usage_error("invalid --level '%s': %s", o->level_arg, why);
 }
 
 /* What the options say together. */

@@ -261,56 +261,6 @@ static void take_image_settings(struct box_conf *conf, struct box_conf *image)
 	conf->image_user = steal_pointer(&image->image_user);
 }
 
-/* What finish_in_userns does, and what it found. */
-struct finish_work {
-	int rootfd;
-	bool fixup; /* apply the fixups in which */
-	unsigned which;
-	const char *hostname;
-	const struct keep_user *user; /* NULL: no keep-id fixups */
-	const char *rootfs;
-};
-
-struct finish_found {
-	unsigned applied, taken;
-	uint64_t size;
-};
-
-static int finish_fn(void *ctx, void *result, struct failure *f)
-{
-	const struct finish_work *w = ctx;
-	struct finish_found *found = result;
-	if (w->fixup) {
-		int r = fixups_apply_for(w->rootfd, w->which, w->hostname, w->user, &found->applied,
-					 &found->taken, f);
-		if (r < 0)
-			return r;
-	}
-	found->size = store_tree_usage(w->rootfs);
-	return 0;
-}
-
-/*
- * The fixups, then the disk usage (so that list need not measure it), in
- * one child as the root of the box's user namespace: one namespace, and
- * one run of newuidmap and newgidmap, for both. As fixups_in_userns and
- * usage_in_userns would: a failure is the fixups' (or, without fixups,
- * the caller measures what it can).
- */
-static int finish_in_userns(const struct idmap *map, const struct finish_work *w,
-			    struct finish_found *found, struct failure *f)
-{
-	*found = (struct finish_found){ 0 };
-	int r = userns_call(map, finish_fn, (void *)w, found, sizeof(*found), f);
-	if (r < 0 && w->fixup)
-		return r;
-	if (r < 0) {
-		*f = (struct failure){ 0 };
-		found->size = store_tree_usage(w->rootfs);
-	}
-	return 0;
-}
-
 /* Fixups, the disk usage and box.conf in the staging directory:
  * everything but the rename. 0, or -errno with f set. */
 static int finish_staging(int stagefd, const char *rootfs, const struct create_opts *o,
@@ -329,25 +279,19 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 	/* A box runs under its name as its hostname (run --hostname aside). */
 	struct keep_user u;
 	bool keep = o->fixup && have_os && map->mode == MAP_KEEP_ID && keep_user_of_caller(&u) == 0;
-	struct finish_work w = {
-		.rootfd = rootfd,
-		.fixup = o->fixup && have_os,
-		.which = have_os ? fixups_applicable(&os, map->mode == MAP_ROOT) |
-				       (keep ? FIXUP_KEEP_ID : 0)
-				 : 0,
-		.hostname = o->name,
-		.user = keep ? &u : NULL,
-		.rootfs = rootfs,
-	};
-	struct finish_found found;
-	int r = finish_in_userns(map, &w, &found, f);
+	unsigned which = o->fixup && have_os ? fixups_applicable(&os, map->mode == MAP_ROOT) |
+						   (keep ? FIXUP_KEEP_ID : 0)
+					     : 0;
+	unsigned applied = 0, taken = 0, declined = 0;
+	uint64_t conf_size = 0;
+	int r = fixups_measure_in_userns(map, rootfd, which, o->name, keep ? &u : NULL, rootfs,
+					 &applied, &taken, &conf_size, f);
 	if (r < 0)
 		return r;
-	unsigned applied = found.applied, declined = 0;
 	if (keep)
-		keep_user_warn_taken(&u, found.taken, o->name);
+		keep_user_warn_taken(&u, taken, o->name);
 	/* Said once: runs do not try again (keepid.h). */
-	if (keep && found.taken && !(applied & FIXUP_USER))
+	if (keep && taken && !(applied & FIXUP_USER))
 		declined = FIXUP_USER;
 	*conf = (struct box_conf){
 		.map = map->mode,
@@ -370,7 +314,7 @@ static int finish_staging(int stagefd, const char *rootfs, const struct create_o
 		conf->subgids = ids->gids;
 	}
 	take_image_settings(conf, image);
-	conf->size = found.size;
+	conf->size = conf_size;
 	conf->has_size = true;
 	r = store_write_conf(stagefd, conf);
 	if (r < 0)

@@ -367,13 +367,6 @@ static void check_landlock(struct report *rep)
 		line(rep, WARN, "landlock", "not in this kernel, or disabled at boot: %s", without);
 }
 
-/*
- * Unprivileged ICMP echo (ping's datagram socket) is allowed to the groups
- * in net.ipv4.ping_group_range of the socket's network namespace. With
- * the host network the guest's gid is the caller's (root inside is the
- * caller outside), so the host's range decides. The file shows the range
- * as this user namespace sees it, as getgid() does.
- */
 /* --net=pasta: pasta, and the tun device it opens as the caller. */
 static void check_pasta(struct report *rep)
 {
@@ -394,6 +387,13 @@ static void check_pasta(struct report *rep)
 		line(rep, OK, "/dev/net/tun", "mode %04o", (unsigned)(st.st_mode & 07777));
 }
 
+/*
+ * Unprivileged ICMP echo (ping's datagram socket) is allowed to the groups
+ * in net.ipv4.ping_group_range of the socket's network namespace. With
+ * the host network the guest's gid is the caller's (root inside is the
+ * caller outside), so the host's range decides. The file shows the range
+ * as this user namespace sees it, as getgid() does.
+ */
 static void check_ping(struct report *rep)
 {
 	static const char path[] = "/proc/sys/net/ipv4/ping_group_range";

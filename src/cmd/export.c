@@ -52,19 +52,16 @@ struct export_opts {
 	const char *file;
 };
 
-/* --level, for the compression chosen: its own range (util/parse.c). */
+/* --level, for the compression chosen: its own range (util/parse.c). The
+ * helper checks it again, as it checks every option. */
 static void check_level(const struct export_opts *o)
 {
-	int lo, hi, value;
-	uint32_t level;
-	if (!o->level)
-		return;
-	name_to_value(compression_names, o->compress, &value);
-	if (!compression_levels((enum compression)value, &lo, &hi))
-		die_usage("--level needs a compression: --compress=none has no level");
-	if (parse_u32(o->level, 0, UINT32_MAX, &level) < 0 || level < (uint32_t)lo ||
-	    level > (uint32_t)hi)
-		die_usage("invalid --level '%s': %s takes %d to %d", o->level, o->compress, lo, hi);
+	int value, level;
+	char why[64];
+	if (o->level && name_to_value(compression_names, o->compress, &value) == 0 &&
+	    parse_compression_level((enum compression)value, o->level, &level, why, sizeof(why)) <
+		0)
+		die_usage("invalid --level '%s': %s", o->level, why);
 }
 
 static void parse_export(int argc, char **argv, struct export_opts *o)

@@ -173,27 +173,55 @@ struct fixups_ctx {
 	const char *hostname;
 	const struct keep_user *user;
 	bool undo;
+	const char *measure; /* a tree to measure after, or NULL */
 };
 
-/* done[0]: the fixups done; done[1]: the names taken (keep-user.h). */
+struct fixups_result {
+	unsigned done, taken; /* keep-user.h */
+	uint64_t size;	      /* of measure */
+};
+
 static int fixups_fn(void *ctx, void *result, struct failure *f)
 {
 	const struct fixups_ctx *c = ctx;
-	unsigned *done = result;
-	return c->undo ? fixups_undo_for(c->rootfd, c->which, c->user, &done[0], f)
-		       : fixups_apply_for(c->rootfd, c->which, c->hostname, c->user, &done[0],
-					  &done[1], f);
+	struct fixups_result *res = result;
+	int r = c->undo ? fixups_undo_for(c->rootfd, c->which, c->user, &res->done, f)
+			: fixups_apply_for(c->rootfd, c->which, c->hostname, c->user, &res->done,
+					   &res->taken, f);
+	if (r == 0 && c->measure)
+		res->size = store_tree_usage(c->measure);
+	return r;
 }
 
 int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const char *hostname,
 		     const struct keep_user *user, bool undo, unsigned *done, unsigned *taken,
 		     struct failure *f)
 {
-	struct fixups_ctx c = { rootfd, which, hostname, user, undo };
-	unsigned result[2] = { 0, 0 };
-	int r = userns_call(m, fixups_fn, &c, result, sizeof(result), f);
-	*done = result[0];
+	struct fixups_ctx c = { rootfd, which, hostname, user, undo, NULL };
+	struct fixups_result res = { 0 };
+	int r = userns_call(m, fixups_fn, &c, &res, sizeof(res), f);
+	*done = res.done;
 	if (taken)
-		*taken = result[1];
+		*taken = res.taken;
+	return r;
+}
+
+int fixups_measure_in_userns(const struct idmap *m, int rootfd, unsigned which,
+			     const char *hostname, const struct keep_user *user, const char *rootfs,
+			     unsigned *done, unsigned *taken, uint64_t *size, struct failure *f)
+{
+	struct fixups_ctx c = { rootfd, which, hostname, user, false, rootfs };
+	struct fixups_result res = { 0 };
+	int r = userns_call(m, fixups_fn, &c, &res, sizeof(res), f);
+	/* With no fixup to make, a namespace refused is no failure: the tree
+	 * is measured here, as usage_in_userns would. */
+	if (r < 0 && !which) {
+		*f = (struct failure){ 0 };
+		res.size = store_tree_usage(rootfs);
+		r = 0;
+	}
+	*done = res.done;
+	*taken = res.taken;
+	*size = res.size;
 	return r;
 }

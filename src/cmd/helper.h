@@ -37,6 +37,14 @@ int fixups_in_userns(const struct idmap *m, int rootfd, unsigned which, const ch
 		     const struct keep_user *user, bool undo, unsigned *done, unsigned *taken,
 		     struct failure *f);
 
+/* fixups_in_userns applying which (0: none), then the disk usage of the
+ * tree rootfs into *size, in the same child: one namespace and one run of
+ * newuidmap and newgidmap for both (create). Without fixups, a namespace
+ * that cannot be made is no failure: the tree is measured by the caller. */
+int fixups_measure_in_userns(const struct idmap *m, int rootfd, unsigned which,
+			     const char *hostname, const struct keep_user *user, const char *rootfs,
+			     unsigned *done, unsigned *taken, uint64_t *size, struct failure *f);
+
 /* The signals a caller of helper_wait blocks before it starts the helper:
  * SIGCHLD and those that interrupt (SIGINT, SIGTERM, SIGHUP). */
 void helper_signals(sigset_t *set);

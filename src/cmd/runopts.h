@@ -8,15 +8,6 @@
 #include "run/config.h"
 #include "store/boxconf.h"
 
-/*
- * The run options (RUN-OPTIONS of run and enter), parsed by one parser
- * wherever they come from: the command line, the options a box saved
- * (`nschroot config`), and config's own arguments when it saves them.
- * Options apply in order to one struct run_config: a scalar given twice
- * takes the later value, a list (mounts, environment, capabilities)
- * grows. The strings in cfg point into the argument vector parsed, which
- * must outlive cfg.
- */
 /* getopt_long's codes of the run options that have no short form; exec
  * takes some of them too. */
 enum run_option {
@@ -50,6 +41,15 @@ enum run_option {
 	OPT_RUN_END, /* the first code free for a command's own */
 };
 
+/*
+ * The run options (RUN-OPTIONS of run and enter), parsed by one parser
+ * wherever they come from: the command line, the options a box saved
+ * (`nschroot config`), and config's own arguments when it saves them.
+ * Options apply in order to one struct run_config: a scalar given twice
+ * takes the later value, a list (mounts, environment, capabilities)
+ * grows. The strings in cfg point into the argument vector parsed, which
+ * must outlive cfg.
+ */
 struct run_opts_ctx {
 	const char *cmd; /* "run", "enter", "config", "exec": names usage errors */
 	/* Parsing the options saved in this box: an error names the box and

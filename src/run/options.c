@@ -153,8 +153,11 @@ void run_config_free(struct run_config *cfg)
 		mount_spec_free(&cfg->mounts[i]);
 	for (size_t i = 0; i < cfg->n_env_ops; i++)
 		env_op_free(&cfg->env_ops[i]);
+	for (size_t i = 0; i < cfg->n_publish; i++)
+		free(cfg->publish[i].spec);
 	free(cfg->mounts);
 	free(cfg->env_ops);
+	free(cfg->publish);
 	free(cfg->preserve_fds);
 	free(cfg->cap_ops);
 }

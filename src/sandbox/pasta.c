@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pasta, the box's connection to the host's network (pasta.h).
- * Measured by bench/network: pasta's start adds about 130 ms to a run
- * (26 ms with --net=none, 165 ms with --net=pasta, hyperfine medians).
+ * bench/network measures it: pasta's start adds about 140 ms to a run,
+ * nearly all of it pasta's own (README's table).
  *
  * pasta runs on the host, as the caller, a child of the outer nschroot:
  * the caller owns an ancestor of the nested user namespace that owns the

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,19 +75,27 @@ const struct name_value compression_names[] = {
 	{ NULL, 0 },
 };
 
-bool compression_levels(enum compression c, int *lo, int *hi)
+int parse_compression_level(enum compression c, const char *s, int *level, char *why, size_t size)
 {
 	/* zstd's 20-22 ("ultra") take hundreds of MB a thread: left out. */
-	static const int range[][2] = {
+	static const uint32_t range[][2] = {
 		[COMPRESS_GZIP] = { 1, 9 },
 		[COMPRESS_XZ] = { 0, 9 },
 		[COMPRESS_ZSTD] = { 1, 19 },
 	};
-	if (c == COMPRESS_NONE || (unsigned)c >= sizeof(range) / sizeof(range[0]))
-		return false;
-	*lo = range[c][0];
-	*hi = range[c][1];
-	return true;
+	if (c == COMPRESS_NONE || (unsigned)c >= sizeof(range) / sizeof(range[0])) {
+		snprintf(why, size, "--compress=%s has no level",
+			 value_to_name(compression_names, (int)c, "?"));
+		return -EINVAL;
+	}
+	uint32_t v = 0;
+	if (parse_u32(s, range[c][0], range[c][1], &v) < 0) {
+		snprintf(why, size, "%s takes %u to %u",
+			 value_to_name(compression_names, (int)c, "?"), range[c][0], range[c][1]);
+		return -EINVAL;
+	}
+	*level = (int)v;
+	return 0;
 }
 
 const struct name_value export_format_names[] = {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Parse a whole decimal number in [min, max]; 0 or -EINVAL / -ERANGE. */
@@ -34,9 +35,10 @@ const char *value_to_name(const struct name_value *t, int value, const char *fal
 enum compression { COMPRESS_NONE, COMPRESS_GZIP, COMPRESS_XZ, COMPRESS_ZSTD };
 extern const struct name_value compression_names[];
 
-/* The levels --level takes for compression c, into *lo and *hi (gzip 1-9,
- * xz 0-9, zstd 1-19): false for none, which has no level. */
-bool compression_levels(enum compression c, int *lo, int *hi);
+/* --level's text s for compression c (gzip 1-9, xz 0-9, zstd 1-19; none
+ * has none): 0 with *level set, or -EINVAL with why (size bytes) saying
+ * what is wrong ("gzip takes 1 to 9"). */
+int parse_compression_level(enum compression c, const char *s, int *level, char *why, size_t size);
 
 /* What export writes (--format): a tarball, or a one-layer container image
  * as an OCI layout or as `docker save` writes it, each in a tar. */

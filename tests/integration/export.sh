@@ -127,7 +127,7 @@ assert_match "gzip --level=10 is refused: 125, gzip's range" \
 	"^125 nschroot: invalid --level '10': gzip takes 1 to 9" "$? $err"
 err=$(nsrun export --compress=none --level=3 bb "$TMP/out/x" 2>&1)
 assert_match "--level with --compress=none is refused" \
-	"^125 nschroot: --level needs a compression" "$? $err"
+	"^125 nschroot: invalid --level '3': --compress=none has no level" "$? $err"
 assert_status "--level=fast is refused" 125 nsrun export --compress=zstd --level=fast bb "$TMP/out/x"
 assert_eq "a refused --level writes nothing" "" "$(ls -A "$TMP/out" | grep -x x)"
 

@@ -136,9 +136,34 @@ static void test_target_is_path(void)
 	ok(!target_is_path(".x"), "'.x' is not a path");
 }
 
+static void test_compression_level(void)
+{
+	char why[64];
+	int level = -1;
+	ok(parse_compression_level(COMPRESS_GZIP, "9", &level, why, sizeof(why)) == 0 && level == 9,
+	   "gzip takes 9");
+	ok(parse_compression_level(COMPRESS_XZ, "0", &level, why, sizeof(why)) == 0 && level == 0,
+	   "xz takes 0");
+	ok(parse_compression_level(COMPRESS_ZSTD, "19", &level, why, sizeof(why)) == 0 &&
+	       level == 19,
+	   "zstd takes 19");
+	ok(parse_compression_level(COMPRESS_GZIP, "0", &level, why, sizeof(why)) == -EINVAL &&
+	       strcmp(why, "gzip takes 1 to 9") == 0,
+	   "gzip refuses 0, saying its range");
+	ok(parse_compression_level(COMPRESS_ZSTD, "20", &level, why, sizeof(why)) == -EINVAL &&
+	       strcmp(why, "zstd takes 1 to 19") == 0,
+	   "zstd refuses 20 (ultra)");
+	ok(parse_compression_level(COMPRESS_XZ, "fast", &level, why, sizeof(why)) == -EINVAL,
+	   "a word is refused");
+	ok(parse_compression_level(COMPRESS_NONE, "3", &level, why, sizeof(why)) == -EINVAL &&
+	       strcmp(why, "--compress=none has no level") == 0,
+	   "none has no level");
+}
+
 int main(void)
 {
 	test_parse_u32();
+	test_compression_level();
 	test_box_names();
 	test_target_is_path();
 	return done_testing();
