@@ -18,8 +18,6 @@
  */
 #include "archive/inflate.h"
 
-#if HAVE_ISAL
-
 #include <isa-l/igzip_lib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,4 +180,3 @@ const char *gz_inflate_finish(const struct gz_inflate *g)
 		return "truncated gzip input";
 	return NULL;
 }
-#endif
