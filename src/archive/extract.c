@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/files.h"
 #include "archive/layer.h"
 #include "archive/libarchive.h"
 #include "archive/links.h"
@@ -165,8 +166,9 @@ static int fail_hostile(struct failure *f, const char *path, const char *why)
 struct run {
 	const struct unpack *u;
 	uint64_t base;
-	int flags;	/* the writer's */
-	bool own_links; /* links.c checks for links, not libarchive */
+	int flags;	     /* the writer's */
+	bool own_links;	     /* links.c checks for links, not libarchive */
+	struct files *files; /* files.c writes plain files; NULL: libarchive */
 };
 
 static void progress(const struct archive_hooks *h, const struct run *u)
@@ -217,12 +219,48 @@ static int write_header(struct archive *out, struct archive_entry *e, const stru
 	return 0;
 }
 
+/* e written by files.c: 0, -errno, or 1 where it cannot (libarchive's
+ * turn, nothing written). */
+static int write_file(struct archive *in, struct archive_entry *e, const struct run *u,
+		      const struct archive_hooks *h, struct extract_stats *st, struct failure *f)
+{
+	int fd = u->files ? files_open(u->files, e) : -1;
+	if (fd < 0)
+		return 1;
+	const char *path = archive_entry_pathname(e);
+	struct data_block b;
+	int64_t end = 0;
+	int r;
+	while ((r = archive_next_block(in, path, false, h, &b, f)) > 0) {
+		r = files_write(fd, b.buf, b.size, b.offset, path, f);
+		if (r < 0)
+			break;
+		end = b.offset + (int64_t)b.size > end ? b.offset + (int64_t)b.size : end;
+		st->bytes += b.size;
+		progress(h, u);
+	}
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	r = files_finish(u->files, fd, e, end, h, f);
+	if (r == 0)
+		st->entries++;
+	return r;
+}
+
 static int write_entry(struct archive *in, struct archive *out, struct archive_entry *e,
 		       const struct run *u, const struct archive_hooks *h, struct extract_stats *st,
 		       struct failure *f)
 {
 	const char *path = archive_entry_pathname(e);
-	int r = write_header(out, e, u, h, f);
+	int r = write_file(in, e, u, h, st, f);
+	if (r <= 0)
+		return r;
+	/* libarchive may change what a directory's path names. */
+	if (u->files)
+		files_forget(u->files);
+	r = write_header(out, e, u, h, f);
 	if (r < 0)
 		return r;
 	r = copy_data(in, out, path, u, h, st, f);
@@ -407,7 +445,12 @@ int extract_archive(const struct extract_input *x, const struct extract_options 
 	if (archive_read_open(in, u, NULL, unpack_read, NULL) != ARCHIVE_OK)
 		return fail_read(f, in, u);
 	run.u = u;
+	struct files files;
+	files_init(&files, o->keep_owners);
+	if (run.own_links)
+		run.files = &files;
 	r = read_entries(in, out, x, o, &run, h, st, f);
+	files_forget(&files);
 	/* gzip's trailer comes after the tar's end: checked too. */
 	if (r == 0 && !x->in.digest)
 		r = unpack_settle(u, f);

@@ -41,11 +41,7 @@ static size_t split_last(const char *p, size_t *base)
 	return len;
 }
 
-/* The directory of path (dir_len bytes) opened without following any link:
- * its descriptor; AT_FDCWD for the top; -ENOENT where a directory is
- * missing (libarchive makes it: no link can be on the way to it), -ELOOP
- * through a link, or another -errno. */
-static int open_dir(const char *path, size_t dir_len)
+int links_open_dir(const char *path, size_t dir_len)
 {
 	while (dir_len > 0 && path[dir_len - 1] == '/')
 		dir_len--;
@@ -80,7 +76,7 @@ static int check_target(const char *target, const char **why)
 {
 	size_t base;
 	split_last(target, &base);
-	int fd = open_dir(target, base);
+	int fd = links_open_dir(target, base);
 	int r = dir_verdict(fd);
 	if (fd >= 0)
 		close(fd);
@@ -97,7 +93,7 @@ int links_check(struct archive_entry *e, const char **why, struct failure *f)
 	const char *target = archive_entry_hardlink(e);
 	size_t base;
 	size_t len = split_last(path, &base);
-	int fd = open_dir(path, base);
+	int fd = links_open_dir(path, base);
 	int r = dir_verdict(fd);
 	if (r < 0) {
 		*why = "a symbolic link on the way";

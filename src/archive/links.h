@@ -5,6 +5,7 @@
  * system calls an entry (links.c). */
 
 #include <archive_entry.h>
+#include <stddef.h>
 
 #include "util/failure.h"
 
@@ -16,3 +17,10 @@
  * -EPERM with *why set when the archive would write through a link (it is
  * hostile); another -errno with f set for an error met. */
 int links_check(struct archive_entry *e, const char **why, struct failure *f);
+
+/* The directory of path (its first dir_len bytes) opened O_PATH without
+ * following any link, below the current directory: its descriptor;
+ * AT_FDCWD for the current directory itself; -ENOENT where a directory is
+ * missing (libarchive makes it: no link can be on the way to it), -ELOOP
+ * through a link, or another -errno. */
+int links_open_dir(const char *path, size_t dir_len);

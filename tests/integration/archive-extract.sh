@@ -23,7 +23,7 @@ if "$NSCHROOT" doctor 2>/dev/null | grep -q "gzip: ISA-L inflates"; then
 else
 	isal=0
 fi
-plan $((122 + 3 * isal))
+plan $((132 + 3 * isal))
 
 # skip_one DESCRIPTION REASON: a test that cannot run here; a failure under
 # NSCHROOT_TEST_MUST_WORK=1.
@@ -212,6 +212,14 @@ dir d
 symlink d $outside
 file d/pwned x
 EOF
+# The top directory kept open for the next file (files.c) must not
+# outlive a link made in the meantime.
+hostile dir-replaced-after-a-file <<EOF
+dir d
+file top x
+symlink d $outside
+file d/pwned x
+EOF
 # A path longer than PATH_MAX: its links are checked by libarchive itself
 # (openat2 takes no such path), and it is refused the same.
 long=$(python3 -c 'print("/".join(["d" * 200] * 25))')
@@ -249,6 +257,46 @@ EOF
 extract "$TMP/out.chmod" < "$TMP/chmod.tar"
 assert_eq "a directory entry over a symlink does not chmod the link's target" \
 	"700" "$(stat -c %a "$TMP/modebait")"
+
+# --- Plain files, written by nschroot itself (files.c) ----------------------
+# Modes exact whatever the umask, times to the nanosecond (pax) and the
+# extraction's time for a time not given (libarchive's rule), a name given
+# twice (the last wins), a file whose directories the archive never names
+# (libarchive makes them, under the umask), an empty file.
+python3 - "$TMP/plain.tar" <<'EOF'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    def add(name, data, mode=0o644, **pax):
+        ti = tarfile.TarInfo(name)
+        ti.size, ti.mode, ti.mtime, ti.pax_headers = len(data), mode, 1700000000, pax
+        t.addfile(ti, io.BytesIO(data))
+    add("m666", b"a", 0o666)
+    add("m777", b"b", 0o777)
+    add("m000", b"c", 0o000)
+    add("sticky", b"d", 0o1644)
+    add("ns", b"e", 0o644, mtime="1700000000.123456789", atime="1600000000.5")
+    add("dup", b"one")
+    add("dup", b"two")
+    add("implicit/sub/f", b"f")
+    add("empty", b"")
+EOF
+before=$(date +%s)
+saved_umask=$(umask)
+umask 077
+extract "$TMP/out.plain" < "$TMP/plain.tar"
+umask "$saved_umask"
+p=$TMP/out.plain
+assert_eq "plain files: exits 0" 0 "$status"
+assert_eq "plain files: modes exact under umask 077 (666 777 0 1644)" "666 777 0 1644" \
+	"$(stat -c %a "$p/m666" "$p/m777" "$p/m000" "$p/sticky" | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "plain files: mtime and atime to the nanosecond" \
+	"1700000000.123456789 1600000000.500000000" "$(stat -c '%.9Y %.9X' "$p/ns")"
+check "plain files: an atime not given is the extraction's time" \
+	test "$(stat -c %X "$p/m666")" -ge "$before"
+assert_eq "plain files: a name given twice holds the last" two "$(cat "$p/dup")"
+assert_eq "plain files: missing directories made, under the umask" "f 700" \
+	"$(cat "$p/implicit/sub/f") $(stat -c %a "$p/implicit/sub")"
+assert_eq "plain files: an empty file" "0 644" "$(stat -c '%s %a' "$p/empty" 2>&1)"
 
 # --- Broken input -----------------------------------------------------------
 head -c 20000 "$TMP/rootfs.gzip" > "$TMP/truncated.tar.gz"
