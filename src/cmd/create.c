@@ -165,8 +165,12 @@ static void extract_args(const struct idmap *map, const struct source *src, cons
  * SIGINT, SIGTERM and SIGHUP are blocked here and taken with sigwaitinfo:
  * the helper is stopped and the caller cleans up. Returns 0, the signal
  * number that interrupted, or -1 when the helper failed (it said why).
+ * An unproven map (auto by default, mapping_for_create) is tried by
+ * starting the helper, which saves a namespace made only to try it: where
+ * it fails, map falls back to root mode and the helper starts again
+ * (nothing has read the source yet).
  */
-static int run_extract(const struct idmap *map, const struct source *src, const char *arch,
+static int run_extract(struct idmap *map, bool unproven, const struct source *src, const char *arch,
 		       const char *rootfs, bool progress, struct extract_result *res)
 {
 	sigset_t set, old;
@@ -183,6 +187,12 @@ static int run_extract(const struct idmap *map, const struct source *src, const 
 	extract_args(map, src, arch, progress, rootfs, argv + 2, bufs);
 	struct failure f = { 0 };
 	pid_t pid = helper_spawn(map, argv, src->fd, out[1], &old, &f);
+	if (pid < 0 && unproven) {
+		mapping_fall_back_to_root(map, &f);
+		f = (struct failure){ 0 };
+		extract_args(map, src, arch, progress, rootfs, argv + 2, bufs);
+		pid = helper_spawn(map, argv, src->fd, out[1], &old, &f);
+	}
 	close(out[1]);
 	if (pid < 0) {
 		log_failure(&f);
@@ -398,17 +408,16 @@ static int commit_box(int boxes, const char *staging, int stagefd, const char *r
  * The box's map, as the backend allows: a box of the proot backend, or one
  * made where user namespaces are refused (auto), is made in root mode
  * without any namespace (its files are the caller's own, as proot's fake
- * root shows them); --map=auto needs namespaces.
+ * root shows them); --map=auto needs namespaces. true when the map is
+ * untried (mapping_for_create).
  */
-static void mapping_for_backend(const struct create_opts *o, struct idmap *m, struct subids *s)
+static bool mapping_for_backend(const struct create_opts *o, struct idmap *m, struct subids *s)
 {
 	struct failure why = { 0 };
 	bool refused = o->backend == BACKEND_PROOT ||
 		       (o->backend != BACKEND_NS && mapping_userns_refused(&why));
-	if (!refused) {
-		mapping_for_create(o->map, m, s);
-		return;
-	}
+	if (!refused)
+		return mapping_for_create(o->map, m, s);
 	if (map_mode_subordinate(o->map)) {
 		if (o->backend == BACKEND_PROOT)
 			die("--map=%s needs user namespaces: the proot backend cannot make such "
@@ -424,6 +433,7 @@ static void mapping_for_backend(const struct create_opts *o, struct idmap *m, st
 	*s = (struct subids){ 0 };
 	idmap_single(m, MAP_ROOT, getuid(), getgid());
 	m->no_userns = true;
+	return false;
 }
 
 /* docker://: the image copied by skopeo into the staging directory,
@@ -446,7 +456,7 @@ static int pull_image(struct source *src, const char *rootfs, const char *arch, 
 /* The staging rootfs filled from the source: pulled first from a
  * registry, written by a tree writer from a directory. 0, the
  * interrupting signal, or -1 (said why). */
-static int fill_rootfs(const struct create_opts *o, const struct idmap *map,
+static int fill_rootfs(const struct create_opts *o, struct idmap *map, bool unproven,
 		       const struct idmap *wmap, struct source *src, const char *rootfs,
 		       struct extract_result *res)
 {
@@ -463,7 +473,7 @@ static int fill_rootfs(const struct create_opts *o, const struct idmap *map,
 			status = -1;
 	}
 	if (status == 0)
-		status = run_extract(map, src, o->arch, rootfs, progress, res);
+		status = run_extract(map, unproven, src, o->arch, rootfs, progress, res);
 	if (writer > 0 && !tree_writer_done(writer, status != 0) && status == 0)
 		status = -1;
 	return status;
@@ -494,7 +504,7 @@ int cmd_create(int argc, char **argv)
 		return create_from_box(o.name, o.from, o.progress);
 	struct idmap map;
 	struct subids ids;
-	mapping_for_backend(&o, &map, &ids);
+	bool unproven = mapping_for_backend(&o, &map, &ids);
 
 	/* The source first: a typo must not leave a store behind. */
 	__attribute__((cleanup(source_close))) struct source src;
@@ -526,7 +536,7 @@ int cmd_create(int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		die_errno(errno, "cannot block signals");
 	struct extract_result res = { 0 };
-	int status = fill_rootfs(&o, &map, &wmap, &src, rootfs, &res);
+	int status = fill_rootfs(&o, &map, unproven, &wmap, &src, rootfs, &res);
 	struct box_conf conf = { 0 };
 	if (status == 0)
 		status = commit_box(boxes, staging, stagefd, rootfs, &o, &map, &ids, src.name, &res,

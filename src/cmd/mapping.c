@@ -105,34 +105,32 @@ static void keep_id_for_caller(const struct subids *s, struct idmap *m)
 	keep_id_map(&s->uids, &s->gids, m);
 }
 
-void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s)
+bool mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s)
 {
 	*s = (struct subids){ 0 };
 	if (requested == MAP_ROOT) {
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
-		return;
+		return false;
 	}
 	mapping_lookup(s);
 	if (requested == MAP_UNSET && !mapping_auto_works(s)) {
 		idmap_single(m, MAP_ROOT, getuid(), getgid());
-		return;
+		return false;
 	}
 	if (requested == MAP_KEEP_ID) {
 		keep_id_for_caller(s, m);
-		return;
+		return false;
 	}
 	auto_map(s, false, m);
-	if (requested != MAP_UNSET)
-		return;
-	struct failure f = { 0 };
-	int r = mapping_try(m, &f);
-	if (r < 0) {
-		char text[640];
-		log_warning("auto mode does not work here: %s",
-			    failure_text(&f, text, sizeof(text)));
-		log_hint("the box is made in root mode; --map=auto makes this an error");
-		idmap_single(m, MAP_ROOT, getuid(), getgid());
-	}
+	return requested == MAP_UNSET;
+}
+
+void mapping_fall_back_to_root(struct idmap *m, const struct failure *why)
+{
+	char text[640];
+	log_warning("auto mode does not work here: %s", failure_text(why, text, sizeof(text)));
+	log_hint("the box is made in root mode; --map=auto makes this an error");
+	idmap_single(m, MAP_ROOT, getuid(), getgid());
 }
 
 void mapping_widest(struct idmap *m)

@@ -25,10 +25,16 @@ bool mapping_auto_works(const struct subids *s);
  * works, else -errno with f set. */
 int mapping_try(const struct idmap *m, struct failure *f);
 
-/* The map of a new box: requested (MAP_UNSET: auto where it works, tried
- * once, else root with a warning). Auto mode asked for where it cannot
- * work is an error (125, with a hint). */
-void mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s);
+/* The map of a new box: requested (MAP_UNSET: auto where it can work as
+ * far as can be told, else root). Auto mode asked for where it cannot work
+ * is an error (125, with a hint). true when the map is auto by default
+ * and untried: the first namespace made with it tells, and where it fails
+ * the caller falls back with mapping_fall_back_to_root. */
+bool mapping_for_create(enum map_mode requested, struct idmap *m, struct subids *s);
+
+/* Auto mode chosen by default failed (why): m becomes root mode, with a
+ * warning and a hint. */
+void mapping_fall_back_to_root(struct idmap *m, const struct failure *why);
 
 /* The widest map the caller can make: auto where it looks like working
  * (untried), else root. For reading or cleaning up boxes whose mode is not
