@@ -6,8 +6,9 @@
  * files of a Debian tree that is a fifth of create's time. Here a plain
  * regular file (no hard link, no holes, no extended attributes) is
  * created in its directory, kept open from the file before, and given its
- * owner, mode and times through its descriptor: open, write, fchown,
- * futimens, close, and fchmod only where the mode needs it.
+ * owner, mode and times through its descriptor: open, write, futimens,
+ * close, with fchown only where the new file is not already the owner's
+ * (most of a tree is root's) and fchmod only where the mode needs it.
  *
  * The same guarantees as libarchive with SECURE_SYMLINKS, used only where
  * links.c is (inside the confinement, for a tarball):
@@ -44,6 +45,8 @@ void files_init(struct files *c, bool keep_owners)
 	c->umask = umask(0);
 	umask(c->umask);
 	c->start = time(NULL);
+	c->uid = geteuid();
+	c->gid = getegid();
 }
 
 void files_forget(struct files *c)
@@ -73,12 +76,18 @@ static int dir_of(struct files *c, const char *path, size_t dir_len)
 	int fd = links_open_dir(path, dir_len);
 	if (fd < 0 && fd != AT_FDCWD)
 		return -1;
+	struct stat st;
 	c->dir = strndup(path, dir_len);
-	if (!c->dir) {
+	if (!c->dir || fstatat(fd, "", &st, AT_EMPTY_PATH) < 0) {
 		if (fd >= 0)
 			close(fd);
+		free(c->dir);
+		c->dir = NULL;
 		return -1;
 	}
+	/* A new file's group is the process's, or the directory's where it
+	 * is set-gid or mounted with grpid: both, if they are the same. */
+	c->dir_ours = st.st_gid == c->gid;
 	c->dir_len = dir_len;
 	c->dirfd = fd;
 	return fd;
@@ -131,8 +140,11 @@ static void set_owner_mode(const struct files *c, int fd, struct archive_entry *
 	const char *path = archive_entry_pathname(e);
 	char msg[128];
 	mode_t perm = archive_entry_perm(e) & 07777;
-	if (c->keep_owners) {
-		la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+	la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+	/* A new file is already ours (dir_of): most of a tree is root's, and
+	 * needs no chown. */
+	bool owned = c->dir_ours && uid == c->uid && gid == c->gid;
+	if (c->keep_owners && !owned) {
 		if (fchown(fd, (uid_t)uid, (gid_t)gid) < 0) {
 			snprintf(msg, sizeof(msg), "Can't set user=%" PRId64 "/group=%" PRId64,
 				 (int64_t)uid, (int64_t)gid);

@@ -17,9 +17,12 @@
 struct files {
 	char *dir; /* its path as entries name it; NULL: none kept */
 	size_t dir_len;
-	int dirfd;    /* O_PATH, or AT_FDCWD for the current directory */
-	mode_t umask; /* the process's, read once */
-	time_t start; /* for a time the archive lacks, as libarchive */
+	int dirfd;     /* O_PATH, or AT_FDCWD for the current directory */
+	bool dir_ours; /* of this process's group: a new file there is too */
+	mode_t umask;  /* the process's, read once */
+	time_t start;  /* for a time the archive lacks, as libarchive */
+	uid_t uid;     /* this process's ids, which a new file gets */
+	gid_t gid;
 	bool keep_owners;
 };
 

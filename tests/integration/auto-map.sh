@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-plan 108
+plan 110
 export NSCHROOT_HOME="$TMP/store"
 root=$TMP/root
 make_busybox_rootfs "$root"
@@ -169,10 +169,15 @@ echo x >"$TMP/extra/data42/file"
 chmod 700 "$TMP/extra/data42"
 echo x >"$TMP/extra/suid"
 echo x >"$TMP/extra/sgid"
+mkdir "$TMP/extra/sgdir"
+echo x >"$TMP/extra/sgdir/rootfile"
 echo x >"$TMP/extra/outside"
 tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=42 --group=42 --numeric-owner ./data42
 tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=0 --group=0 --numeric-owner --mode=4755 ./suid
 tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=1234 --group=42 --numeric-owner --mode=2750 ./sgid
+tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=0 --group=42 --numeric-owner --mode=2775 \
+	--no-recursion ./sgdir
+tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=0 --group=0 --numeric-owner ./sgdir/rootfile
 tar -C "$TMP/extra" -rf "$TMP/bb.tar" --owner=70000 --group=70001 --numeric-owner ./outside
 gzip -c "$TMP/bb.tar" >"$TMP/owners.tar.gz"
 out=$(nsrun create --progress=never bb "$TMP/owners.tar.gz" 2>"$TMP/create.err")
@@ -190,6 +195,10 @@ assert_eq "... and 42 inside, mode kept" "42:42:700" "$(nsrun run bb stat -c %u:
 assert_eq "set-id bits are kept" 4755 "$(nsrun run bb stat -c %a /suid)"
 assert_eq "a set-group-id file of 1234:42 keeps its owner, group and bit" "1234:42:2750" \
 	"$(nsrun run bb stat -c %u:%g:%a /sgid)"
+assert_eq "a set-group-id directory of group 42 keeps both" "0:42:2775" \
+	"$(nsrun run bb stat -c %u:%g:%a /sgdir)"
+assert_eq "... and root's file in it stays root's group" "0:0" \
+	"$(nsrun run bb stat -c %u:%g /sgdir/rootfile)"
 assert_eq "a file in a directory of 42 belongs to 42, mode kept" \
 	"42:42:$(stat -c %a "$TMP/extra/data42/file")" "$(nsrun run bb stat -c %u:%g:%a /data42/file)"
 assert_eq "an owner outside the range becomes root" "0:0" "$(nsrun run bb stat -c %u:%g /outside)"
