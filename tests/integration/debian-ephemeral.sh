@@ -8,8 +8,6 @@
 . "$(dirname "$0")/../lib.sh"
 require_userns
 require_subids
-[ -n "${NSCHROOT_TEST_DEBIAN_TARBALL:-}" ] ||
-	skip_all "NSCHROOT_TEST_DEBIAN_TARBALL does not name the Debian bookworm tarball"
 tarball=$(debian_tarball)
 plan 9
 export NSCHROOT_HOME="$TMP/store"
