@@ -17,6 +17,7 @@
 #include "store/fixups.h"
 #include "base/remove.h"
 #include "store/store.h"
+#include "store/usage.h"
 #include "util/cleanup.h"
 #include "util/io.h"
 #include "util/log.h"

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,21 +72,6 @@ static int mkdir_parents(const char *path)
 	if (mkdir(p, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
-}
-
-static uint64_t tree_bytes;
-
-static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	tree_bytes += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
-uint64_t store_tree_usage(const char *path)
-{
-	tree_bytes = 0;
-	nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);
-	return tree_bytes;
 }
 
 int store_open_boxes(bool create, struct failure *f)

@@ -27,11 +27,6 @@ char *store_path(void);
  * (-ENOENT: no such box). */
 int store_box_rootfs(const char *name, char **out);
 
-/* The disk usage of the tree at path in bytes, as du counts it (blocks,
- * no link followed, no other file system entered); what cannot be read is
- * not counted. */
-uint64_t store_tree_usage(const char *path);
-
 /* Open STORE/boxes; with create, make the store (0700) and boxes/ first.
  * A store reachable by other users is made 0700 again; one owned by
  * another user is refused. A descriptor, or -errno with f set. */

@@ -4,7 +4,7 @@
 # name, locking, rm; atomicity on failure and interruption.
 . "$(dirname "$0")/../lib.sh"
 require_userns
-plan 82
+plan 83
 
 export NSCHROOT_HOME="$TMP/store"
 tree=$TMP/tree
@@ -54,6 +54,11 @@ assert_match "list --json gives objects" '"name": "bb", "map": "root", "os": "bu
 # The size is recorded at create: list shows it without walking the box.
 size=$(sed -n 's/^size=//p' "$TMP/store/boxes/bb/box.conf")
 assert_match "box.conf records the disk usage" "^[1-9][0-9]*$" "$size"
+nsrun create --progress=never sized "$TMP/bb.tar.gz" >/dev/null
+assert_eq "... as du counts it (blocks, every link), measured by several threads" \
+	"$(du -s -l -x -B1 "$TMP/store/boxes/sized/rootfs" | cut -f1)" \
+	"$(sed -n 's/^size=//p' "$TMP/store/boxes/sized/box.conf")"
+nsrun rm sized
 assert_match "list --json gives it" '"name": "bb", [^}]*"size": '"$size"',' "$(nsrun list --json)"
 head -c 3000000 /dev/zero >"$TMP/store/boxes/bb/rootfs/grown"
 assert_match "list shows the recorded size, not a new measure" '"name": "bb", [^}]*"size": '"$size"',' \
