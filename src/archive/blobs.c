@@ -5,16 +5,15 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "archive/libarchive.h"
+#include "base/resolve.h"
 #include "util/cleanup.h"
 
 /* An image archive holds a few files a layer; more is no image. */
@@ -169,20 +168,9 @@ static bool good_name(const char *name)
 	return true;
 }
 
-/* The file name beneath the directory, through no symbolic link. */
-static int open_beneath(int dirfd, const char *name)
-{
-	struct open_how how = {
-		.flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
-}
-
 static int get_from_dir(struct blobs *b, const char *name, struct blob *out)
 {
-	int fd = open_beneath(b->fd, name);
+	int fd = open_beneath(b->fd, name, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fd == -ELOOP || fd == -EXDEV ? -ENOENT : fd;
 	struct stat st;

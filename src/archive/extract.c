@@ -176,16 +176,24 @@ static void progress(const struct archive_hooks *h, const struct run *u)
 	hooks_progress(h, u->base + unpack_raw_bytes(u->u));
 }
 
-static int copy_data(struct archive *in, struct archive *out, const char *path, const struct run *u,
-		     const struct archive_hooks *h, struct extract_stats *st, struct failure *f)
+/* The entry's data into fd (files.c's), or else into out; *end: where
+ * the last block ended. */
+static int copy_data(struct archive *in, struct archive *out, int fd, const char *path,
+		     const struct run *u, const struct archive_hooks *h, struct extract_stats *st,
+		     int64_t *end, struct failure *f)
 {
 	struct data_block b;
 	int r;
+	*end = 0;
 	while ((r = archive_next_block(in, path, false, h, &b, f)) > 0) {
+		if (fd >= 0 && (r = files_write(fd, b.buf, b.size, b.offset, path, f)) < 0)
+			return r;
 		/* A failed write(2) comes back as ARCHIVE_WARN: any shortfall
 		 * is an error here. */
-		if (archive_write_data_block(out, b.buf, b.size, b.offset) != ARCHIVE_OK)
+		if (fd < 0 && archive_write_data_block(out, b.buf, b.size, b.offset) != ARCHIVE_OK)
 			return fail_write(f, out, path);
+		if (b.offset + (int64_t)b.size > *end)
+			*end = b.offset + (int64_t)b.size;
 		st->bytes += b.size;
 		progress(h, u);
 	}
@@ -227,18 +235,8 @@ static int write_file(struct archive *in, struct archive_entry *e, const struct 
 	int fd = u->files ? files_open(u->files, e) : -1;
 	if (fd < 0)
 		return 1;
-	const char *path = archive_entry_pathname(e);
-	struct data_block b;
-	int64_t end = 0;
-	int r;
-	while ((r = archive_next_block(in, path, false, h, &b, f)) > 0) {
-		r = files_write(fd, b.buf, b.size, b.offset, path, f);
-		if (r < 0)
-			break;
-		end = b.offset + (int64_t)b.size > end ? b.offset + (int64_t)b.size : end;
-		st->bytes += b.size;
-		progress(h, u);
-	}
+	int64_t end;
+	int r = copy_data(in, NULL, fd, archive_entry_pathname(e), u, h, st, &end, f);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -263,7 +261,8 @@ static int write_entry(struct archive *in, struct archive *out, struct archive_e
 	r = write_header(out, e, u, h, f);
 	if (r < 0)
 		return r;
-	r = copy_data(in, out, path, u, h, st, f);
+	int64_t end;
+	r = copy_data(in, out, -1, path, u, h, st, &end, f);
 	if (r < 0)
 		return r;
 	if (archive_warned(archive_write_finish_entry(out), out, h, path) != ARCHIVE_OK)

@@ -20,12 +20,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "base/resolve.h"
 
 /* The length of p without its trailing slashes, and where its last
  * component starts. */
@@ -50,14 +50,9 @@ int links_open_dir(const char *path, size_t dir_len)
 	char *dir = strndup(path, dir_len);
 	if (!dir)
 		return -ENOMEM;
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
-	int err = errno;
+	int fd = open_beneath(AT_FDCWD, dir, O_PATH | O_DIRECTORY);
 	free(dir);
-	return fd >= 0 ? fd : -err;
+	return fd;
 }
 
 /* 0, 1 (cannot tell: libarchive's turn), or -ELOOP and the like. */

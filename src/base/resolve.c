@@ -38,6 +38,19 @@ int open_in_root(int rootfd, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+int open_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+	do
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+	return fd < 0 ? -errno : fd;
+}
+
 /* Split path into its parent ("/" for a top-level name) and last name. */
 static int split_last(const char *path, char **parent, const char **name)
 {

@@ -13,6 +13,11 @@
 /* openat2 on path, resolved inside rootfd. */
 int open_in_root(int rootfd, const char *path, int flags);
 
+/* openat2 on path below dirfd through no symbolic link at all (nor "..",
+ * nor a magic link): where the tree is not a root of its own, but a link
+ * in it must lead nowhere (an archive's entries, a measured box). */
+int open_beneath(int dirfd, const char *path, int flags);
+
 /* The directory at path inside rootfd, created (with parents) when
  * missing. An O_PATH descriptor. */
 int mkdir_in_root(int rootfd, const char *path);

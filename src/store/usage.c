@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -23,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/resolve.h"
 #include "util/cleanup.h"
 
 #define MAX_THREADS 4
@@ -58,20 +57,11 @@ static bool push(struct walk *w, char *path)
 	return true;
 }
 
-static int open_below(const struct walk *w, const char *path)
-{
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	return (int)syscall(SYS_openat2, w->top, path, &how, sizeof(how));
-}
-
 /* The entries of the directory at path, their blocks summed; its
  * subdirectories pushed. */
 static uint64_t read_dir(struct walk *w, const char *path)
 {
-	int fd = open_below(w, path);
+	int fd = open_beneath(w->top, path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return 0;
 	DIR *d = fdopendir(fd);
